@@ -1,0 +1,30 @@
+"""Packaging for syne_tune: core needs numpy, pandas and dill; the rest sits behind extras."""
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+EXTRAS = {
+    # GP-based searchers (bayesopt, MOBSTER) and the MLP benchmark's training script.
+    "gpsearchers": ["scipy>=1.7", "autograd>=1.4"],
+    "benchmarks": ["scipy>=1.7", "autograd>=1.4", "matplotlib>=3.3"],
+    # Trials on a Ray cluster: syne_tune.backend.RayBackend.
+    "ray": ["ray>=2.9"],
+}
+EXTRAS["dev"] = sorted(
+    set(EXTRAS["gpsearchers"] + EXTRAS["benchmarks"] + ["pytest>=7", "psutil>=5"])
+)
+EXTRAS["extra"] = sorted(set(sum(EXTRAS.values(), [])))
+
+setup(
+    name="syne-tune",
+    version=Path(__file__).with_name("syne_tune").joinpath("version.py").read_text().split('"')[1],
+    description="Asynchronous hyperparameter optimization: random search, Bayesian "
+    "optimization, ASHA, PASHA, Hyperband and MOBSTER on local processes.",
+    long_description=Path(__file__).with_name("README.md").read_text(),
+    long_description_content_type="text/markdown",
+    packages=find_packages(include=["syne_tune", "syne_tune.*", "benchmarking", "benchmarking.*"]),
+    python_requires=">=3.9",
+    install_requires=["numpy>=1.20", "pandas>=1.2", "dill>=0.3"],
+    extras_require=EXTRAS,
+    license="Apache-2.0",
+)

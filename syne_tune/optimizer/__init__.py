@@ -1,0 +1,1 @@
+"""Decision making: schedulers (when to start, stop, pause, resume) and their searchers."""

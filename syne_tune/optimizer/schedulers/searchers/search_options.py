@@ -1,0 +1,106 @@
+"""``search_options`` dicts parsed into frozen dataclasses that reject unknown keys.
+
+Defaults follow the original library (see docs/schedulers.md for the table).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from syne_tune._validation import bad_argument, reject_unknown
+
+_RESOURCE_KERNELS = ("exp-decay-sum", "exp-decay-delta1", "exp-decay-combined", "matern52", "matern52-res-warp")
+
+
+@dataclass(frozen=True)
+class RandomSearchOptions:
+    """Options of ``searcher='random'``."""
+
+    debug_log: bool = True
+
+
+@dataclass(frozen=True)
+class GPSearchOptions(RandomSearchOptions):
+    """Options of ``searcher='bayesopt'`` with FIFOScheduler."""
+
+    num_init_random: int = 3
+    num_init_candidates: int = 250
+    num_fantasy_samples: int = 20
+    no_fantasizing: bool = False
+    initial_scoring: str = "thompson_indep"
+    skip_local_optimization: bool = False
+    opt_nstarts: int = 2
+    opt_maxiter: int = 50
+    opt_warmstart: bool = False
+    opt_skip_init_length: int = 150
+    opt_skip_period: int = 1
+    map_reward: str | None = None
+    normalize_targets: bool = True
+
+
+@dataclass(frozen=True)
+class MultiFidelityGPSearchOptions(GPSearchOptions):
+    """Options of ``searcher='bayesopt'`` with HyperbandScheduler (MOBSTER)."""
+
+    num_init_random: int = 6
+    gp_resource_kernel: str = "exp-decay-sum"
+    resource_acq_bohb_threshold: int = 3
+    opt_skip_num_max_resource: bool = False
+
+
+# name -> (type, minimum or allowed values)
+_RULES: dict[str, tuple[type, Any]] = {
+    "debug_log": (bool, None),
+    "num_init_random": (int, 0),
+    "num_init_candidates": (int, 5),
+    "num_fantasy_samples": (int, 1),
+    "no_fantasizing": (bool, None),
+    "initial_scoring": (str, ("thompson_indep", "acq_func")),
+    "skip_local_optimization": (bool, None),
+    "opt_nstarts": (int, 1),
+    "opt_maxiter": (int, 1),
+    "opt_warmstart": (bool, None),
+    "opt_skip_init_length": (int, 0),
+    "opt_skip_period": (int, 1),
+    "map_reward": (str, None),
+    "normalize_targets": (bool, None),
+    "gp_resource_kernel": (str, _RESOURCE_KERNELS),
+    "resource_acq_bohb_threshold": (int, 1),
+    "opt_skip_num_max_resource": (bool, None),
+}
+
+_MAP_REWARD = re.compile(r"^(?:(?P<a>[-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)_)?minus_x$")
+
+
+def parse_map_reward(map_reward: str) -> float:
+    """The constant a of ``'<a>_minus_x'`` (0 for ``'minus_x'``): criterion = a - reward."""
+    match = _MAP_REWARD.match(map_reward)
+    if match is None:
+        raise bad_argument("search_options", "map_reward", "'minus_x' or '<a>_minus_x' such as '1_minus_x'",
+                           map_reward)
+    return float(match.group("a") or 0.0)
+
+
+def parse_search_options(options_class: type, search_options: dict | None, searcher_name: str):
+    """Checks names and types of ``search_options`` and returns an ``options_class`` instance."""
+    search_options = dict(search_options or {})
+    owner = f"search_options of searcher '{searcher_name}'"
+    known = [f.name for f in dataclasses.fields(options_class)]
+    reject_unknown(owner.capitalize(), [k for k in search_options if k not in known], known, what="option")
+    for name, value in search_options.items():
+        kind, rule = _RULES[name]
+        if value is None and name == "map_reward":
+            continue
+        if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value < rule):
+            raise bad_argument(owner, name, f"an integer >= {rule}", value)
+        if kind is bool and not isinstance(value, bool):
+            raise bad_argument(owner, name, "True or False", value)
+        if kind is str:
+            if not isinstance(value, str) or (rule is not None and value not in rule):
+                allowed = "one of " + ", ".join(repr(r) for r in rule) if rule else "a string"
+                raise bad_argument(owner, name, allowed, value)
+    if search_options.get("map_reward") is not None:
+        parse_map_reward(search_options["map_reward"])
+    return options_class(**search_options)

@@ -1,0 +1,162 @@
+"""Searchers propose configurations; the scheduler feeds them the metric data.
+
+Trial ids reach searchers as ``str``. A searcher keeps an exclusion set of the configs it
+already proposed, so a configuration is never suggested twice.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from syne_tune.config_space import (
+    Categorical, Domain, FiniteRange, config_space_size, config_to_match_string, is_log_space,
+    non_constant_hyperparameter_keys,
+)
+
+from syne_tune.optimizer.schedulers.searchers.search_options import RandomSearchOptions, parse_search_options
+
+logger = logging.getLogger(__name__)
+
+
+def _midpoint(domain: Domain):
+    """Default value of a hyperparameter: middle of its range (geometric on a log scale)."""
+    if isinstance(domain, Categorical):
+        return domain.categories[0]
+    lower, upper = (domain.values[0], domain.values[-1]) if isinstance(domain, FiniteRange) \
+        else (domain.lower, domain.upper)
+    middle = np.sqrt(lower * upper) if is_log_space(domain) else 0.5 * (lower + upper)
+    return domain.cast(float(np.clip(middle, min(lower, upper), max(lower, upper))))
+
+
+def impute_points_to_evaluate(points_to_evaluate: list[dict] | None, config_space: dict) -> list[dict]:
+    """Completes each partial config with midpoint defaults; drops duplicates.
+
+    ``None`` means one config of midpoints; ``[]`` means none.
+    """
+    if points_to_evaluate is None:
+        points_to_evaluate = [{}]
+    if not isinstance(points_to_evaluate, list) or not all(isinstance(p, dict) for p in points_to_evaluate):
+        raise ValueError(f"The 'points_to_evaluate' argument must be a list of dicts. Got {points_to_evaluate!r}.")
+    keys = non_constant_hyperparameter_keys(config_space)
+    seen, result = set(), []
+    for point in points_to_evaluate:
+        config = {}
+        for name in keys:
+            domain = config_space[name]
+            if name in point:
+                value = point[name]
+                if not domain.is_valid(value):
+                    raise ValueError(f"points_to_evaluate has {name}={value!r}, which is not in {domain!r}.")
+                config[name] = domain.cast(value)
+            else:
+                config[name] = _midpoint(domain)
+        key = config_to_match_string(config, config_space, keys)
+        if key not in seen:
+            seen.add(key)
+            result.append(config)
+    return result
+
+
+class BaseSearcher:
+    """Proposes configs: first ``points_to_evaluate``, then by ``_next_config``.
+
+    Args:
+        config_space: the search space (constants are ignored).
+        metric: name of the reported metric the searcher learns from.
+        points_to_evaluate: initial configs (see :func:`impute_points_to_evaluate`).
+        mode: 'min' or 'max'.
+        random_seed: seed of this searcher's ``RandomState``.
+    """
+
+    def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
+                 mode: str = "min", random_seed: int | None = None, debug_log: bool = False):
+        self.config_space = config_space
+        self.metric = metric
+        self.mode = mode
+        self.hyperparameter_keys = non_constant_hyperparameter_keys(config_space)
+        self._initial_configs = impute_points_to_evaluate(points_to_evaluate, config_space)
+        self.random_state = np.random.RandomState(random_seed)
+        self._proposed: set[str] = set()
+        self._space_size = config_space_size(config_space)
+        self.debug_log = debug_log
+
+    def match_string(self, config: dict) -> str:
+        return config_to_match_string(config, self.config_space, self.hyperparameter_keys)
+
+    def is_excluded(self, config: dict) -> bool:
+        return self.match_string(config) in self._proposed
+
+    def space_exhausted(self) -> bool:
+        return self._space_size is not None and len(self._proposed) >= self._space_size
+
+    def get_config(self, **kwargs) -> dict | None:
+        """Next config to evaluate, or None when no new config can be found."""
+        config = None
+        while self._initial_configs and config is None:
+            candidate = self._initial_configs.pop(0)
+            if not self.is_excluded(candidate):
+                config = candidate
+        if config is None and not self.space_exhausted():
+            config = self._next_config(**kwargs)
+        if config is None:
+            logger.warning("%s found no new configuration: the search space is exhausted.", type(self).__name__)
+            return None
+        self._proposed.add(self.match_string(config))
+        if self.debug_log:
+            logger.info("trial %s: config %s", kwargs.get("trial_id"), config)
+        return config
+
+    def _next_config(self, **kwargs) -> dict | None:
+        raise NotImplementedError
+
+    def sample_random_config(self, max_retries: int = 100) -> dict | None:
+        """A random config not proposed before, or None after ``max_retries`` misses."""
+        for _ in range(max_retries):
+            config = {name: self.config_space[name].sample(random_state=self.random_state)
+                      for name in self.hyperparameter_keys}
+            if not self.is_excluded(config):
+                return config
+        return None
+
+    def on_trial_result(self, trial_id: str, config: dict, result: dict, update: bool) -> None:
+        """A trial reported ``result``; learn from it if ``update``."""
+        if update:
+            self._update(trial_id, config, result)
+
+    def _update(self, trial_id: str, config: dict, result: dict) -> None:
+        """Incorporate one observation (model-based searchers)."""
+
+    def register_pending(self, trial_id: str, config: dict | None = None, milestone: int | None = None) -> None:
+        """An evaluation of ``trial_id`` (at resource ``milestone``) is under way."""
+
+    def remove_case(self, trial_id: str, **kwargs) -> None:
+        """Forget one observation of ``trial_id`` (``searcher_data='rungs_and_last'``)."""
+
+    def evaluation_failed(self, trial_id: str) -> None:
+        """The trial failed: drop its pending evaluations; its config stays excluded."""
+        self.cleanup_pending(trial_id)
+
+    def cleanup_pending(self, trial_id: str) -> None:
+        """Drop all pending evaluations of ``trial_id``."""
+
+    def dataset_size(self) -> int:
+        return 0
+
+    def model_parameters(self) -> dict:
+        return {}
+
+
+class RandomSearcher(BaseSearcher):
+    """Samples each hyperparameter from its domain; never repeats a config.
+
+    ``search_options``: only ``debug_log`` (default True).
+    """
+
+    def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
+                 mode: str = "min", random_seed: int | None = None, **search_options):
+        options = parse_search_options(RandomSearchOptions, search_options, "random")
+        super().__init__(config_space, metric, points_to_evaluate, mode, random_seed, debug_log=options.debug_log)
+
+    def _next_config(self, **kwargs) -> dict | None:
+        return self.sample_random_config()

@@ -1,0 +1,50 @@
+"""Searcher names -> classes, imported lazily so that optional dependencies stay optional."""
+from __future__ import annotations
+
+import importlib
+
+from syne_tune._validation import bad_argument
+from syne_tune.optimizer.schedulers.searchers.searcher import BaseSearcher
+
+# name -> (class for FIFOScheduler, class for HyperbandScheduler), as "module:Class"
+SEARCHERS = {
+    "random": ("syne_tune.optimizer.schedulers.searchers.searcher:RandomSearcher",) * 2,
+    "bayesopt": (
+        "syne_tune.optimizer.schedulers.searchers.gp_searcher:GPFIFOSearcher",
+        "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher:GPMultiFidelitySearcher",
+    ),
+}
+
+
+def _load(path: str, name: str) -> type:
+    module_name, class_name = path.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise ImportError(
+            f"searcher='{name}' needs optional dependencies ({error.name} is missing). "
+            "Install them with: pip install -e '.[gpsearchers]'") from error
+    return getattr(module, class_name)
+
+
+def searcher_factory(searcher: str | BaseSearcher, *, owner: str, config_space: dict, metric: str, mode: str,
+                     points_to_evaluate: list[dict] | None, random_seed: int, search_options: dict | None,
+                     resource_attr: str | None = None, max_t: int | None = None) -> BaseSearcher:
+    """Builds the searcher called ``searcher``; multi-fidelity when ``resource_attr`` is given.
+
+    A :class:`BaseSearcher` instance is returned as is.
+    """
+    if isinstance(searcher, BaseSearcher):
+        return searcher
+    if searcher not in SEARCHERS:
+        raise bad_argument(owner, "searcher", "one of " + ", ".join(repr(s) for s in SEARCHERS)
+                           + " or a BaseSearcher", searcher)
+    if search_options is not None and not isinstance(search_options, dict):
+        raise bad_argument(owner, "search_options", "a dict", search_options)
+    multi_fidelity = resource_attr is not None
+    cls = _load(SEARCHERS[searcher][int(multi_fidelity)], searcher)
+    kwargs = dict(config_space=config_space, metric=metric, mode=mode, points_to_evaluate=points_to_evaluate,
+                  random_seed=random_seed, **(search_options or {}))
+    if multi_fidelity and searcher != "random":
+        kwargs.update(resource_attr=resource_attr, max_t=max_t)
+    return cls(**kwargs)
