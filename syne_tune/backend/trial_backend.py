@@ -1,0 +1,134 @@
+"""TrialBackend: the extension point that runs trials somewhere and hands back their reports.
+
+A subclass implements how a trial is launched, paused, stopped and resumed, and how new
+reports and the status of a trial are read (``_schedule``, ``_kill``, ``_read_new_results``,
+``_read_status``). This base class keeps the trial records and the paused/stopped marks.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+
+from syne_tune.backend.trial_status import Status, Trial, TrialResult
+from syne_tune.constants import ST_WORKER_TIMESTAMP
+
+logger = logging.getLogger(__name__)
+
+
+class TrialBackend:
+    """Base class of backends; trial ids are 0, 1, 2, ... in the order trials are started."""
+
+    def __init__(self):
+        self._trials: dict[int, Trial] = {}
+        self._forced_status: dict[int, str] = {}  # trials paused or stopped by the tuner
+        self._end_times: dict[int, datetime] = {}
+
+    @property
+    def trial_ids(self) -> list[int]:
+        return list(self._trials)
+
+    def new_trial_id(self) -> int:
+        return len(self._trials)
+
+    def start_trial(self, config: dict, checkpoint_trial_id: int | None = None) -> TrialResult:
+        """Starts a new trial with ``config``, optionally from another trial's checkpoint."""
+        trial_id = self.new_trial_id()
+        if checkpoint_trial_id is not None:
+            if checkpoint_trial_id not in self._trials:
+                raise ValueError(f"Cannot start trial {trial_id} from the checkpoint of trial "
+                                 f"{checkpoint_trial_id}: no such trial.")
+            self.copy_checkpoint(checkpoint_trial_id, trial_id)
+        trial = Trial(trial_id=trial_id, config=dict(config), creation_time=datetime.now())
+        self._trials[trial_id] = trial
+        self._schedule(trial_id, trial.config)
+        return trial.add_results(metrics=[], status=Status.in_progress, training_end_time=None)
+
+    def resume_trial(self, trial_id: int, new_config: dict | None = None) -> TrialResult:
+        """Restarts the paused ``trial_id`` in its own folder, so it finds its checkpoint."""
+        if self._forced_status.get(trial_id) != Status.paused:
+            raise ValueError(f"Trial {trial_id} cannot be resumed: it is not paused.")
+        trial = self._trials[trial_id]
+        if new_config is not None:
+            trial.config = dict(new_config)
+        del self._forced_status[trial_id]
+        self._end_times.pop(trial_id, None)
+        self._schedule(trial_id, trial.config)
+        return trial.add_results(metrics=[], status=Status.in_progress, training_end_time=None)
+
+    def pause_trial(self, trial_id: int, result: dict | None = None) -> None:
+        """Ends the trial's processes; it can be resumed later."""
+        self._end(trial_id, Status.paused)
+
+    def stop_trial(self, trial_id: int, result: dict | None = None) -> None:
+        """Ends the trial's processes for good."""
+        self._end(trial_id, Status.stopped)
+
+    def _end(self, trial_id: int, status: str) -> None:
+        self._forced_status[trial_id] = status
+        self._kill(trial_id)
+        self._end_times[trial_id] = datetime.now()
+
+    def stop_all(self) -> None:
+        """Stops every trial that is still running."""
+        for trial_id in self._trials:
+            if trial_id not in self._forced_status and self._read_status(trial_id) == Status.in_progress:
+                self.stop_trial(trial_id)
+
+    def fetch_status_results(self, trial_ids: list[int]) -> tuple[dict[int, tuple[Trial, str]], list[tuple[int, dict]]]:
+        """Status of each trial, and the reports that arrived since the last call.
+
+        Reports are sorted by ``st_worker_timestamp``; paused and stopped trials report nothing.
+        """
+        statuses, results = {}, []
+        for trial_id in trial_ids:
+            status = self._forced_status.get(trial_id)
+            if status is None:
+                # Read the status first: a trial seen finished has no output left to read after this.
+                status = self._read_status(trial_id)
+                results += [(trial_id, r) for r in self._read_new_results(trial_id)]
+                if status != Status.in_progress:
+                    self._end_times.setdefault(trial_id, datetime.now())
+            statuses[trial_id] = (self._trials[trial_id], status)
+        results.sort(key=lambda item: item[1].get(ST_WORKER_TIMESTAMP, 0.0))
+        return statuses, results
+
+    def wait(self, timeout: float) -> None:
+        """Blocks until a trial may have news or ``timeout`` seconds passed.
+
+        The default sleeps; backends that can be notified return early.
+        """
+        time.sleep(timeout)
+
+    def set_path(self, results_root: str | Path, tuner_name: str | None = None) -> None:
+        """Folder below which per-trial folders are created."""
+
+    def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
+        raise NotImplementedError(f"{type(self).__name__} cannot start a trial from another's checkpoint.")
+
+    def stdout(self, trial_id: int) -> list[str]:
+        return []
+
+    def stderr(self, trial_id: int) -> list[str]:
+        return []
+
+    def entrypoint_path(self) -> Path | None:
+        return None
+
+    # -- hooks of subclasses ------------------------------------------------------------
+    def _schedule(self, trial_id: int, config: dict) -> None:
+        """Launches (or relaunches) the trial's process."""
+        raise NotImplementedError
+
+    def _kill(self, trial_id: int) -> None:
+        """Ends the trial's processes and discards reports not yet read."""
+        raise NotImplementedError
+
+    def _read_new_results(self, trial_id: int) -> list[dict]:
+        """Reports of the trial's current run that were not returned before."""
+        raise NotImplementedError
+
+    def _read_status(self, trial_id: int) -> str:
+        """InProgress while the process runs or has unread output; then Completed or Failed."""
+        raise NotImplementedError

@@ -1,0 +1,28 @@
+"""Where experiments are stored: ``~/syne-tune/<tuner name>/``, or below $SYNETUNE_FOLDER."""
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+from syne_tune.constants import SYNE_TUNE_FOLDER, SYNE_TUNE_FOLDER_ENV
+
+TUNER_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+
+
+def results_root() -> Path:
+    """Folder holding all experiments; $SYNETUNE_FOLDER moves it (tests use that)."""
+    override = os.environ.get(SYNE_TUNE_FOLDER_ENV)
+    return Path(override).expanduser() if override else Path.home() / SYNE_TUNE_FOLDER
+
+
+def experiment_path(tuner_name: str) -> Path:
+    return results_root() / tuner_name
+
+
+def name_from_base(base: str) -> str:
+    """``base`` plus a UTC timestamp with milliseconds, at most 63 characters."""
+    now = time.time()
+    suffix = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(now)) + f"-{int((now % 1) * 1000):03d}"
+    return f"{base[:63 - len(suffix) - 1]}-{suffix}"

@@ -1,0 +1,62 @@
+"""StoppingCriterion: when a tuning experiment ends. Every set field is checked; any one suffices."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from syne_tune.tuning_status import TuningStatus
+
+
+@dataclass
+class StoppingCriterion:
+    """Stops once any set limit is exceeded (all comparisons are strict).
+
+    Args:
+        max_wallclock_time: seconds since the tuning started.
+        max_num_evaluations: number of reports received, over all trials.
+        max_num_trials_started / _completed / _finished: trial counts; finished means
+            completed, stopped or failed.
+        max_cost: summed ``st_worker_cost`` of all trials.
+        min_metric_value / max_metric_value: {metric: bound}; stop once some report went
+            below (above) the bound.
+    """
+
+    max_wallclock_time: float | None = None
+    max_num_evaluations: int | None = None
+    max_num_trials_started: int | None = None
+    max_num_trials_completed: int | None = None
+    max_cost: float | None = None
+    max_num_trials_finished: int | None = None
+    min_metric_value: dict[str, float] | None = None
+    max_metric_value: dict[str, float] | None = None
+
+    def __post_init__(self):
+        for name in ("max_wallclock_time", "max_num_evaluations", "max_num_trials_started",
+                     "max_num_trials_completed", "max_cost", "max_num_trials_finished"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+                raise ValueError(f"The '{name}' argument of StoppingCriterion must be a number >= 0. Got {value!r}.")
+        for name in ("min_metric_value", "max_metric_value"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, dict):
+                raise ValueError(f"The '{name}' argument of StoppingCriterion must be a dict "
+                                 f"{{metric: value}}. Got {value!r}.")
+
+    def __call__(self, status: TuningStatus) -> bool:
+        limits = (
+            (self.max_wallclock_time, status.wallclock_time),
+            (self.max_num_trials_started, status.num_trials_started),
+            (self.max_num_trials_completed, status.num_trials_completed),
+            (self.max_num_trials_finished, status.num_trials_finished),
+            (self.max_cost, status.cost),
+            (self.max_num_evaluations, status.overall_metric_statistics.count),
+        )
+        if any(limit is not None and value > limit for limit, value in limits):
+            return True
+        stats = status.overall_metric_statistics
+        for metric, bound in (self.max_metric_value or {}).items():
+            if metric in stats.max_metrics and stats.max_metrics[metric] > bound:
+                return True
+        for metric, bound in (self.min_metric_value or {}).items():
+            if metric in stats.min_metrics and stats.min_metrics[metric] < bound:
+                return True
+        return False

@@ -1,0 +1,127 @@
+"""TuningStatus: counts and metric statistics of an experiment so far, and the status table."""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from numbers import Number
+
+from syne_tune.backend.trial_status import Status, Trial
+from syne_tune.constants import ST_WORKER_COST, ST_WORKER_TIME
+
+
+class MetricsStatistics:
+    """Count, min, max, sum and last value of every numeric key of a stream of reports."""
+
+    def __init__(self):
+        self.count = 0
+        self.min_metrics: dict[str, float] = {}
+        self.max_metrics: dict[str, float] = {}
+        self.sum_metrics: dict[str, float] = defaultdict(float)
+        self.last_metrics: dict[str, float] = {}
+
+    def add(self, result: dict) -> None:
+        self.count += 1
+        for name, value in result.items():
+            if isinstance(value, Number) and not isinstance(value, bool):
+                self.min_metrics[name] = min(self.min_metrics.get(name, value), value)
+                self.max_metrics[name] = max(self.max_metrics.get(name, value), value)
+                self.sum_metrics[name] += value
+                self.last_metrics[name] = value
+
+
+_FINISHED = (Status.completed, Status.stopped, Status.stopping, Status.failed)
+
+
+class TuningStatus:
+    """What the stopping criterion and the status table look at."""
+
+    def __init__(self, metric_names: list[str]):
+        self.metric_names = metric_names
+        self.start_time = time.perf_counter()
+        self.overall_metric_statistics = MetricsStatistics()
+        self.trial_metric_statistics: dict[int, MetricsStatistics] = defaultdict(MetricsStatistics)
+        self.last_trial_status_seen: dict[int, str] = {}
+        self.trial_configs: dict[int, dict] = {}
+
+    def update(self, trial_status_dict: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> None:
+        for trial_id, result in new_results:
+            self.overall_metric_statistics.add(result)
+            self.trial_metric_statistics[trial_id].add(result)
+        for trial_id, (trial, status) in trial_status_dict.items():
+            self.last_trial_status_seen[trial_id] = status
+            self.trial_configs[trial_id] = trial.config
+
+    def mark_running_job_as_stopped(self) -> None:
+        for trial_id, status in self.last_trial_status_seen.items():
+            if status == Status.in_progress:
+                self.last_trial_status_seen[trial_id] = Status.stopped
+
+    def _count(self, *statuses: str) -> int:
+        return sum(1 for status in self.last_trial_status_seen.values() if status in statuses)
+
+    @property
+    def num_trials_started(self) -> int:
+        return len(self.last_trial_status_seen)
+
+    @property
+    def num_trials_completed(self) -> int:
+        return self._count(Status.completed)
+
+    @property
+    def num_trials_failed(self) -> int:
+        return self._count(Status.failed)
+
+    @property
+    def num_trials_finished(self) -> int:
+        return self._count(*_FINISHED)
+
+    @property
+    def num_trials_running(self) -> int:
+        return self._count(Status.in_progress)
+
+    @property
+    def wallclock_time(self) -> float:
+        return time.perf_counter() - self.start_time
+
+    @property
+    def user_time(self) -> float:
+        return sum(s.max_metrics.get(ST_WORKER_TIME, 0.0) for s in self.trial_metric_statistics.values())
+
+    @property
+    def cost(self) -> float:
+        return sum(s.max_metrics.get(ST_WORKER_COST, 0.0) for s in self.trial_metric_statistics.values())
+
+    def __str__(self) -> str:
+        return format_status_table(self)
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def format_status_table(status: TuningStatus, max_rows: int = 20) -> str:
+    """One row per trial (the latest ``max_rows``): id, status, reports, config, last metrics."""
+    trial_ids = sorted(status.last_trial_status_seen)[-max_rows:]
+    config_keys = sorted({k for t in trial_ids for k in status.trial_configs.get(t, {})})
+    metric_keys = [m for m in status.metric_names]
+    extra = sorted({k for t in trial_ids for k in status.trial_metric_statistics[t].last_metrics
+                    if not k.startswith("st_") and k not in metric_keys})
+    header = ["trial_id", "status", "iter"] + config_keys + extra + metric_keys + ["worker-time"]
+    rows = [header]
+    for t in trial_ids:
+        stats = status.trial_metric_statistics[t]
+        config = status.trial_configs.get(t, {})
+        rows.append([str(t), status.last_trial_status_seen[t], str(stats.count)]
+                    + [_format(config.get(k, "-")) for k in config_keys]
+                    + [_format(stats.last_metrics.get(k, "-")) for k in extra + metric_keys]
+                    + [_format(stats.last_metrics.get(ST_WORKER_TIME, "-"))])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
+    hidden = len(status.last_trial_status_seen) - len(trial_ids)
+    if hidden:
+        lines.append(f"({hidden} earlier trials not shown)")
+    lines.append(f"{status.num_trials_running} trials running, {status.num_trials_finished} finished "
+                 f"({status.num_trials_completed} until the end), {status.wallclock_time:.2f}s wallclock-time")
+    return "\n".join(lines)
