@@ -1,0 +1,126 @@
+"""LocalBackend driven directly: command line, folders, incremental reads, kill, resume."""
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from syne_tune.backend import LocalBackend
+from syne_tune.backend.trial_status import Status
+
+SCRIPT = str(Path(__file__).parents[1] / "scripts" / "configurable_script.py")
+
+
+def _wait_for(backend, trial_id, status, timeout=20.0):
+    results = []
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        statuses, new = backend.fetch_status_results([trial_id])
+        results += [r for _, r in new]
+        if statuses[trial_id][1] == status:
+            return results
+        backend.wait(0.2)
+    raise AssertionError(f"trial {trial_id} did not reach {status}")
+
+
+def _pids(trial_path):
+    return [int(p) for line in (trial_path / "pids.txt").read_text().split("\n") for p in line.split()]
+
+
+def _alive(pid):
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+@pytest.fixture
+def backend(tmp_path):
+    backend = LocalBackend(SCRIPT)
+    backend.set_path(tmp_path / "exp")
+    yield backend
+    backend.stop_all()
+
+
+def test_missing_entry_point_is_an_error_naming_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="entry_point"):
+        LocalBackend(str(tmp_path / "nope.py"))
+
+
+def test_trial_folder_results_and_values_with_spaces(backend):
+    text = 'two words and "quotes" \'too\''
+    trial = backend.start_trial({"epochs": 3, "x": 0.5, "text": text})
+    results = _wait_for(backend, trial.trial_id, Status.completed)
+    assert [r["epoch"] for r in results] == [1, 2, 3]
+    folder = backend.trial_path(trial.trial_id)
+    assert json.loads((folder / "config.json").read_text())["text"] == text
+    assert (folder / "received_text.txt").read_text() == text
+    assert results[0]["text"] == text
+    assert sum("[tune-metric]" in line for line in backend.stdout(trial.trial_id)) == 3
+    # nothing new after everything was read
+    assert backend.fetch_status_results([trial.trial_id])[1] == []
+
+
+def test_failure_is_reported_with_stderr(backend):
+    trial = backend.start_trial({"epochs": 3, "crash": 1})
+    results = _wait_for(backend, trial.trial_id, Status.failed)
+    assert [r["epoch"] for r in results] == [1]
+    assert any("simulated failure" in line for line in backend.stderr(trial.trial_id))
+
+
+def test_stop_ends_the_whole_process_tree(backend):
+    trial = backend.start_trial({"epochs": 1000, "sleep": 0.05, "spawn_child": 1})
+    folder = backend.trial_path(trial.trial_id)
+    deadline = time.time() + 10
+    while not (folder / "pids.txt").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    pids = _pids(folder)
+    assert len(pids) == 2 and all(_alive(p) for p in pids)
+    backend.stop_trial(trial.trial_id)
+    time.sleep(0.3)
+    assert not any(_alive(p) for p in pids)
+    statuses, results = backend.fetch_status_results([trial.trial_id])
+    assert statuses[trial.trial_id][1] == Status.stopped and results == []
+
+
+def test_pause_and_resume_restart_the_same_trial_in_the_same_folder(backend):
+    trial = backend.start_trial({"epochs": 1000, "sleep": 0.05})
+    _wait_for_first = time.time() + 10
+    while not backend.fetch_status_results([0])[1] and time.time() < _wait_for_first:
+        backend.wait(0.1)
+    backend.pause_trial(trial.trial_id)
+    assert backend.fetch_status_results([0])[0][0][1] == Status.paused
+    backend.resume_trial(trial.trial_id, new_config={"epochs": 2})
+    results = _wait_for(backend, trial.trial_id, Status.completed)
+    assert [r["epoch"] for r in results] == [1, 2]
+    assert len(_pids(backend.trial_path(0))) == 2  # two runs appended to the same folder
+    with pytest.raises(ValueError, match="not paused"):
+        backend.resume_trial(0)
+
+
+def test_start_from_another_trials_checkpoint(backend):
+    first = backend.start_trial({"epochs": 1})
+    _wait_for(backend, first.trial_id, Status.completed)
+    checkpoint = backend.trial_path(first.trial_id) / "checkpoints"
+    checkpoint.mkdir(parents=True, exist_ok=True)
+    (checkpoint / "state.txt").write_text("42")
+    second = backend.start_trial({"epochs": 1}, checkpoint_trial_id=first.trial_id)
+    assert (backend.trial_path(second.trial_id) / "checkpoints" / "state.txt").read_text() == "42"
+    with pytest.raises(ValueError, match="trial 17"):
+        backend.start_trial({"epochs": 1}, checkpoint_trial_id=17)
+
+
+def test_gpu_rotation_gives_each_trial_a_free_gpu(backend, tmp_path):
+    backend._num_gpus = 2
+    for _ in range(3):
+        backend.start_trial({"epochs": 1000, "sleep": 0.05})
+    assert backend._gpu_of_trial == {0: 0, 1: 1, 2: 0}
+    backend.stop_trial(1)
+    backend.start_trial({"epochs": 1, "sleep": 0.0})
+    assert backend._gpu_of_trial[3] == 1
+    _wait_for(backend, 3, Status.completed)
+    assert (backend.trial_path(3) / "cuda.txt").read_text() == "1"

@@ -1,0 +1,76 @@
+import dill
+import pytest
+
+from syne_tune.backend.trial_status import Trial
+from syne_tune.config_space import choice, randint, uniform
+from syne_tune.optimizer.scheduler import SchedulerDecision
+from syne_tune.optimizer.schedulers import FIFOScheduler
+from syne_tune.optimizer.schedulers.fifo import infer_max_t
+
+SPACE = {"x": uniform(0, 1), "n": randint(1, 8), "c": choice(["a", "b"]), "epochs": 10}
+
+
+def _configs(scheduler, n):
+    return [scheduler.suggest(i).config for i in range(n)]
+
+
+def test_first_config_is_the_midpoint_and_constants_are_added():
+    config = FIFOScheduler(SPACE, metric="loss", random_seed=1).suggest(0).config
+    assert config == {"x": 0.5, "n": 4, "c": "a", "epochs": 10}
+
+
+def test_points_to_evaluate_empty_list_means_random_from_the_start():
+    configs = _configs(FIFOScheduler(SPACE, metric="loss", points_to_evaluate=[], random_seed=1), 3)
+    assert {"x": 0.5, "n": 4, "c": "a", "epochs": 10} not in configs
+
+
+def test_same_seed_same_suggestions_and_different_seed_differs():
+    a = _configs(FIFOScheduler(SPACE, metric="loss", random_seed=3), 6)
+    b = _configs(FIFOScheduler(SPACE, metric="loss", random_seed=3), 6)
+    c = _configs(FIFOScheduler(SPACE, metric="loss", random_seed=4), 6)
+    assert a == b and a != c
+
+
+def test_finite_space_is_exhausted_without_repeats():
+    scheduler = FIFOScheduler({"n": randint(1, 3)}, metric="loss", random_seed=0)
+    configs = _configs(scheduler, 3)
+    assert sorted(c["n"] for c in configs) == [1, 2, 3]
+    assert scheduler.suggest(3) is None
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"metric": "loss", "mode": "maximize"}, "mode"),
+    ({}, "metric"),
+    ({"metric": "loss", "searcher": "grid"}, "searcher"),
+    ({"metric": "loss", "grace_perid": 1}, "grace_perid"),
+    ({"metric": "loss", "random_seed": -1}, "random_seed"),
+    ({"metric": "loss", "max_t": 0}, "max_t"),
+    ({"metric": "loss", "search_options": {"num_init_random": 3}}, "num_init_random"),
+])
+def test_bad_arguments_are_named(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        FIFOScheduler(SPACE, **kwargs)
+
+
+def test_missing_metric_in_a_report_names_the_trial_and_metric():
+    scheduler = FIFOScheduler(SPACE, metric="loss", random_seed=0)
+    trial = Trial(trial_id=7, config=scheduler.suggest(7).config)
+    assert scheduler.on_trial_result(trial, {"loss": 1.0, "epoch": 1}) == SchedulerDecision.CONTINUE
+    with pytest.raises(ValueError, match="Trial 7 .*'loss'"):
+        scheduler.on_trial_result(trial, {"epoch": 2})
+
+
+def test_max_t_inference():
+    assert infer_max_t({"epochs": 5}, None, None) == 5
+    assert infer_max_t({"max-epochs": 9, "x": uniform(0, 1)}, None, None) == 9
+    assert infer_max_t({"epochs": randint(1, 3), "max_t": 14}, None, None) == 14
+    assert infer_max_t({"budget": 3, "epochs": 4}, None, "budget") == 3
+    assert infer_max_t({"epochs": 5}, 7, None) == 7
+    assert infer_max_t({"x": uniform(0, 1)}, None, None) is None
+
+
+def test_scheduler_pickles():
+    scheduler = FIFOScheduler(SPACE, metric="loss", random_seed=0)
+    scheduler.suggest(0)
+    clone = dill.loads(dill.dumps(scheduler))
+    assert clone.suggest(1).config == scheduler.suggest(1).config

@@ -1,0 +1,146 @@
+"""End-to-end runs of Tuner + LocalBackend with real trial processes."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pytest
+
+from syne_tune import StoppingCriterion, Tuner
+from syne_tune.backend import LocalBackend
+from syne_tune.config_space import choice, randint, uniform
+from syne_tune.experiments import list_experiments, load_experiment
+from syne_tune.optimizer.schedulers import FIFOScheduler
+
+SCRIPT = str(Path(__file__).parent / "scripts" / "configurable_script.py")
+
+
+def _tuner(space, stop, n_workers=4, **kwargs):
+    scheduler = FIFOScheduler(space, metric="loss", mode="min", random_seed=0)
+    return Tuner(LocalBackend(SCRIPT), scheduler, stop, n_workers=n_workers, sleep_time=0.5,
+                 results_update_interval=0.5, **kwargs)
+
+
+def test_random_search_end_to_end_stores_results(_results_root):
+    tuner = _tuner({"x": uniform(0, 1), "epochs": 3}, StoppingCriterion(max_num_trials_completed=7),
+                   tuner_name="e2e-random", metadata={"purpose": "test"})
+    tuner.run()
+    path = tuner.tuner_path
+    assert path.parent == _results_root and tuner.name.startswith("e2e-random-")
+    assert {"metadata.json", "results.csv.zip", "tuner.dill", "0"} <= {p.name for p in path.iterdir()}
+    assert {"config.json", "std.out", "std.err"} <= {p.name for p in (path / "0").iterdir()}
+    metadata = json.loads((path / "metadata.json").read_text())
+    assert metadata["purpose"] == "test" and metadata["metric_names"] == ["loss"]
+    assert metadata["scheduler_name"] == "FIFOScheduler" and metadata["entrypoint"] == "configurable_script"
+    results = pd.read_csv(path / "results.csv.zip")
+    assert {"loss", "epoch", "trial_id", "st_decision", "st_status", "config_x", "config_epochs",
+            "st_tuner_time", "st_worker_timestamp"} <= set(results.columns)
+    completed = results.groupby("trial_id")["epoch"].max()
+    assert (completed == 3).sum() >= 8  # stops once more than 7 completed
+    experiment = load_experiment(tuner.name)
+    best = experiment.best_config()
+    assert best["loss"] == results["loss"].min() and "config_x" in best
+    assert [e.name for e in list_experiments()] == [tuner.name]
+    assert Tuner.load(path).name == tuner.name
+    assert "evaluations from" in str(experiment)
+
+
+def test_exhausted_space_drains_running_trials_and_stops():
+    tuner = _tuner({"x": choice([0.1, 0.2, 0.3]), "epochs": 2}, StoppingCriterion(max_wallclock_time=60))
+    start = time.time()
+    tuner.run()
+    assert time.time() - start < 30
+    results = load_experiment(tuner.name).results
+    assert sorted(results["config_x"].unique()) == [0.1, 0.2, 0.3]
+    assert len(results) == 6
+
+
+def test_missing_metric_stops_everything_and_keeps_results():
+    space = {"x": uniform(0, 1), "epochs": 50, "sleep": 0.05, "omit_metric": choice([0, 1])}
+    scheduler = FIFOScheduler(space, metric="loss", random_seed=0,
+                              points_to_evaluate=[{"omit_metric": 0, "x": 0.1}, {"omit_metric": 0, "x": 0.2}, {"omit_metric": 1}])
+    tuner = Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(max_wallclock_time=60), n_workers=3,
+                  sleep_time=0.2)
+    with pytest.raises(ValueError, match=r"Trial 2 reported .* without 'loss'"):
+        tuner.run()
+    results = load_experiment(tuner.name).results
+    assert len(results) > 0 and set(results["trial_id"]) <= {0, 1}
+    pids = [int(p) for t in (0, 1, 2) for p in (tuner.tuner_path / str(t) / "pids.txt").read_text().split()]
+    assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE for p in pids)
+
+
+def test_failing_trials_count_against_max_failures(caplog):
+    space = {"x": uniform(0, 1), "epochs": 3, "crash": choice([0, 1])}
+    points = [{"crash": 1}, {"crash": 0}, {"crash": 1}, {"crash": 0}]
+    scheduler = FIFOScheduler(space, metric="loss", random_seed=0, points_to_evaluate=points)
+    tuner = Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(max_num_trials_finished=30), n_workers=2,
+                  sleep_time=0.2, max_failures=1)
+    with caplog.at_level("ERROR"), pytest.raises(RuntimeError, match="max_failures=1"):
+        tuner.run()
+    assert "simulated failure in epoch 2" in caplog.text
+    results = load_experiment(tuner.name).results
+    # trials without the crash ran to their end although others failed
+    assert (results[results["config_crash"] == 0].groupby("trial_id")["epoch"].max() == 3).any()
+
+
+def test_synchronous_scheduling_starts_batches():
+    tuner = _tuner({"x": uniform(0, 1), "epochs": 2, "sleep": choice([0.0, 0.3])},
+                   StoppingCriterion(max_num_trials_completed=5), n_workers=3, asynchronous_scheduling=False)
+    tuner.run()
+    results = load_experiment(tuner.name).results
+    first = results.groupby("trial_id")["st_worker_timestamp"].agg(["min", "max"])
+    assert list(first.index) == [0, 1, 2, 3, 4, 5]
+    assert first.loc[[3, 4, 5], "min"].min() > first.loc[[0, 1, 2], "max"].max()
+
+
+def test_bad_tuner_arguments_are_named():
+    backend = LocalBackend(SCRIPT)
+    scheduler = FIFOScheduler({"x": uniform(0, 1)}, metric="loss")
+    with pytest.raises(ValueError, match="n_workers"):
+        Tuner(backend, scheduler, StoppingCriterion(), n_workers=0)
+    with pytest.raises(ValueError, match="tuner_name"):
+        Tuner(backend, scheduler, StoppingCriterion(), n_workers=1, tuner_name="bad name")
+    with pytest.raises(ValueError, match="scheduler"):
+        Tuner(backend, "fifo", StoppingCriterion(), n_workers=1)
+
+
+LAUNCHER = textwrap.dedent("""
+    import sys
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.backend import LocalBackend
+    from syne_tune.config_space import uniform
+    from syne_tune.optimizer.schedulers import FIFOScheduler
+    space = {"x": uniform(0, 1), "epochs": 10000, "sleep": 0.05, "spawn_child": 1}
+    tuner = Tuner(LocalBackend(sys.argv[1]), FIFOScheduler(space, metric="loss"),
+                  StoppingCriterion(max_wallclock_time=120), n_workers=2, sleep_time=0.2,
+                  tuner_name="sigterm")
+    print(tuner.tuner_path, flush=True)
+    tuner.run()
+""")
+
+
+def test_sigterm_ends_every_trial_process_and_saves_results(tmp_path, _results_root):
+    launcher = tmp_path / "launcher.py"
+    launcher.write_text(LAUNCHER)
+    process = subprocess.Popen([sys.executable, str(launcher), SCRIPT], stdout=subprocess.PIPE, text=True,
+                               stderr=subprocess.DEVNULL, env=dict(os.environ))
+    path = Path(process.stdout.readline().strip())
+    deadline = time.time() + 30
+    while time.time() < deadline and not all((path / str(t) / "pids.txt").exists() for t in (0, 1)):
+        time.sleep(0.1)
+    time.sleep(1.0)
+    pids = [int(p) for t in (0, 1) for p in (path / str(t) / "pids.txt").read_text().split()]
+    assert len(pids) == 4
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    time.sleep(0.2)
+    alive = [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    assert alive == []
+    results = pd.read_csv(path / "results.csv.zip")
+    assert len(results) > 0 and (path / "tuner.dill").exists()
