@@ -1,0 +1,66 @@
+"""Trial throughput of Tuner + LocalBackend, and the tuner's CPU use while trials run.
+
+Trivial trials (one report, no sleep) with 4 workers: trials per second end to end.
+Then 4 trials that sleep: CPU seconds the tuner process spends per wallclock second
+(close to 0 means the loop sleeps instead of polling).
+
+    python benchmarking/run_backend_throughput.py --trials 60
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from syne_tune import StoppingCriterion, Tuner
+from syne_tune.backend import LocalBackend
+from syne_tune.config_space import uniform
+from syne_tune.constants import SYNE_TUNE_FOLDER_ENV
+from syne_tune.optimizer.schedulers import FIFOScheduler
+
+SCRIPT = Path(__file__).parent / "training_scripts" / "trivial" / "report_once.py"
+
+
+def make_backend(name: str):
+    if name == "local":
+        return LocalBackend(str(SCRIPT))
+    from syne_tune.backend import RayBackend
+
+    return RayBackend(str(SCRIPT))
+
+
+def run(backend_name: str, n_trials: int, n_workers: int, sleep: float, sleep_time: float) -> tuple[float, float]:
+    """Returns (wallclock seconds, tuner CPU seconds) to complete ``n_trials`` trials."""
+    space = {"x": uniform(0, 1), "sleep": sleep}
+    scheduler = FIFOScheduler(space, metric="loss", random_seed=0, search_options={"debug_log": False})
+    tuner = Tuner(make_backend(backend_name), scheduler, StoppingCriterion(max_num_trials_completed=n_trials - 1),
+                  n_workers=n_workers, sleep_time=sleep_time, results_update_interval=60,
+                  print_update_interval=3600)
+    start_wall, start_cpu = time.perf_counter(), time.process_time()
+    tuner.run()
+    return time.perf_counter() - start_wall, time.process_time() - start_cpu
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--trials", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--backend", choices=["local", "ray"], nargs="+", default=["local"])
+    parser.add_argument("--sleep_time", type=float, default=5.0, help="Tuner sleep_time (its default is 5)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    os.environ.setdefault(SYNE_TUNE_FOLDER_ENV, tempfile.mkdtemp(prefix="st-throughput-"))
+    for backend in args.backend:
+        wall, _ = run(backend, args.trials, args.workers, sleep=0.0, sleep_time=args.sleep_time)
+        print(f"{backend}: {args.trials} trivial trials, {args.workers} workers: {wall:.2f} s, "
+              f"{args.trials / wall:.1f} trials/s")
+        wall, cpu = run(backend, args.workers, args.workers, sleep=3.0, sleep_time=args.sleep_time)
+        print(f"{backend}: {args.workers} trials sleeping 3 s: tuner CPU {cpu:.3f} s over {wall:.2f} s wallclock "
+              f"({100 * cpu / wall:.1f}% of one core)")
+
+
+if __name__ == "__main__":
+    main()
