@@ -1,0 +1,97 @@
+"""Progressive ASHA, PASHA (type='pasha').
+
+ASHA whose maximum resource starts at the second rung level and grows by one rung each time
+the ranking of the trials in the top two rungs disagrees, up to a tolerance epsilon ("soft
+ranking"). Bohdal et al., "PASHA: Efficient HPO and NAS with Progressive Resource
+Allocation", arXiv:2207.06940.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from syne_tune.optimizer.schedulers.rung_systems.promotion import PromotionRungSystem
+
+RANKING_CRITERIA = ("soft_ranking", "soft_ranking_std", "soft_ranking_mean_dst", "soft_ranking_median_dst")
+
+
+def soft_ranking_epsilon(losses: np.ndarray, criterion: str, epsilon: float, scaling: float) -> float:
+    """Tolerance below which two losses count as tied.
+
+    'soft_ranking': ``epsilon``; '_std': std of ``losses``; '_mean_dst' / '_median_dst': mean or
+    median pairwise distance; the last three times ``scaling``. 0 for fewer than two losses.
+    """
+    if len(losses) < 2:
+        return 0.0
+    if criterion == "soft_ranking":
+        return epsilon
+    if criterion == "soft_ranking_std":
+        return float(np.std(losses)) * scaling
+    distances = np.abs(losses[:, None] - losses[None, :])[np.triu_indices(len(losses), 1)]
+    center = np.mean(distances) if criterion == "soft_ranking_mean_dst" else np.median(distances)
+    return float(center) * scaling
+
+
+def rankings_disagree(lower: np.ndarray, upper: np.ndarray, epsilon: float) -> bool:
+    """True if some trial's soft rank in ``lower`` and in ``upper`` do not overlap.
+
+    Entry i of both arrays belongs to the same trial. A trial's soft rank in a rung is the range
+    of positions of the trials within ``epsilon`` of its loss there.
+    """
+    def soft_positions(losses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ordered = np.sort(losses)
+        return (np.searchsorted(ordered, losses - epsilon, side="left"),
+                np.searchsorted(ordered, losses + epsilon, side="right") - 1)
+
+    lower_first, lower_last = soft_positions(lower)
+    upper_first, upper_last = soft_positions(upper)
+    return bool(np.any((upper_last < lower_first) | (upper_first > lower_last)))
+
+
+class PashaRungSystem(PromotionRungSystem):
+    """ASHA with a maximum rung that grows while the top-two-rung ranking is unstable.
+
+    Args:
+        ranking_criterion: how epsilon is set, one of ``RANKING_CRITERIA``.
+        epsilon: fixed tolerance for 'soft_ranking', in units of the metric.
+        epsilon_scaling: factor on the data-driven tolerances of the other criteria.
+    """
+
+    def __init__(self, levels: Sequence[int], always_pause: bool = False, ranking_criterion: str = "soft_ranking",
+                 epsilon: float = 1.0, epsilon_scaling: float = 1.0):
+        super().__init__(levels, always_pause)
+        if ranking_criterion not in RANKING_CRITERIA:
+            raise ValueError("The 'ranking_criterion' entry of rung_system_kwargs must be one of "
+                             f"{', '.join(map(repr, RANKING_CRITERIA))}. Got {ranking_criterion!r}.")
+        for name, value in (("epsilon", epsilon), ("epsilon_scaling", epsilon_scaling)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise ValueError(f"The '{name}' entry of rung_system_kwargs must be a number >= 0. Got {value!r}.")
+        self.ranking_criterion = ranking_criterion
+        self.epsilon = float(epsilon)
+        self.epsilon_scaling = float(epsilon_scaling)
+        # index into levels of the current maximum resource; trials pause there
+        self.current_max_index = min(1, len(self.rungs))
+
+    @property
+    def current_max_resource(self) -> int:
+        return self.levels[self.current_max_index]
+
+    def _promotion_top(self) -> int:
+        return self.current_max_index
+
+    def _decide(self, trial_id: int, j: int, loss: float) -> bool:
+        if j == self.current_max_index and self._ranking_unstable(j):
+            self.current_max_index += 1
+        return super()._decide(trial_id, j, loss)
+
+    def _ranking_unstable(self, j: int) -> bool:
+        """Do rungs j-1 and j rank the trials present in both differently (up to epsilon)?"""
+        upper, lower = self.rungs[j].losses, self.rungs[j - 1].losses
+        both = [t for t in upper if t in lower]
+        if len(both) < 2:
+            return False
+        lower_losses = np.fromiter((lower[t] for t in both), float, len(both))
+        upper_losses = np.fromiter((upper[t] for t in both), float, len(both))
+        epsilon = soft_ranking_epsilon(lower_losses, self.ranking_criterion, self.epsilon, self.epsilon_scaling)
+        return rankings_disagree(lower_losses, upper_losses, epsilon)

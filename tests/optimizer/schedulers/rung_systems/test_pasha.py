@@ -1,0 +1,84 @@
+"""type='pasha': the maximum resource grows only while the top-two-rung ranking is unstable."""
+import numpy as np
+import pytest
+from rung_system_contract import RungSystemContract
+from scheduler_driver import Driver, make
+
+from syne_tune.optimizer.schedulers.rung_systems import PashaRungSystem
+from syne_tune.optimizer.schedulers.rung_systems.pasha import rankings_disagree, soft_ranking_epsilon
+
+C, P, S = "CONTINUE", "PAUSE", "STOP"
+
+
+class TestPashaContract(RungSystemContract):
+    name = "pasha"
+
+
+# levels 1, 3, 9, 27, 81; the maximum resource starts at 3; epsilon 0.05
+TABLE = [
+    ("new", 0), (0, 1, 0.5, P), ("new", 1), (1, 1, 0.7, P), ("new", 2), (2, 1, 0.6, P),
+    ("resume", 0, 3), (0, 3, 0.4, P),   # 3 is the current maximum: pause there
+    ("new", 3), (3, 1, 0.3, C),         # below the maximum, ASHA rules: go on at once
+    (3, 3, 0.35, P),                    # rungs 1 and 3 rank {3, 0} alike: stable, pause
+    ("new", 4), (4, 1, 0.2, C),
+    (4, 3, 0.5, P),                     # rung 1 ranks 4, 3, 0; rung 3 ranks 3, 0, 4: unstable, max -> 9
+    ("resume", 3, 9),                   # rung 3 may promote now: [.35 .4 .5] cutoff .383
+    (3, 9, 0.3, P),                     # 9 is the new maximum
+]
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+def test_decision_table(mode):
+    scheduler = make("pasha", mode=mode, rung_system_kwargs={"epsilon": 0.05})
+    driver = Driver(scheduler, mode=mode)
+    driver.run_table(TABLE[:12])
+    assert scheduler.rung_system().current_max_resource == 3
+    driver.run_table(TABLE[12:])
+    assert scheduler.rung_system().current_max_resource == 9
+
+
+def test_resource_grows_to_max_t_then_behaves_like_asha():
+    system = PashaRungSystem([1, 3, 9], epsilon=0.0)
+    assert system.current_max_resource == 3
+    for t, (low, high) in enumerate([(0.1, 0.9), (0.2, 0.1)]):  # ranking flips between rungs 1 and 3
+        system.add_trial(t, 3)
+        system.rungs[0].record(t, low)
+        system.on_report(t, 3, high)
+    assert system.current_max_resource == 9
+    system.add_trial(7, 9)
+    assert system.on_report(7, 9, 0.5).next_milestone is None  # max_t: the trial ends
+
+
+@pytest.mark.parametrize("lower, upper, epsilon, expected", [
+    ([0.1, 0.2, 0.3], [0.5, 0.6, 0.7], 0.0, False),   # same order
+    ([0.1, 0.2, 0.3], [0.6, 0.5, 0.7], 0.0, True),    # first two swap
+    ([0.1, 0.2, 0.3], [0.6, 0.5, 0.7], 0.15, False),  # ... but they are tied within epsilon
+    ([0.1, 0.5, 0.9], [0.7, 0.6, 0.5], 0.15, True),   # reversed, far apart
+    ([0.1, 0.12], [0.3, 0.29], 0.05, False),          # tied in both rungs
+])
+def test_rankings_disagree(lower, upper, epsilon, expected):
+    assert rankings_disagree(np.array(lower), np.array(upper), epsilon) is expected
+
+
+def test_epsilon_criteria():
+    losses = np.array([0.0, 1.0, 3.0])
+    assert soft_ranking_epsilon(losses, "soft_ranking", 0.7, 2.0) == 0.7
+    assert soft_ranking_epsilon(losses, "soft_ranking_std", 0.7, 2.0) == pytest.approx(2 * np.std(losses))
+    assert soft_ranking_epsilon(losses, "soft_ranking_mean_dst", 0.7, 1.0) == pytest.approx(2.0)  # (1 + 3 + 2) / 3
+    assert soft_ranking_epsilon(losses, "soft_ranking_median_dst", 0.7, 1.0) == pytest.approx(2.0)
+    assert soft_ranking_epsilon(np.array([0.3]), "soft_ranking", 0.7, 1.0) == 0.0
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"ranking_criterion": "hard"}, "ranking_criterion"),
+    ({"epsilon": -1.0}, "epsilon"),
+    ({"epsilon_scaling": "big"}, "epsilon_scaling"),
+])
+def test_bad_options(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        PashaRungSystem([1, 3, 9], **kwargs)
+
+
+def test_scheduler_rejects_unknown_rung_system_kwargs():
+    with pytest.raises(ValueError, match="rung_system_kwargs.*'epsilom'.*epsilon"):
+        make("pasha", rung_system_kwargs={"epsilom": 0.1})
