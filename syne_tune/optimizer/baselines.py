@@ -1,0 +1,55 @@
+"""The tutorial's methods under their usual names; each is a configured scheduler.
+
+Accepts all arguments of the scheduler it configures (FIFOScheduler or HyperbandScheduler).
+"""
+from __future__ import annotations
+
+from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
+from syne_tune.optimizer.schedulers.hyperband import HyperbandScheduler
+
+
+class RandomSearch(FIFOScheduler):
+    """Random search: FIFOScheduler with ``searcher='random'``."""
+
+    def __init__(self, config_space: dict, metric: str, **kwargs):
+        super().__init__(config_space, metric=metric, searcher="random", **kwargs)
+
+
+class BayesianOptimization(FIFOScheduler):
+    """GP-based Bayesian optimization: FIFOScheduler with ``searcher='bayesopt'``."""
+
+    def __init__(self, config_space: dict, metric: str, **kwargs):
+        super().__init__(config_space, metric=metric, searcher="bayesopt", **kwargs)
+
+
+class ASHA(HyperbandScheduler):
+    """Asynchronous successive halving (Li et al., 2018): HyperbandScheduler with random search.
+
+    ``type='stopping'`` (default) or ``'promotion'``.
+    """
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="random", **kwargs)
+
+
+class PASHA(HyperbandScheduler):
+    """Progressive ASHA (Bohdal et al., 2022): HyperbandScheduler with ``type='pasha'``."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, type="pasha", **kwargs)
+
+
+class MOBSTER(HyperbandScheduler):
+    """Model-based asynchronous Hyperband (Klein et al., 2020): HyperbandScheduler with ``searcher='bayesopt'``."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="bayesopt", **kwargs)
+
+
+baselines_dict = {
+    "Random Search": RandomSearch,
+    "Bayesian Optimization": BayesianOptimization,
+    "ASHA": ASHA,
+    "PASHA": PASHA,
+    "MOBSTER": MOBSTER,
+}
