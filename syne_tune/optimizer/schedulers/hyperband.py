@@ -232,12 +232,18 @@ class HyperbandScheduler(FIFOScheduler):
                          at_rung: bool) -> None:
         """Relays ``result``; ``update=True`` only where ``searcher_data`` says so, once per resource."""
         update = resource > record.largest_update_resource and (self.searcher_data != "rungs" or at_rung)
-        if update and self.searcher_data == "rungs_and_last" and record.last_update and not record.last_update[1]:
-            self.searcher.remove_case(str(trial_id), **{self.resource_attr: record.last_update[0]})
-        self.searcher.on_trial_result(str(trial_id), record.config, result, update=update)
         if update:
-            record.largest_update_resource = resource
-            record.last_update = (resource, at_rung)
+            self._send_update(trial_id, record, result, resource, at_rung)
+        else:
+            self.searcher.on_trial_result(str(trial_id), record.config, result, update=False)
+
+    def _send_update(self, trial_id: int, record: _TrialRecord, result: dict, resource: int, at_rung: bool) -> None:
+        """Updates the searcher with ``result``; with 'rungs_and_last' the previous non-rung update goes."""
+        if self.searcher_data == "rungs_and_last" and record.last_update and not record.last_update[1]:
+            self.searcher.remove_case(str(trial_id), **{self.resource_attr: record.last_update[0]})
+        self.searcher.on_trial_result(str(trial_id), record.config, result, update=True)
+        record.largest_update_resource = resource
+        record.last_update = (resource, at_rung)
 
     def _register_pending(self, trial_id: int, record: _TrialRecord, resource: int) -> None:
         """Pending evaluations of a trial running from ``resource`` to its next milestone.
@@ -264,11 +270,7 @@ class HyperbandScheduler(FIFOScheduler):
             return
         resource = self._checked_resource(trial.trial_id, record, result)
         if resource is not None and resource > record.largest_update_resource:
-            at_rung = resource in self.rung_levels
-            if self.searcher_data == "rungs_and_last" and record.last_update and not record.last_update[1]:
-                self.searcher.remove_case(str(trial.trial_id), **{self.resource_attr: record.last_update[0]})
-            self.searcher.on_trial_result(str(trial.trial_id), record.config, result, update=True)
-            record.largest_update_resource, record.last_update = resource, (resource, at_rung)
+            self._send_update(trial.trial_id, record, result, resource, resource in self.rung_levels)
         self._end(trial.trial_id, record)
 
     def on_trial_error(self, trial: Trial) -> None:
