@@ -5,8 +5,8 @@ from setuptools import find_packages, setup
 
 EXTRAS = {
     # GP-based searchers (bayesopt, MOBSTER) and the MLP benchmark's training script.
-    "gpsearchers": ["scipy>=1.7", "autograd>=1.4"],
-    "benchmarks": ["scipy>=1.7", "autograd>=1.4", "matplotlib>=3.3"],
+    "gpsearchers": ["scipy>=1.7", "autograd>=1.4", "threadpoolctl>=3"],
+    "benchmarks": ["scipy>=1.7", "autograd>=1.4", "threadpoolctl>=3", "matplotlib>=3.3"],
     # Trials on a Ray cluster: syne_tune.backend.RayBackend.
     "ray": ["ray>=2.9"],
 }
