@@ -1,0 +1,94 @@
+"""Benchmark: random search vs bayesopt on Branin and Hartmann6, driving FIFOScheduler directly.
+
+No backend, no subprocesses: each evaluation is instantaneous. With ``workers > 1`` the runner keeps
+that many trials pending and completes the oldest one before each new suggestion, so every
+bayesopt suggestion is made with ``workers − 1`` pending evaluations (fantasized).
+
+    python -m benchmarking.run_bayesopt_benchmark --seeds 10
+    python -m benchmarking.run_bayesopt_benchmark --quick
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from collections import deque
+
+import numpy as np
+
+from benchmarking.synthetic_functions import SYNTHETIC_FUNCTIONS, SyntheticFunction
+from syne_tune.backend.trial_status import Trial
+from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
+
+METRIC = "objective"
+
+
+def run(function: SyntheticFunction, searcher: str, seed: int, num_evaluations: int, workers: int,
+        search_options: dict | None = None, mode: str = "min") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Best-so-far regret after each evaluation: (num_evaluations,); plus suggest times and #observed."""
+    scheduler = FIFOScheduler(function.config_space, searcher=searcher, metric=METRIC, mode=mode,
+                              random_seed=seed, search_options=dict(search_options or {}, debug_log=False))
+    sign = -1.0 if mode == "max" else 1.0
+    running: deque[Trial] = deque()
+    values, times, observed = [], [], []
+    trial_id = 0
+    while len(values) < num_evaluations:
+        while len(running) < workers and trial_id < num_evaluations:
+            start = time.perf_counter()
+            suggestion = scheduler.suggest(trial_id)
+            times.append(time.perf_counter() - start)
+            observed.append(len(values))
+            running.append(Trial(trial_id=trial_id, config=suggestion.config))
+            trial_id += 1
+        trial = running.popleft()
+        value = function.function(trial.config)
+        scheduler.on_trial_complete(trial, {METRIC: sign * value})
+        values.append(value)
+    regret = np.minimum.accumulate(np.array(values)) - function.optimum
+    return regret, np.array(times), np.array(observed)
+
+
+def quartiles(x: np.ndarray) -> str:
+    q1, q2, q3 = np.percentile(x, [25, 50, 75])
+    return f"{q2:.4f} [{q1:.4f}, {q3:.4f}]"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10, help="number of random seeds per setting")
+    parser.add_argument("--evaluations", type=int, default=50)
+    parser.add_argument("--functions", nargs="+", default=list(SYNTHETIC_FUNCTIONS))
+    parser.add_argument("--quick", action="store_true", help="2 seeds, 30 evaluations, Branin only")
+    parser.add_argument("--timing-evaluations", type=int, default=110,
+                        help="length of the Hartmann6 run used to time suggestions (0 to skip)")
+    parser.add_argument("--options", default="{}", help="search_options for bayesopt, as a Python dict")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seeds, args.evaluations, args.functions, args.timing_evaluations = 2, 30, ["branin"], 40
+    options = eval(args.options, {})  # a literal dict from the command line
+    checkpoints = [c for c in (30, 50) if c <= args.evaluations]
+    print(f"regret: median [q25, q75] over {args.seeds} seeds; bayesopt options {options}")
+    for name in args.functions:
+        function = SYNTHETIC_FUNCTIONS[name]
+        for workers in (1, 4):
+            for searcher in ("random", "bayesopt"):
+                start = time.perf_counter()
+                regrets = np.array([run(function, searcher, seed, args.evaluations, workers,
+                                        options if searcher == "bayesopt" else None)[0]
+                                    for seed in range(args.seeds)])
+                cells = "  ".join(f"@{c}: {quartiles(regrets[:, c - 1])}" for c in checkpoints)
+                print(f"{name:10s} workers={workers} {searcher:8s} {cells}  ({time.perf_counter() - start:.1f}s)",
+                      flush=True)
+    if args.timing_evaluations:
+        print("seconds per bayesopt suggestion (median over seeds) by number of observations:")
+        for workers in (1, 4):
+            runs = [run(SYNTHETIC_FUNCTIONS["hartmann6"], "bayesopt", seed, args.timing_evaluations, workers,
+                        options) for seed in range(min(args.seeds, 3))]
+            for low in range(10, args.timing_evaluations, 20):
+                per_seed = [np.median(t[(n >= low) & (n < low + 20)]) for _, t, n in runs
+                            if np.any((n >= low) & (n < low + 20))]
+                print(f"  workers={workers} (pending={workers - 1}) observations {low}-{low + 19}: "
+                      f"{np.median(per_seed):.4f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

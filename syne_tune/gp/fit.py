@@ -1,0 +1,96 @@
+"""Empirical-Bayes fit of GP hyperparameters: L-BFGS-B with restarts on the MAP objective.
+
+All hyperparameters live in one flat vector θ: log(value) for positive parameters, the value
+itself otherwise, in the order of ``model.parameters`` (reference §3.4: restart 0 from the
+entry values, restart i > 0 from entry + N(0, 1) in θ-space, clipped; best restart wins).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import autograd
+import numpy as np
+import scipy.optimize
+
+from syne_tune.gp.likelihood import neg_log_posterior
+from syne_tune.gp.model import GPModel
+
+logger = logging.getLogger(__name__)
+
+
+def pack(model: GPModel, params: dict) -> np.ndarray:
+    """params dict -> θ: (p,)."""
+    parts = [np.log(params[s.name]) if s.positive else np.asarray(params[s.name], dtype=float)
+             for s in model.parameters]
+    return np.concatenate([np.atleast_1d(p) for p in parts])
+
+
+def unpack(model: GPModel, theta) -> dict:
+    """θ: (p,) -> params dict (works on autograd boxes; one traced exp for all positive entries)."""
+    import autograd.numpy as anp
+
+    positive = np.concatenate([np.full(s.size, s.positive) for s in model.parameters])
+    exp_theta = anp.exp(anp.where(positive, theta, 0.0))  # identity entries never overflow exp
+    params, start = {}, 0
+    for s in model.parameters:
+        params[s.name] = (exp_theta if s.positive else theta)[start:start + s.size]
+        start += s.size
+    return params
+
+
+def theta_bounds(model: GPModel) -> list[tuple[float | None, float | None]]:
+    """Box bounds on θ, one pair per entry."""
+    bounds = []
+    for s in model.parameters:
+        lo, hi = (np.log(s.lower), np.log(s.upper)) if s.positive else (s.lower, s.upper)
+        lo = None if not np.isfinite(lo) else float(lo)
+        hi = None if not np.isfinite(hi) else float(hi)
+        bounds += [(lo, hi)] * s.size
+    return bounds
+
+
+@dataclass(frozen=True)
+class FitResult:
+    params: dict
+    objective: float
+    num_evaluations: int
+
+
+def fit_hyperparameters(model: GPModel, X: np.ndarray, y: np.ndarray, init_params: dict, *,
+                        num_restarts: int = 2, maxiter: int = 50, tol: float = 1e-6,
+                        random_state: np.random.RandomState) -> FitResult:
+    """Minimizes −log p(y | X, θ) − log p(θ) by L-BFGS-B from ``init_params`` and perturbed restarts.
+
+    Args:
+        X: (n, d) inputs; y: (n,) or (n, m) targets (normalized).
+        init_params: entry values (init values after a reset, or the previous optimum to warm-start).
+    Returns the best parameters found; ``init_params`` if every restart fails.
+    """
+    def objective(theta):
+        return neg_log_posterior(unpack(model, theta), model, X, y)
+
+    value_and_grad = autograd.value_and_grad(objective)
+
+    def fun(theta):
+        value, grad = value_and_grad(theta)
+        return float(value), np.asarray(grad, dtype=float)
+
+    bounds = theta_bounds(model)
+    lower = np.array([-np.inf if b[0] is None else b[0] for b in bounds])
+    upper = np.array([np.inf if b[1] is None else b[1] for b in bounds])
+    theta0 = np.clip(pack(model, init_params), lower, upper)
+    best = FitResult(init_params, np.inf, 0)
+    evaluations = 0
+    for restart in range(num_restarts):
+        start = theta0 if restart == 0 else np.clip(theta0 + random_state.normal(size=theta0.shape), lower, upper)
+        try:
+            result = scipy.optimize.minimize(fun, start, jac=True, method="L-BFGS-B", bounds=bounds, tol=tol,
+                                             options={"maxiter": maxiter})
+        except (np.linalg.LinAlgError, FloatingPointError, ValueError) as error:
+            logger.warning("GP fit restart %d failed: %s", restart, error)
+            continue
+        evaluations += result.nfev
+        if np.isfinite(result.fun) and result.fun < best.objective:
+            best = FitResult(unpack(model, np.clip(result.x, lower, upper)), float(result.fun), evaluations)
+    return FitResult(best.params, best.objective, evaluations)

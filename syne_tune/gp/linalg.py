@@ -1,0 +1,42 @@
+"""Cholesky with adaptive jitter (reference §3.4, custom_op.py).
+
+Notation: ``A: (n, n)`` symmetric positive semi-definite, ``L: (n, n)`` lower triangular.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+
+
+def cholesky_with_jitter(A: np.ndarray, initial_jitter: float = 1e-9, max_jitter: float = 1e3) -> np.ndarray:
+    """L with L Lᵀ = A + jitter·I; jitter is 0 first, then 1e-9·max(1, mean diag A), ×10 per failure.
+
+    Raises numpy.linalg.LinAlgError once the jitter would exceed ``max_jitter``·max(1, mean diag A).
+    """
+    if not np.all(np.isfinite(A)):
+        raise np.linalg.LinAlgError("The GP covariance matrix has NaN or infinite entries; "
+                                    "check the targets and hyperparameters for overflow.")
+    try:
+        return scipy.linalg.cholesky(A, lower=True, check_finite=False)
+    except np.linalg.LinAlgError:
+        pass
+    scale = max(1.0, float(np.mean(np.diag(A))))
+    jitter, eye = initial_jitter * scale, np.eye(A.shape[0])
+    while jitter <= max_jitter * scale:
+        try:
+            return scipy.linalg.cholesky(A + jitter * eye, lower=True, check_finite=False)
+        except np.linalg.LinAlgError:
+            jitter *= 10.0
+    raise np.linalg.LinAlgError(
+        f"Cholesky failed even with jitter {jitter / 10:.1e}. The covariance is badly conditioned; "
+        "try a larger noise_variance lower bound or fewer duplicate inputs.")
+
+
+def cho_solve(L: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """A⁻¹ B given L L^T = A. B: (n,) or (n, m)."""
+    return scipy.linalg.cho_solve((L, True), B, check_finite=False)
+
+
+def inverse_lower(L: np.ndarray) -> np.ndarray:
+    """L⁻¹: (n, n)."""
+    return scipy.linalg.solve_triangular(L, np.eye(L.shape[0]), lower=True, check_finite=False)

@@ -1,0 +1,81 @@
+"""Frozen GP posterior state; predictive mean/variance and joint sampling.
+
+Notation (R&W §2.2): ``X: (n, d)`` training inputs, ``Y: (n, m)`` normalized targets
+(m > 1 for fantasy columns), ``L Lᵀ = K + σ²I``, ``alpha = (K + σ²I)⁻¹ (Y − m(X)): (n, m)``,
+query ``Xq: (q, d)``, ``Kq = k(Xq, X): (q, n)``.
+    mean = Kq alpha + m(Xq)                 (R&W eq. 2.25)
+    var  = diag k(Xq, Xq) − ‖L⁻¹ Kqᵀ‖²      (R&W eq. 2.26), floored at 1e-12
+Predictions are de-normalized with ``y_shift`` and ``y_scale``: criterion = y_shift + y_scale·y.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import autograd.numpy as anp
+import numpy as np
+
+from syne_tune.gp.linalg import cho_solve, cholesky_with_jitter, inverse_lower
+from syne_tune.gp.model import GPModel
+
+MIN_VARIANCE = 1e-12
+
+
+@dataclass(frozen=True)
+class PosteriorState:
+    """Everything needed to predict; computed once per (parameters, data)."""
+
+    model: GPModel
+    params: dict
+    X: np.ndarray          # (n, d)
+    Y: np.ndarray          # (n, m) normalized
+    L: np.ndarray          # (n, n)
+    L_inv: np.ndarray      # (n, n)
+    alpha: np.ndarray      # (n, m)
+    y_shift: float = 0.0
+    y_scale: float = 1.0
+
+    @property
+    def num_columns(self) -> int:
+        return self.Y.shape[1]
+
+
+def compute_posterior(model: GPModel, params: dict, X: np.ndarray, Y: np.ndarray,
+                      y_shift: float = 0.0, y_scale: float = 1.0) -> PosteriorState:
+    """Posterior state for targets ``Y: (n,)`` or ``(n, m)`` (normalized) at ``X: (n, d)``."""
+    Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+    K = model.covariance(params, X, X) + params["noise_variance"][0] * np.eye(X.shape[0])
+    L = cholesky_with_jitter(K)
+    alpha = cho_solve(L, Y - model.mean(params, X)[:, None])
+    return PosteriorState(model, params, X, Y, L, inverse_lower(L), alpha, y_shift, y_scale)
+
+
+def predict(state: PosteriorState, Xq):
+    """Normalized predictive mean (q, m) and variance (q,); differentiable in ``Xq`` by autograd."""
+    Kq = state.model.covariance(state.params, Xq, state.X)
+    mean = anp.dot(Kq, state.alpha) + state.model.mean(state.params, Xq)[:, None]
+    V = anp.dot(Kq, state.L_inv.T)
+    var = state.model.diagonal(state.params, Xq) - anp.sum(V * V, axis=1)
+    return mean, anp.maximum(var, MIN_VARIANCE)
+
+
+def predict_mean_std(state: PosteriorState, Xq):
+    """De-normalized mean (q, m) and std (q,), in criterion units; differentiable in ``Xq``."""
+    mean, var = predict(state, Xq)
+    return state.y_shift + state.y_scale * mean, state.y_scale * anp.sqrt(var)
+
+
+def sample_joint(state: PosteriorState, Xq: np.ndarray, num_samples: int, random_state: np.random.RandomState,
+                 jitter: float = 1e-5) -> np.ndarray:
+    """Joint samples of the normalized latent f at ``Xq: (q, d)``, from column 0: (q, num_samples).
+
+    One point uses the marginal; several use the Cholesky of the posterior covariance
+    (``jitter`` added, reference §3.5).
+    """
+    mean, var = predict(state, Xq)
+    mean = mean[:, :1]
+    if Xq.shape[0] == 1:
+        return mean + np.sqrt(var)[:, None] * random_state.normal(size=(1, num_samples))
+    V = state.L_inv @ state.model.covariance(state.params, state.X, Xq)
+    cov = state.model.covariance(state.params, Xq, Xq) - V.T @ V
+    L = cholesky_with_jitter(cov + jitter * np.eye(Xq.shape[0]))
+    return mean + L @ random_state.normal(size=(Xq.shape[0], num_samples))

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import numpy as np
+
+from syne_tune.gp.fantasize import fantasize
+from syne_tune.gp.fit import fit_hyperparameters
+from syne_tune.gp.model import matern52_model
+from syne_tune.gp.posterior import compute_posterior, predict, predict_mean_std, sample_joint
+
+
+def _sine_state():
+    X = np.linspace(0.05, 0.95, 8)[:, None]
+    y = np.sin(2 * np.pi * X[:, 0])
+    model = matern52_model(1)
+    fit = fit_hyperparameters(model, X, y, model.initial_params(y), random_state=np.random.RandomState(0))
+    return compute_posterior(model, fit.params, X, y), X, y
+
+
+def test_fits_sine_and_variance_shrinks_at_data():
+    state, X, y = _sine_state()
+    mean, var = predict(state, X)
+    np.testing.assert_allclose(mean[:, 0], y, atol=0.05)
+    Xq = np.linspace(0, 1, 101)[:, None]
+    mean_q, var_q = predict(state, Xq)
+    np.testing.assert_allclose(mean_q[:, 0], np.sin(2 * np.pi * Xq[:, 0]), atol=0.2)
+    prior_var = state.model.diagonal(state.params, X)
+    assert np.all(var < 0.05 * prior_var)
+    mid = (X[:-1] + X[1:]) / 2
+    assert np.all(predict(state, mid)[1] > var.max())
+
+
+def test_denormalization():
+    state, X, y = _sine_state()
+    shifted = compute_posterior(state.model, state.params, X, y, y_shift=10.0, y_scale=2.0)
+    mean, std = predict_mean_std(shifted, X)
+    np.testing.assert_allclose(mean[:, 0], 10 + 2 * predict(state, X)[0][:, 0])
+    np.testing.assert_allclose(std, 2 * np.sqrt(predict(state, X)[1]))
+
+
+def test_joint_samples_have_posterior_moments():
+    state, X, _ = _sine_state()
+    Xq = np.array([[0.0], [0.5], [0.52]])
+    samples = sample_joint(state, Xq, 20000, np.random.RandomState(0))
+    mean, var = predict(state, Xq)
+    np.testing.assert_allclose(samples.mean(1), mean[:, 0], atol=0.02)
+    np.testing.assert_allclose(samples.var(1), var, rtol=0.1, atol=1e-4)
+    assert np.corrcoef(samples[1], samples[2])[0, 1] > 0.5
+
+
+def test_fantasize_adds_columns_and_pending_inputs():
+    state, X, _ = _sine_state()
+    pending = np.array([[0.5], [0.3]])
+    fantasy = fantasize(state, pending, 7, np.random.RandomState(0))
+    assert fantasy.Y.shape == (len(X) + 2, 7) and fantasy.X.shape == (len(X) + 2, 1)
+    _, var = predict(fantasy, pending)
+    assert np.all(var < predict(state, pending)[1])
+    np.testing.assert_allclose(fantasy.Y[:len(X)], np.repeat(state.Y, 7, axis=1))

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from syne_tune.backend.trial_status import Trial
+from syne_tune.config_space import choice, loguniform, randint, uniform
+from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
+from syne_tune.optimizer.schedulers.searchers.gp_searcher import GPFIFOSearcher, normalization
+
+SPACE = {"x": uniform(0.0, 1.0), "n": randint(1, 20), "lr": loguniform(1e-4, 1e-1),
+         "act": choice(["relu", "tanh", "elu"]), "epochs": 5}
+FAST = dict(num_init_candidates=50, opt_maxiter=20, num_fantasy_samples=5)
+
+
+def objective(config):
+    return (config["x"] - 0.3) ** 2 + 0.01 * config["n"] + (config["act"] != "tanh")
+
+
+def _drive(searcher, rounds, pending=1):
+    configs, trial = [], 0
+    for _ in range(rounds):
+        batch = []
+        for _ in range(pending):
+            config = searcher.get_config(trial_id=str(trial))
+            searcher.register_pending(str(trial), config)
+            batch.append((str(trial), config))
+            trial += 1
+        for trial_id, config in batch:
+            searcher.on_trial_result(trial_id, config, {"loss": objective(config)}, update=True)
+        configs += [c for _, c in batch]
+    return configs
+
+
+def test_standalone_same_seed_same_suggestions():
+    a = _drive(GPFIFOSearcher(SPACE, metric="loss", random_seed=3, **FAST), 8)
+    b = _drive(GPFIFOSearcher(SPACE, metric="loss", random_seed=3, **FAST), 8)
+    c = _drive(GPFIFOSearcher(SPACE, metric="loss", random_seed=4, **FAST), 8)
+    assert a == b
+    assert a != c
+
+
+def test_first_config_is_midpoint_then_random_then_model():
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST)
+    configs = _drive(searcher, 6)
+    assert configs[0] == {"x": 0.5, "n": 10, "lr": pytest.approx(1e-2 * 10 ** -0.5), "act": "relu"}
+    assert searcher.dataset_size() == 6
+    params = searcher.model_parameters()
+    assert {"noise_variance", "kernel_covariance_scale", "mean_mean_value"} <= set(params)
+    assert sum(k.startswith("kernel_inv_bw") for k in params) == 1 + 3 + 1 + 1  # act one-hot
+    assert params != GPFIFOSearcher(SPACE, metric="loss", **FAST).model_parameters()
+
+
+def test_pending_and_observed_configs_not_suggested_again():
+    space = {"a": randint(0, 3), "b": choice(["u", "v"])}  # 8 configs
+    searcher = GPFIFOSearcher(space, metric="loss", random_seed=1, **FAST)
+    seen = []
+    for trial in range(8):
+        config = searcher.get_config(trial_id=str(trial))
+        assert config is not None and config not in seen
+        seen.append(config)
+        searcher.register_pending(str(trial), config)
+        if trial % 2:  # half stay pending
+            searcher.on_trial_result(str(trial), config, {"loss": float(config["a"])}, update=True)
+    assert searcher.get_config(trial_id="8") is None
+
+
+def test_bo_finds_better_than_initial_points():
+    searcher = GPFIFOSearcher({"x": uniform(0, 1)}, metric="loss", random_seed=0, **FAST)
+    for trial in range(12):
+        config = searcher.get_config(trial_id=str(trial))
+        searcher.register_pending(str(trial), config)
+        searcher.on_trial_result(str(trial), config, {"loss": (config["x"] - 0.123) ** 2}, update=True)
+    assert abs(config["x"] - 0.123) < 0.05
+
+
+@pytest.mark.parametrize("targets", ["constant", "huge"])
+def test_degenerate_targets(targets):
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST)
+    for trial in range(7):
+        config = searcher.get_config(trial_id=str(trial))
+        assert config is not None
+        searcher.register_pending(str(trial), config)
+        value = 1.0 if targets == "constant" else 1e200 * (trial % 3)
+        searcher.on_trial_result(str(trial), config, {"loss": value}, update=True)
+    assert all(np.isfinite(v) for v in searcher.model_parameters().values())
+
+
+def test_normalization_is_overflow_safe():
+    shift, scale = normalization(np.array([1e300, -1e300, 0.0]))
+    assert np.isfinite(shift) and np.isfinite(scale) and scale > 1e299
+    assert normalization(np.ones(3)) == (1.0, 1e-9)
+
+
+@pytest.mark.parametrize("options, name", [
+    (dict(num_init_candidats=10), "num_init_candidats"),
+    (dict(num_init_random="3"), "num_init_random"),
+    (dict(num_fantasy_samples=0), "num_fantasy_samples"),
+    (dict(opt_warmstart=1), "opt_warmstart"),
+    (dict(initial_scoring="ei"), "initial_scoring"),
+    (dict(map_reward="1_minus_y"), "map_reward"),
+])
+def test_bad_options_name_the_option(options, name):
+    with pytest.raises(ValueError, match=name):
+        GPFIFOSearcher(SPACE, metric="loss", **options)
+
+
+def test_bad_mode_and_missing_metric():
+    with pytest.raises(ValueError, match="mode"):
+        GPFIFOSearcher(SPACE, metric="loss", mode="maximize")
+    searcher = GPFIFOSearcher(SPACE, metric="loss")
+    config = searcher.get_config()
+    with pytest.raises(ValueError, match="loss"):
+        searcher.on_trial_result("0", config, {"acc": 1.0}, update=True)
+
+
+def test_map_reward_for_max_mode():
+    searcher = GPFIFOSearcher(SPACE, metric="acc", mode="max", map_reward="2_minus_x")
+    assert searcher.criterion({"acc": 0.5}) == 1.5
+    assert GPFIFOSearcher(SPACE, metric="acc", mode="max").criterion({"acc": 0.25}) == 0.75
+
+
+def test_failed_trial_drops_pending_but_stays_excluded():
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST)
+    config = searcher.get_config(trial_id="0")
+    searcher.register_pending("0", config)
+    searcher.evaluation_failed("0")
+    assert searcher._pending == {} and searcher.is_excluded(config)
+
+
+def test_debug_log_one_line_per_decision(caplog):
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, debug_log=True, **FAST)
+    with caplog.at_level(logging.INFO, logger="syne_tune.optimizer.schedulers.searchers.gp_searcher"):
+        _drive(searcher, 5)
+    lines = [r.getMessage() for r in caplog.records if r.name.endswith("gp_searcher")]
+    assert len(lines) == 5
+    assert "initial config" in lines[0] and "random" in lines[1] and "BO" in lines[4]
+
+
+def test_fifo_scheduler_bayesopt_max_mode_with_pending():
+    scheduler = FIFOScheduler(SPACE, searcher="bayesopt", search_options=dict(FAST, debug_log=False),
+                              metric="acc", mode="max", random_seed=7)
+    assert isinstance(scheduler.searcher, GPFIFOSearcher)
+    running, configs = [], []
+    for trial_id in range(10):
+        suggestion = scheduler.suggest(trial_id)
+        assert suggestion.config["epochs"] == 5
+        running.append(Trial(trial_id=trial_id, config=suggestion.config))
+        configs.append(suggestion.config)
+        if len(running) == 3:
+            trial = running.pop(0)
+            scheduler.on_trial_complete(trial, {"acc": -objective(trial.config)})
+    assert scheduler.searcher.dataset_size() == 8
+    assert len({tuple(sorted(c.items())) for c in configs}) == 10
+
+
+def test_fifo_scheduler_rejects_bad_search_option():
+    with pytest.raises(ValueError, match="opt_nstart"):
+        FIFOScheduler(SPACE, searcher="bayesopt", search_options={"opt_nstart": 2}, metric="acc")
