@@ -18,27 +18,42 @@ from pathlib import Path
 from syne_tune import StoppingCriterion, Tuner
 from syne_tune.backend import LocalBackend
 from syne_tune.config_space import uniform
-from syne_tune.constants import SYNE_TUNE_FOLDER_ENV
+from syne_tune.constants import ST_WORKER_TIMESTAMP, SYNE_TUNE_FOLDER_ENV
 from syne_tune.optimizer.schedulers import FIFOScheduler
+from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 
 SCRIPT = Path(__file__).parent / "training_scripts" / "trivial" / "report_once.py"
 
 
-def make_backend(name: str):
+def make_backend(name: str, n_workers: int):
     if name == "local":
         return LocalBackend(str(SCRIPT))
     from syne_tune.backend import RayBackend
 
-    return RayBackend(str(SCRIPT))
+    # A local Ray instance with as many CPUs as workers, so that 4 trials run at once as with LocalBackend.
+    return RayBackend(str(SCRIPT), ray_init_kwargs={"num_cpus": n_workers, "object_store_memory": 100 * 2**20})
 
 
-def run(backend_name: str, n_trials: int, n_workers: int, sleep: float, sleep_time: float) -> tuple[float, float]:
+class ReportLatency(TunerCallback):
+    """Seconds from a script's report (``st_worker_timestamp``) to the scheduler seeing it."""
+
+    def __init__(self):
+        self.latencies: list[float] = []
+
+    def on_trial_result(self, trial, status, result, decision) -> None:
+        self.latencies.append(time.time() - result[ST_WORKER_TIMESTAMP])
+
+
+def run(backend_name: str, n_trials: int, n_workers: int, sleep: float, sleep_time: float,
+        latency: ReportLatency | None = None) -> tuple[float, float]:
     """Returns (wallclock seconds, tuner CPU seconds) to complete ``n_trials`` trials."""
     space = {"x": uniform(0, 1), "sleep": sleep}
     scheduler = FIFOScheduler(space, metric="loss", random_seed=0, search_options={"debug_log": False})
-    tuner = Tuner(make_backend(backend_name), scheduler, StoppingCriterion(max_num_trials_completed=n_trials - 1),
+    stop = StoppingCriterion(max_num_trials_completed=n_trials - 1)
+    tuner = Tuner(make_backend(backend_name, n_workers), scheduler, stop,
                   n_workers=n_workers, sleep_time=sleep_time, results_update_interval=60,
-                  print_update_interval=3600)
+                  print_update_interval=3600,
+                  callbacks=[StoreResultsCallback()] + ([latency] if latency is not None else []))
     start_wall, start_cpu = time.perf_counter(), time.process_time()
     tuner.run()
     return time.perf_counter() - start_wall, time.process_time() - start_cpu
@@ -54,9 +69,12 @@ def main():
     logging.basicConfig(level=logging.WARNING)
     os.environ.setdefault(SYNE_TUNE_FOLDER_ENV, tempfile.mkdtemp(prefix="st-throughput-"))
     for backend in args.backend:
-        wall, _ = run(backend, args.trials, args.workers, sleep=0.0, sleep_time=args.sleep_time)
+        latency = ReportLatency()
+        wall, _ = run(backend, args.trials, args.workers, sleep=0.0, sleep_time=args.sleep_time, latency=latency)
+        median = sorted(latency.latencies)[len(latency.latencies) // 2]
         print(f"{backend}: {args.trials} trivial trials, {args.workers} workers: {wall:.2f} s, "
-              f"{args.trials / wall:.1f} trials/s")
+              f"{args.trials / wall:.1f} trials/s; report latency median {1000 * median:.0f} ms, "
+              f"max {1000 * max(latency.latencies):.0f} ms")
         wall, cpu = run(backend, args.workers, args.workers, sleep=3.0, sleep_time=args.sleep_time)
         print(f"{backend}: {args.workers} trials sleeping 3 s: tuner CPU {cpu:.3f} s over {wall:.2f} s wallclock "
               f"({100 * cpu / wall:.1f}% of one core)")
