@@ -3,7 +3,8 @@
 Each block runs as its own program in a scratch folder that links the repo's
 ``examples/`` and ``benchmarking/`` and holds a tiny FashionMNIST in IDX format.
 Tuning budgets are capped at a few seconds (conftest's short_budget_prelude). A training-script block gets its command
-line from a preceding ``<!-- docs-test: args ... -->`` comment.
+line from a preceding ``<!-- docs-test: args ... -->`` comment; a snippet that needs
+what CI cannot have (a running Ray cluster) says so in ``<!-- docs-test: skip (reason) -->``.
 """
 from __future__ import annotations
 
@@ -63,6 +64,8 @@ def test_docs_have_code_blocks():
 
 @pytest.mark.parametrize("code, directive", list(_blocks()))
 def test_code_block_runs(code, directive, scratch, tmp_path, short_budget_prelude):
+    if directive.startswith("skip"):
+        pytest.skip(directive)
     program = tmp_path / "block.py"
     args = []
     if directive.startswith("args"):

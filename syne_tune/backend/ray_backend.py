@@ -1,0 +1,408 @@
+"""RayBackend: every trial runs the training script as a subprocess on a node of a Ray cluster.
+
+The tuner, the scheduler and the results stay on the driver. Trials run inside
+:class:`~syne_tune.backend.ray_trial_actor.TrialRunner` actors, which hold the trial's
+resources and are reused for later trials (starting a Ray worker costs about a second).
+
+Transport:
+  * reports, stdout and stderr: the driver keeps one long poll outstanding per running trial;
+    the runner answers as soon as the script prints, with only the new lines. ``wait()`` is a
+    ``ray.wait`` on these polls, so the tuner wakes up as soon as a report arrives.
+  * checkpoints: when a run ends (completed, failed, paused, stopped), the runner tars the
+    trial's node-local checkpoint folder and returns it in its last answer; the driver unpacks
+    it into ``<trial folder>/checkpoints`` and ships it to whichever node runs the trial next.
+    With ``storage_path`` (a folder every node mounts), scripts checkpoint there directly and
+    nothing is shipped.
+
+Ray is imported only inside this module's functions; ``import syne_tune.backend`` does not.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import shutil
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from syne_tune.backend.local_backend import _read_lines, _to_builtin
+from syne_tune.backend.ray_trial_actor import TrialRunner, pack_folder, unpack_folder
+from syne_tune.backend.trial_backend import TrialBackend
+from syne_tune.backend.trial_status import Status
+from syne_tune.results_path import experiment_path
+
+logger = logging.getLogger(__name__)
+
+_POLL_SECONDS = 10.0  # a long poll returns empty after this; the driver then asks again
+_KILL_TIMEOUT_SECONDS = 30.0
+_RUNNER_CONCURRENCY = 4
+_MAX_RELAUNCHES = 3  # times a run is started again when its runner dies before starting it  # start, poll and kill may overlap on one runner
+_ACTOR_OPTIONS = {"num_cpus": "num_cpus", "num_gpus": "num_gpus", "memory": "memory"}
+
+
+@dataclass
+class _ActiveRun:
+    """Driver-side view of a trial running on a runner."""
+
+    runner: object  # ray ActorHandle
+    run_id: int
+    poll: object  # ObjectRef of the outstanding TrialRunner.poll
+    where: object  # ObjectRef of TrialRunner.start's answer
+    start_args: tuple = ()
+    relaunches: int = 0
+    fresh_runner: bool = False  # created for this run (not reused): may still wait for resources
+    killed: bool = False
+    where_seen: bool = field(default=False)
+
+
+class RayBackend(TrialBackend):
+    """Runs each trial as ``python <entry_point> --name value ... --st_checkpoint_dir <dir>`` on a Ray node.
+
+    Args:
+        entry_point: path of the training script on the driver. A node on which that path does
+            not exist runs a copy shipped through Ray (files it imports must be on the node).
+        address: None starts a local Ray instance (or uses the one ``ray.init`` already started
+            in this process); 'auto' or 'ray://host:port' joins an existing cluster.
+        resources_per_trial: e.g. ``{'num_cpus': 1, 'num_gpus': 1, 'memory': 2e9, 'my_res': 1}``;
+            keys other than num_cpus, num_gpus and memory (bytes) are custom Ray resources.
+        storage_path: folder that every node and the driver see (NFS, ...); checkpoints then live in
+            ``<storage_path>/<tuner name>/<trial_id>/checkpoints`` instead of travelling through Ray.
+        reuse_actors: keep a runner (and its resources) for the next trial once its trial ended.
+        runtime_env: Ray runtime environment of the runners (e.g. ``{'working_dir': '.'}``).
+        ray_init_kwargs: extra arguments of ``ray.init`` (e.g. ``object_store_memory``).
+    """
+
+    def __init__(self, entry_point: str, address: str | None = None, resources_per_trial: dict | None = None,
+                 storage_path: str | Path | None = None, reuse_actors: bool = True,
+                 runtime_env: dict | None = None, ray_init_kwargs: dict | None = None):
+        super().__init__()
+        path = Path(entry_point)
+        if not path.is_file():
+            raise FileNotFoundError(f"The 'entry_point' argument of RayBackend must be an existing file. "
+                                    f"Got {str(entry_point)!r}, which does not exist.")
+        if address is not None and not isinstance(address, str):
+            raise TypeError(f"The 'address' argument of RayBackend must be None, 'auto' or 'ray://host:port'. "
+                            f"Got {address!r}.")
+        self.entry_point = str(path.resolve())
+        self.address = address
+        self.resources_per_trial = _check_resources({"num_cpus": 1} if resources_per_trial is None
+                                                    else resources_per_trial)
+        self.storage_path = None if storage_path is None else Path(storage_path).resolve()
+        self.reuse_actors = bool(reuse_actors)
+        self.runtime_env = runtime_env
+        self.ray_init_kwargs = dict(ray_init_kwargs or {})
+        self.trial_root = experiment_path(f"ray-backend-{os.getpid()}-{int(time.time())}")
+        self.tuner_name = self.trial_root.name
+        self._run_ids = itertools.count()
+        self._ended: dict[int, str] = {}  # status of trials whose last run ended by itself
+        self._results: dict[int, deque] = {}
+        self._nodes: dict[int, list[str]] = {}  # node ids of a trial's runs, in order
+        self._pids: dict[int, int | None] = {}
+        self._drop_live_state()
+        self._connect()
+
+    def _drop_live_state(self) -> None:
+        self._runs: dict[int, _ActiveRun] = {}
+        self._idle_runners: list = []
+        self._runner_class = None
+        self._script = None
+
+    # -- connection and runners ------------------------------------------------------------
+    def _connect(self) -> None:
+        import ray
+
+        if not ray.is_initialized():
+            kwargs = {"logging_level": logging.WARNING, "log_to_driver": False}
+            if self.address is None:  # a new local instance
+                kwargs["include_dashboard"] = False
+            kwargs.update(self.ray_init_kwargs)
+            ray.init(address=self.address, **kwargs)
+        if self._runner_class is None:
+            options = {_ACTOR_OPTIONS[k]: v for k, v in self.resources_per_trial.items() if k in _ACTOR_OPTIONS}
+            custom = {k: v for k, v in self.resources_per_trial.items() if k not in _ACTOR_OPTIONS}
+            options.setdefault("num_cpus", 0)
+            if custom:
+                options["resources"] = custom
+            if self.runtime_env is not None:
+                options["runtime_env"] = self.runtime_env
+            self._runner_class = ray.remote(TrialRunner).options(
+                max_concurrency=_RUNNER_CONCURRENCY, max_restarts=0, **options)
+            self._script = Path(self.entry_point).read_bytes()
+            _check_feasible(self.resources_per_trial)
+
+    def _take_runner(self) -> tuple[object, bool]:
+        """A runner, and whether it was just created."""
+        if self._idle_runners:
+            return self._idle_runners.pop(), False
+        return self._runner_class.remote(), True
+
+    def _release_runner(self, runner) -> None:
+        if not self.reuse_actors:
+            _kill_actor(runner)
+            return
+        for trial_id, run in self._runs.items():
+            if run.fresh_runner and not self._started(run):
+                # A new runner waits for resources, maybe the ones this runner holds: hand the run over.
+                _kill_actor(run.runner)
+                self._runs[trial_id] = self._launch((runner, False), run.start_args)
+                return
+        self._idle_runners.append(runner)
+
+    @staticmethod
+    def _started(run: _ActiveRun) -> bool:
+        import ray
+
+        return run.where_seen or bool(ray.wait([run.where, run.poll], num_returns=1, timeout=0)[0])
+
+    def shutdown_runners(self) -> None:
+        """Ends idle runners, which hold their resources until then (``stop_all`` calls it)."""
+        for runner in self._idle_runners:
+            _kill_actor(runner)
+        self._idle_runners = []
+
+    # -- paths -------------------------------------------------------------------------------
+    def set_path(self, results_root, tuner_name=None) -> None:
+        self.trial_root = Path(results_root)
+        self.tuner_name = tuner_name or self.trial_root.name
+
+    def trial_path(self, trial_id: int) -> Path:
+        return self.trial_root / str(trial_id)
+
+    def checkpoint_path(self, trial_id: int) -> Path:
+        """Where the trial's checkpoint is between runs (and, with storage_path, during runs)."""
+        if self.storage_path is not None:
+            return self.storage_path / self.tuner_name / str(trial_id) / "checkpoints"
+        return self.trial_path(trial_id) / "checkpoints"
+
+    def entrypoint_path(self) -> Path:
+        return Path(self.entry_point)
+
+    # -- TrialBackend hooks ----------------------------------------------------------------------
+    def _schedule(self, trial_id: int, config: dict) -> None:
+        self._connect()
+        trial_path = self.trial_path(trial_id)
+        trial_path.mkdir(parents=True, exist_ok=True)
+        (trial_path / "config.json").write_text(json.dumps(config, default=_to_builtin))
+        arguments = []
+        for name, value in config.items():
+            arguments += [f"--{name}", str(value)]
+        shared = self.storage_path is not None
+        checkpoint = None if shared else pack_folder(self.checkpoint_path(trial_id))
+        start_args = (trial_id, self.entry_point, self._script, arguments, checkpoint,
+                      str(self.checkpoint_path(trial_id)) if shared else None)
+        self._runs[trial_id] = self._launch(self._take_runner(), start_args)
+        self._ended.pop(trial_id, None)
+        self._results[trial_id] = deque()
+
+    def _launch(self, runner_and_fresh: tuple, start_args: tuple, relaunches: int = 0) -> _ActiveRun:
+        runner, fresh = runner_and_fresh
+        run_id = next(self._run_ids)
+        return _ActiveRun(runner=runner, run_id=run_id, where=runner.start.remote(run_id, *start_args),
+                          poll=runner.poll.remote(run_id, _POLL_SECONDS), start_args=start_args,
+                          relaunches=relaunches, fresh_runner=fresh)
+
+    def _kill(self, trial_id: int) -> None:
+        run = self._runs.get(trial_id)
+        if run is not None and not self._started(run):
+            # Its runner still waits for resources: no process to end, no checkpoint to fetch.
+            del self._runs[trial_id]
+            _kill_actor(run.runner)
+            run = None
+        if run is not None:
+            import ray
+
+            run.killed = True
+            run.runner.kill.remote(run.run_id)
+            deadline = time.monotonic() + _KILL_TIMEOUT_SECONDS
+            while trial_id in self._runs:
+                try:
+                    ray.wait([run.poll], timeout=max(0.0, deadline - time.monotonic()))
+                    self._collect(trial_id, run.poll)
+                except ray.exceptions.GetTimeoutError:
+                    pass
+                if trial_id in self._runs and time.monotonic() > deadline:
+                    self._fail(trial_id, f"its runner did not end the process within {_KILL_TIMEOUT_SECONDS}s")
+        self._results.get(trial_id, deque()).clear()
+
+    def _read_new_results(self, trial_id: int) -> list[dict]:
+        results = self._results.get(trial_id)
+        if not results:
+            return []
+        new = list(results)
+        results.clear()
+        return new
+
+    def _read_status(self, trial_id: int) -> str:
+        return self._ended.get(trial_id, Status.in_progress)
+
+    def fetch_status_results(self, trial_ids: list[int]):
+        self._collect_ready()
+        return super().fetch_status_results(trial_ids)
+
+    def wait(self, timeout: float) -> None:
+        """Returns as soon as a running trial printed something or ended, or after ``timeout``."""
+        polls = [run.poll for run in self._runs.values()]
+        if not polls:
+            time.sleep(timeout)
+            return
+        import ray
+
+        ray.wait(polls, num_returns=1, timeout=timeout)
+
+    def stop_all(self) -> None:
+        super().stop_all()
+        self.shutdown_runners()
+
+    # -- answers of the runners --------------------------------------------------------------
+    def _collect_ready(self) -> None:
+        if not self._runs:
+            return
+        import ray
+
+        polls = {run.poll: trial_id for trial_id, run in self._runs.items()}
+        ready, _ = ray.wait(list(polls), num_returns=len(polls), timeout=0)
+        for poll in ready:
+            self._collect(polls[poll], poll)
+
+    def _collect(self, trial_id: int, poll) -> None:
+        """Takes in the ready answer ``poll`` of the trial's current run."""
+        import ray
+
+        run = self._runs[trial_id]
+        try:
+            reply = ray.get(poll, timeout=0)
+            self._note_where(trial_id, run)
+        except ray.exceptions.GetTimeoutError:
+            raise
+        except ray.exceptions.RayActorError as error:
+            if not run.where_seen and run.relaunches < _MAX_RELAUNCHES:
+                # Nothing of this run reached the driver (e.g. placed on a node whose loss Ray had not
+                # noticed yet): start it again elsewhere instead of failing a trial that never ran.
+                logger.warning("Runner of trial %d died before starting it; starting it again.", trial_id)
+                _kill_actor(run.runner)
+                self._runs[trial_id] = self._launch(self._take_runner(), run.start_args, run.relaunches + 1)
+                return
+            self._fail(trial_id, f"its Ray actor died (was its node lost?): {error}")
+            return
+        except ray.exceptions.RayError as error:
+            self._fail(trial_id, f"its Ray actor raised: {error}")
+            return
+        self._append(trial_id, "std.out", reply["stdout"])
+        self._append(trial_id, "std.err", reply["stderr"])
+        if not run.killed:
+            self._results[trial_id].extend(reply["results"])
+        if not reply["done"]:
+            run.poll = run.runner.poll.remote(run.run_id, _POLL_SECONDS)
+            return
+        if self.storage_path is None:
+            unpack_folder(reply["checkpoint"], self.checkpoint_path(trial_id))
+        del self._runs[trial_id]
+        if not run.killed:
+            self._ended[trial_id] = Status.completed if reply["returncode"] == 0 else Status.failed
+        self._release_runner(run.runner)
+
+    def _note_where(self, trial_id: int, run: _ActiveRun) -> None:
+        if run.where_seen:
+            return
+        import ray
+
+        where = ray.get(run.where)
+        run.where_seen = True
+        self._nodes.setdefault(trial_id, []).append(where["node_id"])
+        self._pids[trial_id] = where["pid"]
+
+    def _fail(self, trial_id: int, reason: str) -> None:
+        run = self._runs.pop(trial_id)
+        message = f"syne_tune RayBackend: trial {trial_id} failed: {reason}\n"
+        logger.error(message.strip())
+        self._append(trial_id, "std.err", [message])
+        if not run.killed:
+            self._ended[trial_id] = Status.failed
+        _kill_actor(run.runner)  # also if it looks dead: a merely unreachable runner must not go on
+
+    def _append(self, trial_id: int, name: str, lines: list[str]) -> None:
+        if lines:
+            with open(self.trial_path(trial_id) / name, "a", encoding="utf-8") as stream:
+                stream.writelines(lines)
+
+    # -- inspection --------------------------------------------------------------------------
+    def trial_nodes(self, trial_id: int) -> list[str]:
+        """Ray node ids on which the trial's runs started, in order (waits for the current one)."""
+        run = self._runs.get(trial_id)
+        if run is not None:
+            self._note_where(trial_id, run)
+        return list(self._nodes.get(trial_id, []))
+
+    def trial_pid(self, trial_id: int) -> int | None:
+        """Process id (on its node) of the trial's latest run."""
+        self.trial_nodes(trial_id)
+        return self._pids.get(trial_id)
+
+    def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
+        source = self.checkpoint_path(src_trial_id)
+        if not source.is_dir():
+            logger.warning("Trial %d has no checkpoint to start trial %d from; it starts from scratch.",
+                           src_trial_id, tgt_trial_id)
+            return
+        shutil.copytree(source, self.checkpoint_path(tgt_trial_id), dirs_exist_ok=True)
+
+    def stdout(self, trial_id: int) -> list[str]:
+        return _read_lines(self.trial_path(trial_id) / "std.out")
+
+    def stderr(self, trial_id: int) -> list[str]:
+        return _read_lines(self.trial_path(trial_id) / "std.err")
+
+    def __getstate__(self):
+        # Actor handles and object refs belong to this driver's Ray session; a loaded backend has none.
+        state = dict(self.__dict__)
+        for name in ("_runs", "_idle_runners", "_runner_class", "_script", "_run_ids"):
+            state.pop(name)
+        state["_next_run_id"] = next(self._run_ids)
+        return state
+
+    def __setstate__(self, state):
+        next_run_id = state.pop("_next_run_id")
+        self.__dict__.update(state)
+        self._run_ids = itertools.count(next_run_id)
+        self._drop_live_state()
+
+    def __str__(self):
+        return f"RayBackend(entry_point={self.entry_point}, address={self.address})"
+
+
+def _check_resources(resources) -> dict:
+    if not isinstance(resources, dict) or not resources:
+        raise ValueError(f"The 'resources_per_trial' argument of RayBackend must be a non-empty dict such as "
+                         f"{{'num_cpus': 1, 'num_gpus': 0}}. Got {resources!r}.")
+    for name, amount in resources.items():
+        if not isinstance(name, str) or isinstance(amount, bool) or not isinstance(amount, (int, float)) \
+                or amount < 0:
+            raise ValueError(f"The 'resources_per_trial' argument of RayBackend must map resource names to "
+                             f"numbers >= 0. Got {name!r}: {amount!r}.")
+    return dict(resources)
+
+
+def _check_feasible(resources: dict) -> None:
+    """Raises if no alive node offers all of ``resources``: trials would wait forever."""
+    import ray
+
+    wanted = {("CPU" if k == "num_cpus" else "GPU" if k == "num_gpus" else k): v for k, v in resources.items()}
+    for node in ray.nodes():
+        offered = node.get("Resources", {})
+        if node.get("Alive") and all(offered.get(k, 0) >= v for k, v in wanted.items() if v > 0):
+            return
+    raise ValueError(f"The 'resources_per_trial' argument of RayBackend asks for {resources}, which no node of "
+                     f"the Ray cluster offers (nodes: {[n.get('Resources') for n in ray.nodes() if n.get('Alive')]}). "
+                     f"Ask for less or add a node that has them.")
+
+
+def _kill_actor(runner) -> None:
+    import ray
+
+    try:
+        ray.kill(runner, no_restart=True)
+    except ray.exceptions.RayError:
+        pass

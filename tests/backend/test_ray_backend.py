@@ -1,0 +1,224 @@
+"""RayBackend on real Ray: a local instance, then a head + two worker nodes on this machine.
+
+Each class owns one Ray session (class-scoped fixtures), so Ray starts twice per run.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ray = pytest.importorskip("ray", reason="RayBackend tests need Ray: pip install -e '.[ray]'")
+
+from syne_tune import StoppingCriterion, Tuner  # noqa: E402
+from syne_tune.backend import RayBackend  # noqa: E402
+from syne_tune.backend.trial_status import Status  # noqa: E402
+from syne_tune.config_space import uniform  # noqa: E402
+from syne_tune.optimizer.schedulers import FIFOScheduler  # noqa: E402
+from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback  # noqa: E402
+
+SCRIPT = str(Path(__file__).with_name("checkpointing_script.py"))
+OBJECT_STORE = 100 * 1024 * 1024
+
+
+def _alive(pid: int) -> bool:
+    """True if ``pid`` runs (zombies count as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _wait_for_reports(backend, trial_ids, count, timeout=30.0) -> dict[int, list[dict]]:
+    reports = {trial_id: [] for trial_id in trial_ids}
+    deadline = time.monotonic() + timeout
+    while any(len(r) < count for r in reports.values()):
+        assert time.monotonic() < deadline, f"no {count} reports within {timeout}s: {reports}"
+        backend.wait(1.0)
+        for trial_id, result in backend.fetch_status_results(trial_ids)[1]:
+            reports[trial_id].append(result)
+    return reports
+
+
+@pytest.fixture(scope="module")
+def ray_temp(tmp_path_factory):
+    """Ray's session folder and the runners' scratch folders, below pytest's temp folder."""
+    root = tmp_path_factory.mktemp("ray")
+    (root / "ray").mkdir()  # Ray expects $RAY_TMPDIR/ray
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(root))  # inherited by the nodes Ray starts from this process
+        patch.setenv("RAY_TMPDIR", str(root))
+        patch.setenv("HOME", str(root))  # Ray writes ~/.ray/auth_token
+        yield root
+
+
+def test_importing_syne_tune_does_not_import_ray():
+    code = "import sys, syne_tune, syne_tune.backend; from syne_tune.backend import LocalBackend; " \
+           "print('ray' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("resources", [{}, {"num_cpus": -1}, {"num_cpus": "1"}, [1]])
+def test_bad_resources_name_the_argument(resources):
+    with pytest.raises(ValueError, match="resources_per_trial"):
+        RayBackend(SCRIPT, resources_per_trial=resources)
+
+
+def test_missing_entry_point_names_the_argument(tmp_path):
+    with pytest.raises(FileNotFoundError, match="entry_point"):
+        RayBackend(str(tmp_path / "nope.py"))
+
+
+class RemoveNode(TunerCallback):
+    """Removes ``node`` from the cluster once a trial running there reported its third epoch."""
+
+    def __init__(self, backend, cluster, node):
+        self.backend, self.cluster, self.node = backend, cluster, node
+        self.victim = None
+
+    def on_trial_result(self, trial, status, result, decision):
+        if self.victim is None and result["epoch"] >= 3 \
+                and self.backend.trial_nodes(trial.trial_id)[-1] == self.node.node_id:
+            self.victim = trial.trial_id
+            self.cluster.remove_node(self.node, allow_graceful=False)
+
+    def __getstate__(self):  # Tuner.save pickles callbacks; a cluster does not pickle
+        return {"victim": self.victim}
+
+
+class TestLocalInstance:
+    @pytest.fixture(scope="class")
+    def init_kwargs(self, ray_temp):
+        yield {"num_cpus": 4, "object_store_memory": OBJECT_STORE, "_temp_dir": str(ray_temp / "local")}
+        ray.shutdown()
+
+    def test_tuner_random_search_end_to_end(self, init_kwargs):
+        backend = RayBackend(SCRIPT, ray_init_kwargs=init_kwargs)  # address=None starts the local instance
+        assert ray.is_initialized()
+        space = {"epochs": 3, "lr": uniform(0.1, 1.0), "sleep": 0.05}
+        scheduler = FIFOScheduler(space, metric="loss", mode="min", random_seed=1)
+        tuner = Tuner(backend, scheduler, StoppingCriterion(max_num_trials_completed=5), n_workers=2,
+                      sleep_time=1.0, results_update_interval=0.5)
+        tuner.run()
+        status = tuner.tuning_status
+        assert status.num_trials_completed >= 5 and status.num_trials_failed == 0
+        results = next(c for c in tuner.callbacks if isinstance(c, StoreResultsCallback)).dataframe()
+        for trial_id in range(5):
+            assert sorted(results[results.trial_id == trial_id].epoch) == [1, 2, 3]
+            assert "[tune-metric]:" in "".join(backend.stdout(trial_id))
+            assert (backend.trial_path(trial_id) / "checkpoints" / "state.json").exists()
+        loaded = Tuner.load(tuner.tuner_path)  # Tuner.save pickled the backend with dill
+        assert isinstance(loaded.trial_backend, RayBackend) and loaded.trial_backend.trial_ids == backend.trial_ids
+
+    def test_stop_and_pause_end_the_remote_processes(self, init_kwargs, tmp_path):
+        backend = RayBackend(SCRIPT, ray_init_kwargs=init_kwargs)
+        backend.set_path(tmp_path / "experiment")
+        for _ in range(2):
+            backend.start_trial({"epochs": 1000, "lr": 0.5, "sleep": 0.05})
+        reports = _wait_for_reports(backend, [0, 1], count=2)
+        pids = [backend.trial_pid(0), backend.trial_pid(1)]
+        assert [reports[t][-1]["pid"] for t in (0, 1)] == pids and all(_alive(pid) for pid in pids)
+        backend.stop_trial(0)
+        backend.pause_trial(1)
+        assert not _alive(pids[0]) and not _alive(pids[1])
+        statuses, results = backend.fetch_status_results([0, 1])
+        assert [statuses[t][1] for t in (0, 1)] == [Status.stopped, Status.paused] and results == []
+        saved = (tmp_path / "experiment" / "1" / "checkpoints" / "state.json").read_text()
+        assert '"epoch"' in saved  # the paused trial's checkpoint came back to the driver
+        backend.stop_all()
+
+    def test_unavailable_resources_name_the_argument(self, init_kwargs):
+        with pytest.raises(ValueError, match="resources_per_trial"):
+            RayBackend(SCRIPT, resources_per_trial={"num_cpus": 1, "no_such_resource": 1},
+                       ray_init_kwargs=init_kwargs)
+
+
+class TestCluster:
+    """A head node without CPUs and two worker nodes with one 'slot' each."""
+
+    @pytest.fixture(scope="class")
+    def cluster(self, ray_temp):
+        from ray.cluster_utils import Cluster
+
+        cluster = Cluster(initialize_head=True, head_node_args={
+            "num_cpus": 0, "object_store_memory": OBJECT_STORE, "temp_dir": str(ray_temp / "cluster"),
+            "_system_config": {"health_check_period_ms": 500, "health_check_failure_threshold": 4}})
+        workers = [cluster.add_node(num_cpus=1, resources={"slot": 1}, object_store_memory=OBJECT_STORE)
+                   for _ in range(2)]
+        cluster.wait_for_nodes()
+        yield cluster, workers
+        ray.shutdown()
+        cluster.shutdown()
+
+    @staticmethod
+    def _backend(cluster, **kwargs):
+        return RayBackend(SCRIPT, address=cluster.address, resources_per_trial={"num_cpus": 1, "slot": 1}, **kwargs)
+
+    def test_paused_trial_resumes_on_other_node_from_its_checkpoint(self, cluster, tmp_path):
+        backend = self._backend(cluster[0])
+        backend.set_path(tmp_path / "experiment")
+        config = {"epochs": 1000, "lr": 0.5, "sleep": 0.05}
+        backend.start_trial(config)
+        before = _wait_for_reports(backend, [0], count=3)[0]
+        backend.pause_trial(0)
+        first_node = backend.trial_nodes(0)[0]
+        backend.start_trial(config)  # takes the idle runner, which holds first_node's slot
+        assert backend.trial_nodes(1) == [first_node]
+        backend.resume_trial(0)  # only the other node has a free slot
+        after = _wait_for_reports(backend, [0], count=3)[0]
+        assert backend.trial_nodes(0)[1] != first_node
+        assert after[0]["resumed_from"] == before[-1]["epoch"]
+        epochs = [r["epoch"] for r in before + after]
+        assert epochs == list(range(1, len(epochs) + 1))  # continues, never repeats an epoch
+        backend.stop_all()
+
+    def test_hyperband_promotion_end_to_end_across_nodes(self, cluster):
+        from syne_tune.optimizer.schedulers import HyperbandScheduler
+
+        backend = self._backend(cluster[0])
+        space = {"epochs": 9, "lr": uniform(0.1, 1.0), "sleep": 0.05}
+        scheduler = HyperbandScheduler(space, type="promotion", resource_attr="epoch", max_t=9, grace_period=1,
+                                       reduction_factor=3, metric="loss", mode="min", random_seed=3)
+
+        def moved(trial_id):
+            return len(set(backend.trial_nodes(trial_id))) > 1
+
+        def enough(status):
+            return status.wallclock_time > 90 or (
+                status.num_trials_finished >= 6 and any(moved(t) for t in backend.trial_ids))
+
+        tuner = Tuner(backend, scheduler, enough, n_workers=2, sleep_time=1.0)
+        tuner.run()
+        moved_trials = [t for t in backend.trial_ids if moved(t)]
+        assert moved_trials, "no paused trial resumed on the other node"
+        results = next(c for c in tuner.callbacks if isinstance(c, StoreResultsCallback)).dataframe()
+        for trial_id in backend.trial_ids:
+            epochs = list(results[results.trial_id == trial_id].epoch)
+            assert epochs == list(range(1, len(epochs) + 1)), f"trial {trial_id} reported epochs {epochs}"
+        for trial_id in moved_trials:
+            assert max(results[results.trial_id == trial_id].resumed_from) > 0
+
+    def test_lost_node_fails_its_trial_and_tuning_goes_on(self, cluster):
+        # Last test of the class: it removes a node of the shared cluster.
+        cluster, workers = cluster
+        backend = self._backend(cluster)
+
+        remover = RemoveNode(backend, cluster, workers[1])
+        store = StoreResultsCallback()
+        space = {"epochs": 20, "lr": uniform(0.1, 1.0), "sleep": 0.1}
+        scheduler = FIFOScheduler(space, metric="loss", mode="min", random_seed=2)
+        tuner = Tuner(backend, scheduler, StoppingCriterion(max_num_trials_completed=3, max_wallclock_time=120),
+                      n_workers=2, sleep_time=1.0, max_failures=1, callbacks=[store, remover])
+        tuner.run()
+        status = tuner.tuning_status
+        assert remover.victim is not None
+        assert status.last_trial_status_seen[remover.victim] == Status.failed
+        assert status.num_trials_failed == 1 and status.num_trials_completed >= 3
+        results = store.dataframe()
+        assert len(results[results.trial_id == remover.victim]) >= 3  # its reports before the loss are kept
+        assert "actor died" in "".join(backend.stderr(remover.victim))
