@@ -150,7 +150,7 @@ class Tuner:
             self.save()
             for callback in self.callbacks:
                 callback.on_tuning_end()
-            signal_restore(previous_sigterm)
+            _restore_sigterm(previous_sigterm)
             self._log_summary(status)
             remove_handler()
         if status.num_trials_failed > self.max_failures:
@@ -294,7 +294,7 @@ def _raise_on_sigterm():
     return signal.signal(signal.SIGTERM, handler)
 
 
-def signal_restore(previous) -> None:
+def _restore_sigterm(previous) -> None:
     if previous is not None and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, previous)
 
