@@ -39,7 +39,7 @@ METHODS = {
     "ASHA stopping": _hyperband(type="stopping"),
     "ASHA promotion": _hyperband(type="promotion"),
     # epsilon in units of the loss: twice the report noise (the default 1.0 suits metrics in percent)
-    "PASHA": _hyperband(type="pasha", rung_system_kwargs={"epsilon": 0.01}),
+    "PASHA": _hyperband(type="pasha"),
     "Hyperband 3 brackets": _hyperband(type="stopping", brackets=3),
 }
 

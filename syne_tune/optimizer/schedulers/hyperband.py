@@ -28,7 +28,7 @@ from syne_tune.optimizer.schedulers.rung_systems import RUNG_SYSTEMS, Promotion,
 logger = logging.getLogger(__name__)
 
 SEARCHER_DATA = ("rungs", "all", "rungs_and_last")
-RUNG_SYSTEM_KWARGS = {"ranking_criterion": "soft_ranking", "epsilon": 1.0, "epsilon_scaling": 1.0}
+RUNG_SYSTEM_KWARGS = {"ranking_criterion": "soft_ranking_auto", "epsilon": 1.0, "epsilon_scaling": 1.0}
 
 _RUNNING, _PAUSED, _STOPPED, _DONE = "running", "paused", "stopped", "done"
 

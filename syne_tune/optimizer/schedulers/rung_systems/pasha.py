@@ -13,24 +13,39 @@ import numpy as np
 
 from syne_tune.optimizer.schedulers.rung_systems.promotion import PromotionRungSystem
 
-RANKING_CRITERIA = ("soft_ranking", "soft_ranking_std", "soft_ranking_mean_dst", "soft_ranking_median_dst")
+RANKING_CRITERIA = ("soft_ranking_auto", "soft_ranking", "soft_ranking_std", "soft_ranking_mean_dst",
+                    "soft_ranking_median_dst")
+NOISE_PERCENTILE = 90
 
 
-def soft_ranking_epsilon(losses: np.ndarray, criterion: str, epsilon: float, scaling: float) -> float:
-    """Tolerance below which two losses count as tied.
+def soft_ranking_epsilon(losses: np.ndarray, criterion: str, epsilon: float, scaling: float,
+                         noise_history: Sequence[float] = ()) -> float:
+    """Tolerance below which two losses of the lower rung count as tied.
 
-    'soft_ranking': ``epsilon``; '_std': std of ``losses``; '_mean_dst' / '_median_dst': mean or
-    median pairwise distance; the last three times ``scaling``. 0 for fewer than two losses.
+    'soft_ranking_auto' (default): the 90th percentile of ``noise_history``, the lower-rung
+    distances of the pairs of trials seen to swap order between the top two rungs so far (0
+    before any swap was seen), so the tolerance adapts to the metric's noise and scale. 'soft_ranking': ``epsilon``; '_std': std of ``losses``; '_mean_dst' / '_median_dst':
+    mean or median pairwise distance. All but 'soft_ranking' are multiplied by ``scaling``.
+    0 for fewer than two losses.
     """
     if len(losses) < 2:
         return 0.0
     if criterion == "soft_ranking":
         return epsilon
+    if criterion == "soft_ranking_auto":
+        return float(np.percentile(noise_history, NOISE_PERCENTILE)) * scaling if len(noise_history) else 0.0
     if criterion == "soft_ranking_std":
         return float(np.std(losses)) * scaling
     distances = np.abs(losses[:, None] - losses[None, :])[np.triu_indices(len(losses), 1)]
     center = np.mean(distances) if criterion == "soft_ranking_mean_dst" else np.median(distances)
     return float(center) * scaling
+
+
+def swapped_pair_distances(lower: np.ndarray, upper: np.ndarray, index: int) -> np.ndarray:
+    """Lower-rung distances between trial ``index`` and the trials it is ordered differently
+    with in ``lower`` and in ``upper`` (entry i of both arrays belongs to the same trial)."""
+    lower_gaps, upper_gaps = lower[index] - lower, upper[index] - upper
+    return np.abs(lower_gaps[np.sign(lower_gaps) != np.sign(upper_gaps)])
 
 
 def rankings_disagree(lower: np.ndarray, upper: np.ndarray, epsilon: float) -> bool:
@@ -53,12 +68,14 @@ class PashaRungSystem(PromotionRungSystem):
     """ASHA with a maximum rung that grows while the top-two-rung ranking is unstable.
 
     Args:
-        ranking_criterion: how epsilon is set, one of ``RANKING_CRITERIA``.
+        ranking_criterion: how epsilon is set, one of ``RANKING_CRITERIA``. The default,
+            'soft_ranking_auto', estimates it from the data, as the PASHA paper does, so it
+            works for metrics of any scale.
         epsilon: fixed tolerance for 'soft_ranking', in units of the metric.
         epsilon_scaling: factor on the data-driven tolerances of the other criteria.
     """
 
-    def __init__(self, levels: Sequence[int], always_pause: bool = False, ranking_criterion: str = "soft_ranking",
+    def __init__(self, levels: Sequence[int], always_pause: bool = False, ranking_criterion: str = "soft_ranking_auto",
                  epsilon: float = 1.0, epsilon_scaling: float = 1.0):
         super().__init__(levels, always_pause)
         if ranking_criterion not in RANKING_CRITERIA:
@@ -72,6 +89,7 @@ class PashaRungSystem(PromotionRungSystem):
         self.epsilon_scaling = float(epsilon_scaling)
         # index into levels of the current maximum resource; trials pause there
         self.current_max_index = min(1, len(self.rungs))
+        self._noise_history: list[float] = []  # swap distances seen so far, for "soft_ranking_auto"
 
     @property
     def current_max_resource(self) -> int:
@@ -81,11 +99,11 @@ class PashaRungSystem(PromotionRungSystem):
         return self.current_max_index
 
     def _decide(self, trial_id: int, j: int, loss: float) -> bool:
-        if j == self.current_max_index and self._ranking_unstable(j):
+        if j == self.current_max_index and self._ranking_unstable(j, trial_id):
             self.current_max_index += 1
         return super()._decide(trial_id, j, loss)
 
-    def _ranking_unstable(self, j: int) -> bool:
+    def _ranking_unstable(self, j: int, trial_id: int) -> bool:
         """Do rungs j-1 and j rank the trials present in both differently (up to epsilon)?"""
         upper, lower = self.rungs[j].losses, self.rungs[j - 1].losses
         both = [t for t in upper if t in lower]
@@ -93,5 +111,10 @@ class PashaRungSystem(PromotionRungSystem):
             return False
         lower_losses = np.fromiter((lower[t] for t in both), float, len(both))
         upper_losses = np.fromiter((upper[t] for t in both), float, len(both))
-        epsilon = soft_ranking_epsilon(lower_losses, self.ranking_criterion, self.epsilon, self.epsilon_scaling)
+        epsilon = soft_ranking_epsilon(lower_losses, self.ranking_criterion, self.epsilon, self.epsilon_scaling,
+                                       self._noise_history)
+        if self.ranking_criterion == "soft_ranking_auto" and trial_id in upper and trial_id in lower:
+            # each pair is counted once: when the later of its two trials reaches the upper rung
+            newest = both.index(trial_id)
+            self._noise_history.extend(swapped_pair_distances(lower_losses, upper_losses, newest).tolist())
         return rankings_disagree(lower_losses, upper_losses, epsilon)

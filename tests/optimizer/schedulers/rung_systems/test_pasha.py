@@ -5,7 +5,9 @@ from rung_system_contract import RungSystemContract
 from scheduler_driver import Driver, make
 
 from syne_tune.optimizer.schedulers.rung_systems import PashaRungSystem
-from syne_tune.optimizer.schedulers.rung_systems.pasha import rankings_disagree, soft_ranking_epsilon
+from syne_tune.optimizer.schedulers.rung_systems.pasha import (
+    rankings_disagree, soft_ranking_epsilon, swapped_pair_distances,
+)
 
 C, P, S = "CONTINUE", "PAUSE", "STOP"
 
@@ -29,7 +31,7 @@ TABLE = [
 
 @pytest.mark.parametrize("mode", ["min", "max"])
 def test_decision_table(mode):
-    scheduler = make("pasha", mode=mode, rung_system_kwargs={"epsilon": 0.05})
+    scheduler = make("pasha", mode=mode, rung_system_kwargs={"ranking_criterion": "soft_ranking", "epsilon": 0.05})
     driver = Driver(scheduler, mode=mode)
     driver.run_table(TABLE[:12])
     assert scheduler.rung_system().current_max_resource == 3
@@ -67,6 +69,32 @@ def test_epsilon_criteria():
     assert soft_ranking_epsilon(losses, "soft_ranking_mean_dst", 0.7, 1.0) == pytest.approx(2.0)  # (1 + 3 + 2) / 3
     assert soft_ranking_epsilon(losses, "soft_ranking_median_dst", 0.7, 1.0) == pytest.approx(2.0)
     assert soft_ranking_epsilon(np.array([0.3]), "soft_ranking", 0.7, 1.0) == 0.0
+
+
+def test_auto_epsilon_is_the_noise_of_earlier_swaps():
+    lower = np.array([0.10, 0.11, 0.50, 0.90])
+    assert swapped_pair_distances(lower, lower - 0.05, 1).size == 0
+    # trials 0 and 1 swap; their distance in the lower rung is 0.01
+    upper = np.array([0.06, 0.05, 0.45, 0.85])
+    assert swapped_pair_distances(lower, upper, 1) == pytest.approx([0.01])
+    assert swapped_pair_distances(lower, upper, 3).size == 0
+    assert soft_ranking_epsilon(lower, "soft_ranking_auto", 0.7, 1.0, []) == 0.0
+    history = [0.01] * 9 + [0.5]
+    assert soft_ranking_epsilon(lower, "soft_ranking_auto", 0.7, 1.0, history) == pytest.approx(0.059)
+    assert soft_ranking_epsilon(lower, "soft_ranking_auto", 0.7, 2.0, [0.01]) == pytest.approx(0.02)
+
+
+def test_auto_epsilon_grows_at_the_first_swap_then_tolerates_swaps_within_the_noise():
+    system = PashaRungSystem([1, 3, 9, 27])  # default: soft_ranking_auto
+    for t, (low, high) in enumerate([(0.10, 0.50), (0.30, 0.45)]):  # 0 and 1 swap; 0.2 apart at rung 1
+        system.add_trial(t, 3)
+        system.rungs[0].record(t, low)
+        system.on_report(t, 3, high)
+    assert system.current_max_resource == 9
+    for t, value in enumerate([0.30, 0.31]):  # swap back at rung 9; only 0.05 apart at rung 3
+        system.add_trial(t, 9)
+        system.on_report(t, 9, value)
+    assert system.current_max_resource == 9
 
 
 @pytest.mark.parametrize("kwargs, name", [
