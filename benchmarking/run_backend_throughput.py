@@ -1,8 +1,10 @@
-"""Trial throughput of Tuner + LocalBackend, and the tuner's CPU use while trials run.
+"""Trial throughput of Tuner + a backend, and the tuner's CPU use while trials run.
 
-Trivial trials (one report, no sleep) with 4 workers: trials per second end to end.
-Then 4 trials that sleep: CPU seconds the tuner process spends per wallclock second
-(close to 0 means the loop sleeps instead of polling).
+Trivial trials (one report, no sleep) with 4 workers: trials per second end to end ("cold":
+from ``Tuner.run()`` on, so RayBackend's runner start-up counts, but not ``ray.init``, which is
+printed apart), and in steady state (trials completed after the first ``2 * workers``, over
+the time since then; same definition for every backend). Then 4 trials that sleep: CPU seconds
+the tuner process spends per wallclock second (close to 0 means the loop sleeps instead of polling).
 
     python benchmarking/run_backend_throughput.py --trials 60
 """
@@ -35,13 +37,22 @@ def make_backend(name: str, n_workers: int):
 
 
 class ReportLatency(TunerCallback):
-    """Seconds from a script's report (``st_worker_timestamp``) to the scheduler seeing it."""
+    """Seconds from a script's report (``st_worker_timestamp``) to the scheduler seeing it; completion times."""
 
     def __init__(self):
         self.latencies: list[float] = []
+        self.completions: list[float] = []  # time.perf_counter() of each trial completion
 
     def on_trial_result(self, trial, status, result, decision) -> None:
         self.latencies.append(time.time() - result[ST_WORKER_TIMESTAMP])
+
+    def on_trial_complete(self, trial, result) -> None:
+        self.completions.append(time.perf_counter())
+
+    def steady_throughput(self, skip: int) -> float:
+        """Trials per second completed after the first ``skip`` completions."""
+        times = self.completions[skip - 1:]
+        return (len(times) - 1) / (times[-1] - times[0])
 
 
 def run(backend_name: str, n_trials: int, n_workers: int, sleep: float, sleep_time: float,
@@ -50,7 +61,11 @@ def run(backend_name: str, n_trials: int, n_workers: int, sleep: float, sleep_ti
     space = {"x": uniform(0, 1), "sleep": sleep}
     scheduler = FIFOScheduler(space, metric="loss", random_seed=0, search_options={"debug_log": False})
     stop = StoppingCriterion(max_num_trials_completed=n_trials - 1)
-    tuner = Tuner(make_backend(backend_name, n_workers), scheduler, stop,
+    start = time.perf_counter()
+    backend = make_backend(backend_name, n_workers)
+    if latency is not None:
+        print(f"{backend_name}: backend constructed in {time.perf_counter() - start:.2f} s")
+    tuner = Tuner(backend, scheduler, stop,
                   n_workers=n_workers, sleep_time=sleep_time, results_update_interval=60,
                   print_update_interval=3600,
                   callbacks=[StoreResultsCallback()] + ([latency] if latency is not None else []))
@@ -65,16 +80,18 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--backend", choices=["local", "ray"], nargs="+", default=["local"])
     parser.add_argument("--sleep_time", type=float, default=5.0, help="Tuner sleep_time (its default is 5)")
+    parser.add_argument("--repeats", type=int, default=1, help="runs of the backend list, e.g. local ray local ray")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     os.environ.setdefault(SYNE_TUNE_FOLDER_ENV, tempfile.mkdtemp(prefix="st-throughput-"))
-    for backend in args.backend:
+    for backend in args.backend * args.repeats:
         latency = ReportLatency()
         wall, _ = run(backend, args.trials, args.workers, sleep=0.0, sleep_time=args.sleep_time, latency=latency)
         median = sorted(latency.latencies)[len(latency.latencies) // 2]
         print(f"{backend}: {args.trials} trivial trials, {args.workers} workers: {wall:.2f} s, "
-              f"{args.trials / wall:.1f} trials/s; report latency median {1000 * median:.0f} ms, "
-              f"max {1000 * max(latency.latencies):.0f} ms")
+              f"{args.trials / wall:.1f} trials/s cold, "
+              f"{latency.steady_throughput(2 * args.workers):.1f} trials/s steady; "
+              f"report latency median {1000 * median:.0f} ms, max {1000 * max(latency.latencies):.0f} ms")
         wall, cpu = run(backend, args.workers, args.workers, sleep=3.0, sleep_time=args.sleep_time)
         print(f"{backend}: {args.workers} trials sleeping 3 s: tuner CPU {cpu:.3f} s over {wall:.2f} s wallclock "
               f"({100 * cpu / wall:.1f}% of one core)")

@@ -4,6 +4,12 @@ The tuner, the scheduler and the results stay on the driver. Trials run inside
 :class:`~syne_tune.backend.ray_trial_actor.TrialRunner` actors, which hold the trial's
 resources and are reused for later trials (starting a Ray worker costs about a second).
 
+Runner pool: a trial that finds no idle runner waits in a queue, and the backend starts one
+new runner per waiting trial. A trial is sent only to a runner that answered its ``ready``
+call; the first runner to become free (new or released) takes the first waiting trial.
+Starting runners are never killed to hand their trial to a freed one: at most as many runners
+exist as trials ran at the same time, and a runner that starts late joins the idle ones.
+
 Transport:
   * reports, stdout and stderr: the driver keeps one long poll outstanding per running trial;
     the runner answers as soon as the script prints, with only the new lines. ``wait()`` is a
@@ -38,8 +44,8 @@ logger = logging.getLogger(__name__)
 
 _POLL_SECONDS = 10.0  # a long poll returns empty after this; the driver then asks again
 _KILL_TIMEOUT_SECONDS = 30.0
-_RUNNER_CONCURRENCY = 4
-_MAX_RELAUNCHES = 3  # times a run is started again when its runner dies before starting it  # start, poll and kill may overlap on one runner
+_RUNNER_CONCURRENCY = 4  # start, poll and kill may overlap on one runner
+_MAX_RELAUNCHES = 3  # times a trial waits for another runner after its runner died before starting it
 _ACTOR_OPTIONS = {"num_cpus": "num_cpus", "num_gpus": "num_gpus", "memory": "memory"}
 
 
@@ -53,7 +59,6 @@ class _ActiveRun:
     where: object  # ObjectRef of TrialRunner.start's answer
     start_args: tuple = ()
     relaunches: int = 0
-    fresh_runner: bool = False  # created for this run (not reused): may still wait for resources
     killed: bool = False
     where_seen: bool = field(default=False)
 
@@ -106,6 +111,8 @@ class RayBackend(TrialBackend):
 
     def _drop_live_state(self) -> None:
         self._runs: dict[int, _ActiveRun] = {}
+        self._waiting: dict[int, tuple[tuple, int]] = {}  # trial -> (start_args, relaunches), first come first
+        self._starting: dict = {}  # ObjectRef of a new runner's ``ready`` call -> runner
         self._idle_runners: list = []
         self._runner_class = None
         self._script = None
@@ -133,35 +140,53 @@ class RayBackend(TrialBackend):
             self._script = Path(self.entry_point).read_bytes()
             _check_feasible(self.resources_per_trial)
 
-    def _take_runner(self) -> tuple[object, bool]:
-        """A runner, and whether it was just created."""
-        if self._idle_runners:
-            return self._idle_runners.pop(), False
-        return self._runner_class.remote(), True
+    def _dispatch(self) -> None:
+        """Hands waiting trials to idle runners, and starts a runner for each trial still waiting."""
+        while self._waiting and self._idle_runners:
+            trial_id = next(iter(self._waiting))
+            start_args, relaunches = self._waiting.pop(trial_id)
+            self._runs[trial_id] = self._launch(self._idle_runners.pop(), start_args, relaunches)
+        while len(self._starting) < len(self._waiting):
+            runner = self._runner_class.remote()
+            self._starting[runner.ready.remote()] = runner
 
-    def _release_runner(self, runner) -> None:
-        if not self.reuse_actors:
-            _kill_actor(runner)
-            return
-        for trial_id, run in self._runs.items():
-            if run.fresh_runner and not self._started(run):
-                # A new runner waits for resources, maybe the ones this runner holds: hand the run over.
-                _kill_actor(run.runner)
-                self._runs[trial_id] = self._launch((runner, False), run.start_args)
-                return
-        self._idle_runners.append(runner)
-
-    @staticmethod
-    def _started(run: _ActiveRun) -> bool:
+    def _on_runner_ready(self, ready) -> None:
+        """Takes in the answer of a new runner's ``ready`` call."""
         import ray
 
-        return run.where_seen or bool(ray.wait([run.where, run.poll], num_returns=1, timeout=0)[0])
+        runner = self._starting.pop(ready)
+        try:
+            ray.get(ready, timeout=0)
+        except ray.exceptions.RayError as error:
+            _kill_actor(runner)
+            if self._waiting:
+                # Charge the failure to the first waiting trial, so that a runner that can never
+                # start (bad runtime_env, ...) fails trials instead of being started forever.
+                trial_id = next(iter(self._waiting))
+                start_args, relaunches = self._waiting[trial_id]
+                if relaunches >= _MAX_RELAUNCHES:
+                    del self._waiting[trial_id]
+                    self._note_failure(trial_id, f"its Ray actor could not start: {error}")
+                else:
+                    logger.warning("A runner died while starting (%s); starting another one.", error)
+                    self._waiting[trial_id] = (start_args, relaunches + 1)
+            self._dispatch()
+            return
+        self._release_runner(runner)
+
+    def _release_runner(self, runner) -> None:
+        if self.reuse_actors:
+            self._idle_runners.append(runner)
+        else:
+            _kill_actor(runner)
+        self._dispatch()
 
     def shutdown_runners(self) -> None:
-        """Ends idle runners, which hold their resources until then (``stop_all`` calls it)."""
-        for runner in self._idle_runners:
+        """Ends idle and starting runners, which hold their resources until then (``stop_all`` calls it)."""
+        for runner in self._idle_runners + list(self._starting.values()):
             _kill_actor(runner)
         self._idle_runners = []
+        self._starting = {}
 
     # -- paths -------------------------------------------------------------------------------
     def set_path(self, results_root, tuner_name=None) -> None:
@@ -193,24 +218,21 @@ class RayBackend(TrialBackend):
         checkpoint = None if shared else pack_folder(self.checkpoint_path(trial_id))
         start_args = (trial_id, self.entry_point, self._script, arguments, checkpoint,
                       str(self.checkpoint_path(trial_id)) if shared else None)
-        self._runs[trial_id] = self._launch(self._take_runner(), start_args)
         self._ended.pop(trial_id, None)
         self._results[trial_id] = deque()
+        self._waiting[trial_id] = (start_args, 0)
+        self._dispatch()
 
-    def _launch(self, runner_and_fresh: tuple, start_args: tuple, relaunches: int = 0) -> _ActiveRun:
-        runner, fresh = runner_and_fresh
+    def _launch(self, runner, start_args: tuple, relaunches: int = 0) -> _ActiveRun:
         run_id = next(self._run_ids)
         return _ActiveRun(runner=runner, run_id=run_id, where=runner.start.remote(run_id, *start_args),
                           poll=runner.poll.remote(run_id, _POLL_SECONDS), start_args=start_args,
-                          relaunches=relaunches, fresh_runner=fresh)
+                          relaunches=relaunches)
 
     def _kill(self, trial_id: int) -> None:
+        # A waiting trial has no process to end and no checkpoint to fetch; its new runner joins the idle ones.
+        self._waiting.pop(trial_id, None)
         run = self._runs.get(trial_id)
-        if run is not None and not self._started(run):
-            # Its runner still waits for resources: no process to end, no checkpoint to fetch.
-            del self._runs[trial_id]
-            _kill_actor(run.runner)
-            run = None
         if run is not None:
             import ray
 
@@ -243,14 +265,14 @@ class RayBackend(TrialBackend):
         return super().fetch_status_results(trial_ids)
 
     def wait(self, timeout: float) -> None:
-        """Returns as soon as a running trial printed something or ended, or after ``timeout``."""
-        polls = [run.poll for run in self._runs.values()]
-        if not polls:
+        """Returns once a running trial printed something or ended, a new runner is ready, or ``timeout`` passed."""
+        refs = [run.poll for run in self._runs.values()] + list(self._starting)
+        if not refs:
             time.sleep(timeout)
             return
         import ray
 
-        ray.wait(polls, num_returns=1, timeout=timeout)
+        ray.wait(refs, num_returns=1, timeout=timeout)
 
     def stop_all(self) -> None:
         super().stop_all()
@@ -258,14 +280,20 @@ class RayBackend(TrialBackend):
 
     # -- answers of the runners --------------------------------------------------------------
     def _collect_ready(self) -> None:
-        if not self._runs:
+        """Takes in every answer that arrived: reports and ends of runs, then new runners."""
+        if not self._runs and not self._starting:
             return
         import ray
 
         polls = {run.poll: trial_id for trial_id, run in self._runs.items()}
-        ready, _ = ray.wait(list(polls), num_returns=len(polls), timeout=0)
-        for poll in ready:
-            self._collect(polls[poll], poll)
+        refs = list(polls) + list(self._starting)
+        ready, _ = ray.wait(refs, num_returns=len(refs), timeout=0)
+        for ref in ready:
+            if ref in polls:
+                self._collect(polls[ref], ref)
+        for ref in ready:
+            if ref in self._starting:
+                self._on_runner_ready(ref)
 
     def _collect(self, trial_id: int, poll) -> None:
         """Takes in the ready answer ``poll`` of the trial's current run."""
@@ -278,12 +306,14 @@ class RayBackend(TrialBackend):
         except ray.exceptions.GetTimeoutError:
             raise
         except ray.exceptions.RayActorError as error:
-            if not run.where_seen and run.relaunches < _MAX_RELAUNCHES:
-                # Nothing of this run reached the driver (e.g. placed on a node whose loss Ray had not
-                # noticed yet): start it again elsewhere instead of failing a trial that never ran.
+            if not run.where_seen and not run.killed and run.relaunches < _MAX_RELAUNCHES:
+                # Nothing of this run reached the driver (e.g. its node was lost just after the runner
+                # started): start it again elsewhere instead of failing a trial that never ran.
                 logger.warning("Runner of trial %d died before starting it; starting it again.", trial_id)
                 _kill_actor(run.runner)
-                self._runs[trial_id] = self._launch(self._take_runner(), run.start_args, run.relaunches + 1)
+                del self._runs[trial_id]
+                self._waiting = {trial_id: (run.start_args, run.relaunches + 1), **self._waiting}
+                self._dispatch()
                 return
             self._fail(trial_id, f"its Ray actor died (was its node lost?): {error}")
             return
@@ -316,12 +346,17 @@ class RayBackend(TrialBackend):
 
     def _fail(self, trial_id: int, reason: str) -> None:
         run = self._runs.pop(trial_id)
+        _kill_actor(run.runner)  # also if it looks dead: a merely unreachable runner must not go on
+        self._note_failure(trial_id, reason, mark_failed=not run.killed)
+        self._dispatch()
+
+    def _note_failure(self, trial_id: int, reason: str, mark_failed: bool = True) -> None:
+        """Writes ``reason`` to the trial's std.err and, unless it was paused or stopped, marks it Failed."""
         message = f"syne_tune RayBackend: trial {trial_id} failed: {reason}\n"
         logger.error(message.strip())
         self._append(trial_id, "std.err", [message])
-        if not run.killed:
+        if mark_failed:
             self._ended[trial_id] = Status.failed
-        _kill_actor(run.runner)  # also if it looks dead: a merely unreachable runner must not go on
 
     def _append(self, trial_id: int, name: str, lines: list[str]) -> None:
         if lines:
@@ -331,6 +366,9 @@ class RayBackend(TrialBackend):
     # -- inspection --------------------------------------------------------------------------
     def trial_nodes(self, trial_id: int) -> list[str]:
         """Ray node ids on which the trial's runs started, in order (waits for the current one)."""
+        while trial_id in self._waiting:  # its runner is starting, or the cluster is full
+            self.wait(_POLL_SECONDS)
+            self._collect_ready()
         run = self._runs.get(trial_id)
         if run is not None:
             self._note_where(trial_id, run)
@@ -358,7 +396,7 @@ class RayBackend(TrialBackend):
     def __getstate__(self):
         # Actor handles and object refs belong to this driver's Ray session; a loaded backend has none.
         state = dict(self.__dict__)
-        for name in ("_runs", "_idle_runners", "_runner_class", "_script", "_run_ids"):
+        for name in ("_runs", "_waiting", "_starting", "_idle_runners", "_runner_class", "_script", "_run_ids"):
             state.pop(name)
         state["_next_run_id"] = next(self._run_ids)
         return state

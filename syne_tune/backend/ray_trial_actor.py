@@ -108,6 +108,11 @@ class TrialRunner:
         self._changed = threading.Condition()
         self._run: _Run | None = None
         self._killed_runs: set[int] = set()
+        self._node_id: str | None = None
+
+    def ready(self) -> bool:
+        """Answers once the runner's process is up; RayBackend sends trials only to ready runners."""
+        return True
 
     def start(self, run_id: int, trial_id: int, entry_point: str, script: bytes, arguments: list[str],
               checkpoint: bytes | None, checkpoint_dir: str | None) -> dict:
@@ -149,9 +154,11 @@ class TrialRunner:
         return self._where(run.process.pid if run.process is not None else None)
 
     def _where(self, pid: int | None) -> dict:
-        import ray
+        if self._node_id is None:
+            import ray
 
-        return {"node_id": ray.get_runtime_context().get_node_id(), "hostname": socket.gethostname(), "pid": pid}
+            self._node_id = ray.get_runtime_context().get_node_id()
+        return {"node_id": self._node_id, "hostname": socket.gethostname(), "pid": pid}
 
     def _fail_to_start(self, run: _Run, error: Exception) -> None:
         with self._changed:
