@@ -7,7 +7,6 @@ a poll costs only the new output and the tuner can sleep until something happens
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -15,15 +14,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import deque
 from pathlib import Path
 
-from syne_tune.backend.trial_backend import TrialBackend
+from syne_tune.backend.trial_backend import TrialBackend, command_line_arguments
 from syne_tune.backend.trial_status import Status
 from syne_tune.constants import ST_CHECKPOINT_DIR
 from syne_tune.report import parse_metric_line
-from syne_tune.results_path import experiment_path
 
 logger = logging.getLogger(__name__)
 
@@ -105,13 +102,6 @@ class LocalBackend(TrialBackend):
         self._gpu_times_assigned: dict[int, int] = {}
         self._processes: dict[int, _TrialProcess] = {}
         self._event = threading.Event()
-        self.trial_root = experiment_path(f"local-backend-{os.getpid()}-{int(time.time())}")
-
-    def set_path(self, results_root, tuner_name=None) -> None:
-        self.trial_root = Path(results_root)
-
-    def trial_path(self, trial_id: int) -> Path:
-        return self.trial_root / str(trial_id)
 
     def entrypoint_path(self) -> Path:
         return Path(self.entry_point)
@@ -120,15 +110,11 @@ class LocalBackend(TrialBackend):
         self.entry_point = entry_point
 
     def _command(self, trial_id: int, config: dict) -> list[str]:
-        command = [sys.executable, self.entry_point]
-        for name, value in config.items():
-            command += [f"--{name}", str(value)]
-        return command + [f"--{ST_CHECKPOINT_DIR}", str(self.trial_path(trial_id) / "checkpoints")]
+        return [sys.executable, self.entry_point, *command_line_arguments(config),
+                f"--{ST_CHECKPOINT_DIR}", str(self.checkpoint_path(trial_id))]
 
     def _schedule(self, trial_id: int, config: dict) -> None:
-        trial_path = self.trial_path(trial_id)
-        trial_path.mkdir(parents=True, exist_ok=True)
-        (trial_path / "config.json").write_text(json.dumps(config, default=_to_builtin))
+        trial_path = self._prepare_trial_folder(trial_id, config)
         env = dict(os.environ)
         env.setdefault("OMP_NUM_THREADS", "1")  # n_workers processes share the cores
         gpu = self._assign_gpu(trial_id)
@@ -176,20 +162,6 @@ class LocalBackend(TrialBackend):
         self._event.wait(timeout)
         self._event.clear()
 
-    def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
-        source = self.trial_path(src_trial_id) / "checkpoints"
-        if not source.is_dir():
-            logger.warning("Trial %d has no checkpoint to start trial %d from; it starts from scratch.",
-                           src_trial_id, tgt_trial_id)
-            return
-        shutil.copytree(source, self.trial_path(tgt_trial_id) / "checkpoints", dirs_exist_ok=True)
-
-    def stdout(self, trial_id: int) -> list[str]:
-        return _read_lines(self.trial_path(trial_id) / "std.out")
-
-    def stderr(self, trial_id: int) -> list[str]:
-        return _read_lines(self.trial_path(trial_id) / "std.err")
-
     def __getstate__(self):
         # Processes, threads and events belong to this run; a loaded backend has none.
         state = dict(self.__dict__)
@@ -203,13 +175,3 @@ class LocalBackend(TrialBackend):
 
     def __str__(self):
         return f"LocalBackend(entry_point={self.entry_point})"
-
-
-def _read_lines(path: Path) -> list[str]:
-    return path.read_text(errors="replace").splitlines(keepends=True) if path.exists() else []
-
-
-def _to_builtin(value):
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

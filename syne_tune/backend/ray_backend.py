@@ -25,20 +25,15 @@ Ray is imported only inside this module's functions; ``import syne_tune.backend`
 from __future__ import annotations
 
 import itertools
-import json
 import logging
-import os
-import shutil
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from syne_tune.backend.local_backend import _read_lines, _to_builtin
 from syne_tune.backend.ray_trial_actor import TrialRunner, pack_folder, unpack_folder
-from syne_tune.backend.trial_backend import TrialBackend
+from syne_tune.backend.trial_backend import TrialBackend, command_line_arguments
 from syne_tune.backend.trial_status import Status
-from syne_tune.results_path import experiment_path
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +94,6 @@ class RayBackend(TrialBackend):
         self.reuse_actors = bool(reuse_actors)
         self.runtime_env = runtime_env
         self.ray_init_kwargs = dict(ray_init_kwargs or {})
-        self.trial_root = experiment_path(f"ray-backend-{os.getpid()}-{int(time.time())}")
         self.tuner_name = self.trial_root.name
         self._run_ids = itertools.count()
         self._ended: dict[int, str] = {}  # status of trials whose last run ended by itself
@@ -190,17 +184,14 @@ class RayBackend(TrialBackend):
 
     # -- paths -------------------------------------------------------------------------------
     def set_path(self, results_root, tuner_name=None) -> None:
-        self.trial_root = Path(results_root)
+        super().set_path(results_root, tuner_name)
         self.tuner_name = tuner_name or self.trial_root.name
-
-    def trial_path(self, trial_id: int) -> Path:
-        return self.trial_root / str(trial_id)
 
     def checkpoint_path(self, trial_id: int) -> Path:
         """Where the trial's checkpoint is between runs (and, with storage_path, during runs)."""
         if self.storage_path is not None:
             return self.storage_path / self.tuner_name / str(trial_id) / "checkpoints"
-        return self.trial_path(trial_id) / "checkpoints"
+        return super().checkpoint_path(trial_id)
 
     def entrypoint_path(self) -> Path:
         return Path(self.entry_point)
@@ -208,12 +199,8 @@ class RayBackend(TrialBackend):
     # -- TrialBackend hooks ----------------------------------------------------------------------
     def _schedule(self, trial_id: int, config: dict) -> None:
         self._connect()
-        trial_path = self.trial_path(trial_id)
-        trial_path.mkdir(parents=True, exist_ok=True)
-        (trial_path / "config.json").write_text(json.dumps(config, default=_to_builtin))
-        arguments = []
-        for name, value in config.items():
-            arguments += [f"--{name}", str(value)]
+        self._prepare_trial_folder(trial_id, config)
+        arguments = command_line_arguments(config)
         shared = self.storage_path is not None
         checkpoint = None if shared else pack_folder(self.checkpoint_path(trial_id))
         start_args = (trial_id, self.entry_point, self._script, arguments, checkpoint,
@@ -378,20 +365,6 @@ class RayBackend(TrialBackend):
         """Process id (on its node) of the trial's latest run."""
         self.trial_nodes(trial_id)
         return self._pids.get(trial_id)
-
-    def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
-        source = self.checkpoint_path(src_trial_id)
-        if not source.is_dir():
-            logger.warning("Trial %d has no checkpoint to start trial %d from; it starts from scratch.",
-                           src_trial_id, tgt_trial_id)
-            return
-        shutil.copytree(source, self.checkpoint_path(tgt_trial_id), dirs_exist_ok=True)
-
-    def stdout(self, trial_id: int) -> list[str]:
-        return _read_lines(self.trial_path(trial_id) / "std.out")
-
-    def stderr(self, trial_id: int) -> list[str]:
-        return _read_lines(self.trial_path(trial_id) / "std.err")
 
     def __getstate__(self):
         # Actor handles and object refs belong to this driver's Ray session; a loaded backend has none.

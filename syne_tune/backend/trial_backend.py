@@ -2,17 +2,22 @@
 
 A subclass implements how a trial is launched, paused, stopped and resumed, and how new
 reports and the status of a trial are read (``_schedule``, ``_kill``, ``_read_new_results``,
-``_read_status``). This base class keeps the trial records and the paused/stopped marks.
+``_read_status``). This base class keeps the trial records, the paused/stopped marks and
+the trial folders ``<trial_root>/<trial_id>/`` (config.json, std.out, std.err, checkpoints/).
 """
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
 import time
 from datetime import datetime
 from pathlib import Path
 
 from syne_tune.backend.trial_status import Status, Trial, TrialResult
 from syne_tune.constants import ST_WORKER_TIMESTAMP
+from syne_tune.results_path import experiment_path
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +29,8 @@ class TrialBackend:
         self._trials: dict[int, Trial] = {}
         self._forced_status: dict[int, str] = {}  # trials paused or stopped by the tuner
         self._end_times: dict[int, datetime] = {}
+        # the Tuner moves this below its experiment folder (set_path)
+        self.trial_root = experiment_path(f"{type(self).__name__.lower()}-{os.getpid()}-{int(time.time())}")
 
     @property
     def trial_ids(self) -> list[int]:
@@ -103,15 +110,35 @@ class TrialBackend:
 
     def set_path(self, results_root: str | Path, tuner_name: str | None = None) -> None:
         """Folder below which per-trial folders are created."""
+        self.trial_root = Path(results_root)
+
+    def trial_path(self, trial_id: int) -> Path:
+        return self.trial_root / str(trial_id)
+
+    def checkpoint_path(self, trial_id: int) -> Path:
+        """Folder passed to the trial as ``--st_checkpoint_dir``."""
+        return self.trial_path(trial_id) / "checkpoints"
+
+    def _prepare_trial_folder(self, trial_id: int, config: dict) -> Path:
+        """Creates the trial's folder and writes its ``config.json``."""
+        path = self.trial_path(trial_id)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "config.json").write_text(json.dumps(config, default=_to_builtin))
+        return path
 
     def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
-        raise NotImplementedError(f"{type(self).__name__} cannot start a trial from another's checkpoint.")
+        source = self.checkpoint_path(src_trial_id)
+        if not source.is_dir():
+            logger.warning("Trial %d has no checkpoint to start trial %d from; it starts from scratch.",
+                           src_trial_id, tgt_trial_id)
+            return
+        shutil.copytree(source, self.checkpoint_path(tgt_trial_id), dirs_exist_ok=True)
 
     def stdout(self, trial_id: int) -> list[str]:
-        return []
+        return _read_lines(self.trial_path(trial_id) / "std.out")
 
     def stderr(self, trial_id: int) -> list[str]:
-        return []
+        return _read_lines(self.trial_path(trial_id) / "std.err")
 
     def entrypoint_path(self) -> Path | None:
         return None
@@ -132,3 +159,21 @@ class TrialBackend:
     def _read_status(self, trial_id: int) -> str:
         """InProgress while the process runs or has unread output; then Completed or Failed."""
         raise NotImplementedError
+
+
+def command_line_arguments(config: dict) -> list[str]:
+    """``--name value`` for every config entry, constants included, as separate arguments."""
+    arguments = []
+    for name, value in config.items():
+        arguments += [f"--{name}", str(value)]
+    return arguments
+
+
+def _read_lines(path: Path) -> list[str]:
+    return path.read_text(errors="replace").splitlines(keepends=True) if path.exists() else []
+
+
+def _to_builtin(value):
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
