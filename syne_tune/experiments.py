@@ -87,7 +87,10 @@ def load_experiment(tuner_name: str, load_tuner: bool = False) -> ExperimentResu
     results = None
     for name in ("results.csv.zip", "results.csv"):
         if (path / name).exists():
-            results = pd.read_csv(path / name)
+            try:
+                results = pd.read_csv(path / name)
+            except pd.errors.EmptyDataError:  # written before the first report arrived
+                results = pd.DataFrame()
             break
     tuner = None
     if load_tuner and (path / "tuner.dill").exists():

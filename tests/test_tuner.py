@@ -62,9 +62,11 @@ def test_exhausted_space_drains_running_trials_and_stops():
 
 
 def test_missing_metric_stops_everything_and_keeps_results():
-    space = {"x": uniform(0, 1), "epochs": 50, "sleep": 0.05, "omit_metric": choice([0, 1])}
+    space = {"x": uniform(0, 1), "epochs": 50, "sleep": 0.05, "omit_metric": choice([0, 1]),
+             "start_delay": choice([0.0, 0.5])}
     scheduler = FIFOScheduler(space, metric="loss", random_seed=0,
-                              points_to_evaluate=[{"omit_metric": 0, "x": 0.1}, {"omit_metric": 0, "x": 0.2}, {"omit_metric": 1}])
+                              points_to_evaluate=[{"omit_metric": 0, "x": 0.1}, {"omit_metric": 0, "x": 0.2},
+                                                  {"omit_metric": 1, "start_delay": 0.5}])
     tuner = Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(max_wallclock_time=60), n_workers=3,
                   sleep_time=0.2)
     with pytest.raises(ValueError, match=r"Trial 2 reported .* without 'loss'"):

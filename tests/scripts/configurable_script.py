@@ -16,6 +16,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--x", type=float, default=0.0)
 parser.add_argument("--sleep", type=float, default=0.0)
+parser.add_argument("--start_delay", type=float, default=0.0)
 parser.add_argument("--text", type=str, default="")
 parser.add_argument("--crash", type=int, default=0)
 parser.add_argument("--omit_metric", type=int, default=0)
@@ -32,6 +33,7 @@ with open(trial_folder / "pids.txt", "a") as f:
 (trial_folder / "received_text.txt").write_text(args.text)
 (trial_folder / "cuda.txt").write_text(os.environ.get("CUDA_VISIBLE_DEVICES", ""))
 
+time.sleep(args.start_delay)
 report = Reporter()
 for epoch in range(1, args.epochs + 1):
     if args.crash and epoch == 2:
