@@ -5,7 +5,8 @@ Modules, in data-flow order:
     kernels.py       covariance functions on arrays (Matérn 5/2 ARD)
     priors.py        log-prior factories (gamma, log_normal, normal)
     model.py         ``Parameter`` specs + ``GPModel`` (covariance, diagonal, mean); ``matern52_model``
-    likelihood.py    MAP objective; Gaussian nll as one autograd primitive with analytic VJP
+    likelihood.py    MAP objective; Gaussian nll as one autograd primitive with analytic VJP;
+                     ``matern52_nll``: whole Matérn-ARD nll as one primitive (fit fast path)
     linalg.py        Cholesky with adaptive jitter
     fit.py           θ = flat vector of logs; L-BFGS-B with restarts (``fit_hyperparameters``)
     posterior.py     frozen ``PosteriorState``; ``predict``, ``predict_mean_std``, ``sample_joint``

@@ -1,9 +1,11 @@
-"""Choose the next point: score random candidates, then refine the best by L-BFGS-B on −EI.
+"""Choose the next point: score random candidates, then refine the best few by L-BFGS-B on −EI.
 
 Notation: ``candidates: (c, d)`` encoded, ``bounds: (d, 2)``, ``predict(Xq (q, d)) -> (mean (q, m),
 std (q,))`` in criterion units and differentiable by autograd, ``best: (m,)``.
 Reference §3.3: rank candidates (Thompson or EI), optimize from the top one; if the result is
-excluded fall back to the candidate itself, then to the next ranked candidate.
+excluded fall back to the candidate itself, then to the next ranked candidate. Here the top
+``num_local_starts`` candidates (and optional extra starts such as the incumbent) are optimized in
+one batched L-BFGS-B run and tried by decreasing EI; ``num_local_starts=1`` is the reference.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import autograd
+import autograd.numpy as anp
 import numpy as np
 import scipy.optimize
 
@@ -38,42 +41,68 @@ def rank_candidates(candidates: np.ndarray, predict: Callable, best: np.ndarray,
     return np.argsort(scores, kind="stable")
 
 
-def local_optimize(x0: np.ndarray, predict: Callable, best: np.ndarray, bounds: np.ndarray,
-                   maxiter: int = 1000, xi: float = XI) -> np.ndarray:
-    """L-BFGS-B on −EI from ``x0: (d,)`` within ``bounds``; returns x0 if the line search fails."""
-    def neg_ei(x):
-        mean, std = predict(x[None, :])
-        return -expected_improvement(mean, std, best, xi)[0]
+def local_optimize_batch(X0: np.ndarray, predict: Callable, best: np.ndarray, bounds: np.ndarray,
+                         maxiter: int = 1000, xi: float = XI) -> tuple[np.ndarray, np.ndarray]:
+    """L-BFGS-B on −EI from each row of ``X0: (k, d)`` at once; returns points (k, d) and their EI (k,).
 
-    value_and_grad = autograd.value_and_grad(neg_ei)
+    −Σ_j EI(x_j) is separable, so one L-BFGS-B run on the stacked (k·d,) vector optimizes all k
+    starts with one traced prediction per iteration. Each row keeps its start if that has the
+    larger EI (e.g. after a failed line search).
+    """
+    k, d = X0.shape
 
-    def fun(x):
-        value, grad = value_and_grad(x)
+    def neg_ei_sum(flat):
+        mean, std = predict(anp.reshape(flat, (k, d)))
+        return -anp.sum(expected_improvement(mean, std, best, xi))
+
+    value_and_grad = autograd.value_and_grad(neg_ei_sum)
+
+    def fun(flat):
+        value, grad = value_and_grad(flat)
         return float(value), np.asarray(grad, dtype=float)
 
-    result = scipy.optimize.minimize(fun, x0, jac=True, method="L-BFGS-B", bounds=[tuple(b) for b in bounds],
+    result = scipy.optimize.minimize(fun, X0.ravel(), jac=True, method="L-BFGS-B",
+                                     bounds=[tuple(b) for b in np.tile(bounds, (k, 1))],
                                      options={"maxiter": maxiter})
-    if not np.all(np.isfinite(result.x)) or "ABNORMAL" in str(result.message):
-        return x0
-    return np.clip(result.x, bounds[:, 0], bounds[:, 1])
+    X = np.clip(np.reshape(result.x, (k, d)), bounds[:, 0], bounds[:, 1])
+    X = np.where(np.all(np.isfinite(X), axis=1, keepdims=True), X, X0)
+    mean, std = predict(np.vstack([X, X0]))
+    ei = np.asarray(expected_improvement(mean, std, best, xi))
+    keep_start = ei[k:] > ei[:k]
+    return np.where(keep_start[:, None], X0, X), np.maximum(ei[:k], ei[k:])
+
+
+def local_optimize(x0: np.ndarray, predict: Callable, best: np.ndarray, bounds: np.ndarray,
+                   maxiter: int = 1000, xi: float = XI) -> np.ndarray:
+    """L-BFGS-B on −EI from ``x0: (d,)`` within ``bounds``; returns x0 if that is not improved."""
+    return local_optimize_batch(x0[None, :], predict, best, bounds, maxiter, xi)[0][0]
 
 
 def choose_next(candidates: np.ndarray, predict: Callable, best: np.ndarray, bounds: np.ndarray, *,
                 scoring: str, skip_local_optimization: bool, is_excluded: Callable[[np.ndarray], bool],
-                random_state: np.random.RandomState, max_tries: int = 20, xi: float = XI) -> Choice | None:
+                random_state: np.random.RandomState, max_tries: int = 20, xi: float = XI,
+                num_local_starts: int = 1, extra_starts: np.ndarray | None = None) -> Choice | None:
     """Best non-excluded point, or None if the first ``max_tries`` ranked candidates are all excluded.
 
+    The top ``num_local_starts`` ranked candidates, plus ``extra_starts: (e, d)`` if given (e.g. the
+    incumbent), are refined by L-BFGS-B on −EI (reference: the top candidate only);
+    the refined points are tried by decreasing EI, each followed by its start candidate, then the
+    remaining ranked candidates as they are.
     ``predict`` may work in normalized units if ``xi`` is scaled alike (EI is then normalized too).
 
     ``is_excluded(x)`` decides on the config x decodes to (de-duplication is the caller's business).
     """
-    order = rank_candidates(candidates, predict, best, scoring, random_state, xi)
-    for rank, index in enumerate(order[:max_tries]):
-        x0 = candidates[index]
-        tries = [(x0, "candidate")] if skip_local_optimization else \
-            [(local_optimize(x0, predict, best, bounds, xi=xi), "local"), (x0, "candidate")]
-        for x, how in tries:
-            if not is_excluded(x):
-                mean, std = predict(x[None, :])
-                return Choice(x, float(expected_improvement(mean, std, best, xi)[0]), how, rank)
+    order = rank_candidates(candidates, predict, best, scoring, random_state, xi)[:max_tries]
+    tries: list[tuple[np.ndarray, str, int]] = []
+    top = order[:0 if skip_local_optimization else num_local_starts]
+    if not skip_local_optimization:
+        starts = candidates[top] if extra_starts is None else np.vstack([candidates[top], extra_starts])
+        X_local, ei_local = local_optimize_batch(starts, predict, best, bounds, xi=xi)
+        for j in np.argsort(-ei_local, kind="stable"):
+            tries += [(X_local[j], "local", int(j)), (starts[j], "candidate", int(j))]
+    tries += [(candidates[index], "candidate", rank) for rank, index in enumerate(order) if rank >= len(top)]
+    for x, how, rank in tries:
+        if not is_excluded(x):
+            mean, std = predict(x[None, :])
+            return Choice(x, float(expected_improvement(mean, std, best, xi)[0]), how, rank)
     return None

@@ -15,6 +15,7 @@ import autograd.numpy as anp
 import numpy as np
 
 from syne_tune.gp import kernels, priors
+from syne_tune.gp.likelihood import matern52_nll
 from syne_tune.gp.priors import LogPrior
 
 
@@ -54,6 +55,12 @@ class GPModel:
         covariance: ``(params, X1 (n1, d), X2 (n2, d)) -> K (n1, n2)``.
         diagonal: ``(params, X (n, d)) -> diag K (n,)``.
         mean: ``(params, X (n, d)) -> m (n,)``.
+        nll_factory: optional ``(X (n, d), Y (n, m)) -> (params -> nll)``, a faster equivalent of
+            :func:`~syne_tune.gp.likelihood.neg_log_marginal_likelihood` for fixed data (work that
+            does not depend on ``params`` done once). The fit uses it unless it returns None.
+            If the returned function also has ``value_and_grads(params) -> (nll, {name: gradient})``
+            and every prior has a ``derivative``, the fit fuses the whole MAP objective into one
+            autograd primitive.
     """
 
     parameters: tuple[Parameter, ...]
@@ -61,6 +68,7 @@ class GPModel:
     diagonal: Callable
     mean: Callable
     name: str = field(default="gp")
+    nll_factory: Callable | None = None
 
     def initial_params(self, targets: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Init values of all parameters; ``init=None`` takes the mean of ``targets``."""
@@ -91,6 +99,9 @@ class GPModel:
         return total
 
 
+_MAX_DIFFERENCE_TENSOR = 10_000_000     # entries of D (80 MB); e.g. n = 1290 at d = 6
+
+
 def matern52_model(dim: int) -> GPModel:
     """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (reference §3.4)."""
     parameters = (
@@ -109,5 +120,23 @@ def matern52_model(dim: int) -> GPModel:
     def mean(params, X):
         return params["mean_mean_value"][0] * anp.ones(X.shape[0])
 
-    return GPModel(parameters, covariance, diagonal, mean, name="matern52")
+    names = ("kernel_inv_bw", "kernel_covariance_scale", "noise_variance", "mean_mean_value")
+
+    def nll_factory(X, Y):
+        if X.shape[1] * X.shape[0] ** 2 > _MAX_DIFFERENCE_TENSOR:
+            return None                       # D: (d, n, n) too large to cache; generic path
+        nll = matern52_nll(X, Y)
+
+        def model_nll(params):
+            return nll(*(params[name] for name in names))
+
+        def value_and_grads(params):
+            """nll and {name: gradient} in plain numpy, for fit.py's fused objective."""
+            value, grads = nll.value_and_grads(*(params[name] for name in names))
+            return value, dict(zip(names, grads))
+
+        model_nll.value_and_grads = value_and_grads
+        return model_nll
+
+    return GPModel(parameters, covariance, diagonal, mean, name="matern52", nll_factory=nll_factory)
 

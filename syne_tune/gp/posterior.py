@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import autograd.numpy as anp
 import numpy as np
+from autograd.extend import defvjp, primitive
 
 from syne_tune.gp.linalg import cho_solve, cholesky_with_jitter, inverse_lower
 from syne_tune.gp.model import GPModel
@@ -49,12 +50,22 @@ def compute_posterior(model: GPModel, params: dict, X: np.ndarray, Y: np.ndarray
     return PosteriorState(model, params, X, Y, L, inverse_lower(L), alpha, y_shift, y_scale)
 
 
+@primitive
+def explained_variance(Kq, L_inv):
+    """‖L⁻¹ kq‖² per query row: (q,); Kq: (q, n). One primitive: VJP g·2 (Kq L⁻ᵀ) L⁻¹."""
+    V = np.dot(Kq, L_inv.T)
+    return np.sum(V * V, axis=1)
+
+
+defvjp(explained_variance,
+       lambda ans, Kq, L_inv: lambda g: 2.0 * g[:, None] * np.dot(np.dot(Kq, L_inv.T), L_inv))
+
+
 def predict(state: PosteriorState, Xq):
     """Normalized predictive mean (q, m) and variance (q,); differentiable in ``Xq`` by autograd."""
     Kq = state.model.covariance(state.params, Xq, state.X)
     mean = anp.dot(Kq, state.alpha) + state.model.mean(state.params, Xq)[:, None]
-    V = anp.dot(Kq, state.L_inv.T)
-    var = state.model.diagonal(state.params, Xq) - anp.sum(V * V, axis=1)
+    var = state.model.diagonal(state.params, Xq) - explained_variance(Kq, state.L_inv)
     return mean, anp.maximum(var, MIN_VARIANCE)
 
 

@@ -6,7 +6,7 @@ import pytest
 from scipy.optimize import check_grad
 
 from syne_tune.gp.acquisition import expected_improvement, thompson_indep_scores
-from syne_tune.gp.acquisition_optimizer import choose_next, local_optimize
+from syne_tune.gp.acquisition_optimizer import choose_next, local_optimize, local_optimize_batch
 from syne_tune.gp.model import matern52_model
 from syne_tune.gp.posterior import compute_posterior, predict_mean_std
 
@@ -84,3 +84,45 @@ def test_choose_next_never_returns_excluded():
                        scoring="thompson_indep", skip_local_optimization=True, is_excluded=lambda x: True,
                        random_state=np.random.RandomState(0))
     assert none is None
+
+
+@pytest.mark.parametrize("argnum", [0, 1])
+def test_ei_vjp_in_mean_and_std_matches_finite_differences(argnum):
+    rs = np.random.RandomState(argnum)
+    mean, std, best = rs.randn(4, 3), np.exp(rs.randn(4)), rs.randn(3)
+    weights = rs.randn(4)
+
+    def f(v):
+        args = [mean, std]
+        args[argnum] = v.reshape(args[argnum].shape)
+        return np.dot(weights, expected_improvement(args[0], args[1], best, 0.05))
+
+    v0 = [mean, std][argnum].ravel()
+    assert check_grad(f, autograd.grad(f), v0, epsilon=1e-7) < 1e-6
+
+
+def test_batch_local_optimization_improves_every_start_within_bounds():
+    state = _state()
+    best = np.array([-1.0])
+    predict = lambda Xq: predict_mean_std(state, Xq)
+    bounds = np.array([[0.0, 1.0], [0.0, 0.6]])
+    X0 = np.random.RandomState(3).rand(4, 2) * [1.0, 0.6]
+    X, ei = local_optimize_batch(X0, predict, best, bounds)
+    assert X.shape == X0.shape
+    assert np.all(X >= bounds[:, 0]) and np.all(X <= bounds[:, 1])
+    ei0 = expected_improvement(*predict(X0), best)
+    np.testing.assert_allclose(ei, expected_improvement(*predict(X), best))
+    assert np.all(ei >= ei0) and np.any(ei > ei0 + 1e-6)
+
+
+def test_choose_next_with_several_starts_takes_the_largest_local_ei():
+    state = _state()
+    best = np.array([-1.0])
+    predict = lambda Xq: predict_mean_std(state, Xq)
+    bounds = np.array([[0.0, 1.0]] * 2)
+    candidates = np.random.RandomState(1).rand(30, 2)
+    kwargs = dict(scoring="acq_func", skip_local_optimization=False, is_excluded=lambda x: False)
+    one = choose_next(candidates, predict, best, bounds, random_state=np.random.RandomState(0), **kwargs)
+    many = choose_next(candidates, predict, best, bounds, random_state=np.random.RandomState(0),
+                       num_local_starts=8, **kwargs)
+    assert many.how == "local" and many.ei >= one.ei - 1e-12

@@ -64,3 +64,61 @@ def test_cholesky_jitter_rescues_singular_matrix():
 def test_cholesky_rejects_nan():
     with pytest.raises(np.linalg.LinAlgError, match="NaN"):
         cholesky_with_jitter(np.full((3, 3), np.nan))
+
+
+def test_warm_start_restart_is_used_and_never_worse():
+    rs = np.random.RandomState(2)
+    X = rs.rand(40, 3)
+    y = np.sin(5 * X[:, 0]) + np.cos(3 * X[:, 1]) + 0.05 * rs.randn(40)
+    y = (y - y.mean()) / y.std()
+    model, reference = _fit(X, y, num_restarts=2)
+    # warm-started at the previous optimum, restart 1 converges quickly to (at least) that optimum
+    init = model.initial_params(y)
+    warm = fit_hyperparameters(model, X, y, init, num_restarts=2, random_state=np.random.RandomState(0),
+                               warm_start=reference.params)
+    assert warm.objective <= reference.objective + 1e-6
+    single = fit_hyperparameters(model, X, y, init, num_restarts=1, random_state=np.random.RandomState(0))
+    assert warm.num_evaluations - single.num_evaluations < reference.num_evaluations - single.num_evaluations
+
+
+def test_generic_path_without_nll_factory_reaches_the_same_fit():
+    from dataclasses import replace
+    rs = np.random.RandomState(3)
+    X = rs.rand(25, 2)
+    y = np.sin(6 * X[:, 0]) + 0.05 * rs.randn(25)
+    y = (y - y.mean()) / y.std()
+    model, fast = _fit(X, y)
+    generic_model = replace(model, nll_factory=None)
+    generic = fit_hyperparameters(generic_model, X, y, generic_model.initial_params(y),
+                                  random_state=np.random.RandomState(0))
+    assert generic.objective == pytest.approx(fast.objective, abs=1e-4)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fused_map_objective_value_and_gradient(seed):
+    import autograd
+    from scipy.optimize import check_grad
+
+    from syne_tune.gp.fit import _objective
+    rs = np.random.RandomState(seed)
+    X, y = rs.rand(20, 3), rs.randn(20)
+    model = matern52_model(3)
+    objective = _objective(model, X, y)
+    theta = pack(model, model.initial_params(y)) + 0.5 * rs.randn(3 + 3)
+    assert float(objective(theta)) == pytest.approx(float(neg_log_posterior(unpack(model, theta), model, X, y)),
+                                                    rel=1e-10)
+    f = lambda t: float(objective(t))
+    g = autograd.grad(objective)
+    assert check_grad(f, g, theta, epsilon=1e-6) < 1e-4 * max(1.0, np.linalg.norm(g(theta)))
+
+
+def test_matern52_falls_back_to_generic_nll_for_large_data(monkeypatch):
+    import syne_tune.gp.model as model_module
+    rs = np.random.RandomState(4)
+    X, y = rs.rand(15, 2), rs.randn(15)
+    model, fast = _fit(X, y)
+    assert model.nll_factory(X, y) is not None
+    monkeypatch.setattr(model_module, "_MAX_DIFFERENCE_TENSOR", 10)
+    assert model.nll_factory(X, y) is None
+    generic = fit_hyperparameters(model, X, y, model.initial_params(y), random_state=np.random.RandomState(0))
+    assert generic.objective == pytest.approx(fast.objective, abs=1e-4)

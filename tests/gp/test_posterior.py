@@ -55,3 +55,19 @@ def test_fantasize_adds_columns_and_pending_inputs():
     _, var = predict(fantasy, pending)
     assert np.all(var < predict(state, pending)[1])
     np.testing.assert_allclose(fantasy.Y[:len(X)], np.repeat(state.Y, 7, axis=1))
+
+
+def test_explained_variance_vjp_matches_finite_differences():
+    import autograd
+    from scipy.optimize import check_grad
+
+    from syne_tune.gp.linalg import cholesky_with_jitter, inverse_lower
+    from syne_tune.gp.posterior import explained_variance
+    rs = np.random.RandomState(0)
+    A = rs.rand(5, 5)
+    L_inv = inverse_lower(cholesky_with_jitter(A @ A.T + np.eye(5)))
+    weights = rs.randn(3)
+    f = lambda k: float(np.dot(weights, explained_variance(k.reshape(3, 5), L_inv)))
+    g = autograd.grad(lambda k: np.dot(weights, explained_variance(k.reshape(3, 5), L_inv)))
+    k0 = rs.randn(15)
+    assert check_grad(f, g, k0, epsilon=1e-7) < 1e-5 * max(1.0, np.linalg.norm(g(k0)))
