@@ -25,8 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarking.multifidelity_simulation import SyntheticCurves, simulate  # noqa: E402
 from syne_tune.optimizer.schedulers import HyperbandScheduler  # noqa: E402
+from syne_tune.optimizer.schedulers.searchers.search_options import MultiFidelityGPSearchOptions  # noqa: E402
 
 N_WORKERS = 4
+DEFAULT_KERNEL = MultiFidelityGPSearchOptions.gp_resource_kernel
 KERNELS = ("exp-decay-sum", "exp-decay-delta1", "exp-decay-combined", "matern52", "matern52-res-warp")
 # Refit the GP only when a trial reached max_t once past 50 observations; 'rungs' data (the default).
 MOBSTER_OPTIONS = {"opt_skip_num_max_resource": True, "opt_skip_init_length": 50, "debug_log": False}
@@ -76,9 +78,9 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=Path, help="also write the markdown tables here")
     args = parser.parse_args(argv)
     if args.quick:
-        args.seeds, args.max_time, args.kernels = 3, 600.0, ["exp-decay-sum"]
+        args.seeds, args.max_time, args.kernels = 3, 600.0, [DEFAULT_KERNEL]
     methods = ["ASHA stopping", "ASHA promotion"] + [f"MOBSTER {k}" for k in args.kernels] \
-        + (["MOBSTER exp-decay-sum promotion"] if args.mobster_promotion else [])
+        + ([f"MOBSTER {DEFAULT_KERNEL} promotion"] if args.mobster_promotion else [])
     grid = [args.max_time * k / 8 for k in range(1, 9)]
     jobs = [(m, s) for m in methods for s in range(args.seeds)]
     start = time.time()

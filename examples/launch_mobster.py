@@ -15,7 +15,7 @@ if __name__ == "__main__":
         config_space,
         type="stopping",
         searcher="bayesopt",
-        search_options={"num_init_random": 6, "gp_resource_kernel": "exp-decay-sum"},
+        search_options={"num_init_random": 6, "gp_resource_kernel": "matern52-res-warp"},
         max_t=30,
         grace_period=1,
         reduction_factor=3,

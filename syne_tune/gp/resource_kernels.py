@@ -9,6 +9,7 @@ Exponential-decay kernels (Swersky et al., "Freeze-Thaw Bayesian Optimization", 
 Klein et al., "Model-based Asynchronous HPO and NAS", 2020, appendix): with rates λ ~ Gamma,
     κ(u) = E[exp(−λu)] = (β / (u + β))^α,   β = α / mean_lam,
 so that ``κ(u + u') − κ(u)κ(u')`` is the covariance of exp(−λu) and exp(−λu') (positive definite).
+The fit uses the fused likelihood :func:`~syne_tune.gp.likelihood.exp_decay_nll` (hand-written gradients).
 
     name                kernel over (x, u)                                          mean
     matern52            Matérn 5/2 ARD over d inputs                                μ
@@ -25,7 +26,8 @@ import autograd.numpy as anp
 import numpy as np
 
 from syne_tune.gp import kernels, priors
-from syne_tune.gp.model import NOISE_VARIANCE, GPModel, Parameter, matern52_model
+from syne_tune.gp.likelihood import exp_decay_nll
+from syne_tune.gp.model import _MAX_DIFFERENCE_TENSOR, NOISE_VARIANCE, GPModel, Parameter, matern52_model
 
 _WARP_EPS = 1e-9
 
@@ -120,7 +122,12 @@ def _exp_decay_model(dim: int, delta: float | None, name: str) -> GPModel:
         alpha, mean_lam, gamma, d, mu = unpack(params)
         return mu + _kappa(X[:, -1], alpha, mean_lam) * (gamma - d * mu)
 
-    return GPModel(tuple(parameters), covariance, diagonal, mean, name=name)
+    def nll_factory(X, Y):
+        if (X.shape[1] - 1) * X.shape[0] ** 2 > _MAX_DIFFERENCE_TENSOR:
+            return None                       # D: (d − 1, n, n) too large to cache; generic path
+        return exp_decay_nll(X, Y, delta)
+
+    return GPModel(tuple(parameters), covariance, diagonal, mean, name=name, nll_factory=nll_factory)
 
 
 def exp_decay_sum_model(dim: int) -> GPModel:

@@ -71,3 +71,26 @@ def test_explained_variance_vjp_matches_finite_differences():
     g = autograd.grad(lambda k: np.dot(weights, explained_variance(k.reshape(3, 5), L_inv)))
     k0 = rs.randn(15)
     assert check_grad(f, g, k0, epsilon=1e-7) < 1e-5 * max(1.0, np.linalg.norm(g(k0)))
+
+
+def test_extend_posterior_equals_full_factorization():
+    from syne_tune.gp.posterior import extend_posterior
+    from syne_tune.gp.resource_kernels import exp_decay_sum_model
+
+    rng = np.random.RandomState(3)
+    model = exp_decay_sum_model(3)
+    params = model.initial_params()
+    X = rng.uniform(size=(30, 3))
+    Y = rng.normal(size=(30, 4))
+    base = compute_posterior(model, params, X[:22], Y[:22, :1], 0.5, 2.0)
+    extended = extend_posterior(base, X[22:], Y, 1.0, 3.0)
+    full = compute_posterior(model, params, X, Y, 1.0, 3.0)
+    for name in ("L", "L_inv", "alpha", "Y", "X"):
+        np.testing.assert_allclose(getattr(extended, name), getattr(full, name), rtol=1e-7, atol=1e-9)
+    assert (extended.y_shift, extended.y_scale) == (1.0, 3.0)
+    Xq = rng.uniform(size=(5, 3))
+    for a, b in zip(predict(extended, Xq), predict(full, Xq)):
+        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-10)
+    # no new rows: only the targets (and alpha) change
+    same = extend_posterior(full, X[:0], 2 * Y)
+    np.testing.assert_allclose(same.alpha, compute_posterior(model, params, X, 2 * Y).alpha, rtol=1e-7, atol=1e-9)

@@ -146,3 +146,31 @@ def test_packing_roundtrip_for_every_kernel():
         back = unpack(model, pack(model, params))
         for key, value in params.items():
             np.testing.assert_allclose(back[key], value)
+
+
+@pytest.mark.parametrize("name", ["exp-decay-sum", "exp-decay-delta1", "exp-decay-combined"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fused_exp_decay_nll_matches_the_generic_likelihood(name, seed):
+    """exp_decay_nll (hand-written gradients) against the traced nll: value, gradient, and the
+    fused MAP objective of fit.py against central finite differences."""
+    from syne_tune.gp.fit import _objective
+    from syne_tune.gp.likelihood import neg_log_marginal_likelihood
+
+    rs = np.random.RandomState(seed)
+    model = resource_kernel_model(name, DIM)
+    X, Y = _inputs(rs, 20), rs.randn(20, 2)
+    params = unpack(model, _random_theta(model, rs))
+    fused = model.nll_factory(X, Y)
+    value, grads = fused.value_and_grads(params)
+    expected = neg_log_marginal_likelihood(params, model, X, Y)
+    expected_grads = autograd.grad(lambda p: neg_log_marginal_likelihood(p, model, X, Y))(params)
+    np.testing.assert_allclose(value, expected, rtol=1e-8)
+    assert sorted(grads) == sorted(expected_grads)
+    for key, grad in expected_grads.items():
+        np.testing.assert_allclose(grads[key], grad, rtol=1e-5, atol=1e-6 * (1 + abs(value)), err_msg=key)
+    objective = _objective(model, X, Y)
+    theta = pack(model, params)
+    gradient = autograd.grad(objective)(theta)
+    assert objective(theta) == pytest.approx(float(neg_log_posterior(params, model, X, Y)), rel=1e-8)
+    numeric = scipy.optimize.approx_fprime(theta, lambda t: float(objective(t)), 1e-6)
+    np.testing.assert_allclose(gradient, numeric, rtol=1e-3, atol=1e-3)

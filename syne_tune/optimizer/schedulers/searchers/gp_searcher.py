@@ -24,7 +24,7 @@ from syne_tune.gp.encoding import ConfigEncoding
 from syne_tune.gp.fantasize import fantasize
 from syne_tune.gp.fit import fit_hyperparameters
 from syne_tune.gp.model import GPModel, matern52_model
-from syne_tune.gp.posterior import PosteriorState, compute_posterior, predict_mean_std
+from syne_tune.gp.posterior import PosteriorState, compute_posterior, extend_posterior, predict_mean_std
 from syne_tune.optimizer.schedulers.searchers.search_options import (
     GPSearchOptions, parse_map_reward, parse_search_options,
 )
@@ -91,6 +91,7 @@ class GPFIFOSearcher(BaseSearcher):
         self._pending: dict[str, np.ndarray] = {}                  # trial_id -> x (d,)
         self._params = self.model.initial_params()
         self._state: PosteriorState | None = None
+        self._last_state: PosteriorState | None = None   # last unfantasized state, reused by extension
         self._state_size = -1          # observations behind self._state
         self._fit_size = -1            # observations at the last hyperparameter fit
         self._decision = ""
@@ -199,13 +200,30 @@ class GPFIFOSearcher(BaseSearcher):
             # instead of a random perturbation: it converges in a few iterations and is never
             # worse than keeping the previous fit (docs/benchmarks-bayesopt.md).
             warm = self._params if (not self.options.opt_warmstart and self._fit_size > 0) else None
+            num_restarts = self.options.opt_nstarts
+            if warm is not None and self._warm_refit_only(n):
+                init, warm, num_restarts = warm, None, 1
             self._params = fit_hyperparameters(
-                self.model, X, y_normalized, init, num_restarts=self.options.opt_nstarts,
+                self.model, X, y_normalized, init, num_restarts=num_restarts,
                 maxiter=self.options.opt_maxiter, random_state=self._gp_random_state, warm_start=warm).params
             self._fit_size = n
-        self._state = compute_posterior(self.model, self._params, X, y_normalized, shift, scale)
+        self._state = self._updated_state(X, y_normalized, shift, scale)
+        self._last_state = self._state
         self._state_size = n
         return self._state, refit
+
+    def _warm_refit_only(self, n: int) -> bool:
+        """True: refit with one L-BFGS-B run from the previous optimum only (subclasses; FIFO: never)."""
+        return False
+
+    def _updated_state(self, X: np.ndarray, y: np.ndarray, shift: float, scale: float) -> PosteriorState:
+        """Posterior for (X, y); extends the last factorization by blocks when the hyperparameters are
+        unchanged and its inputs are a prefix of X (new observations appended), O(n²p) instead of O(n³)."""
+        last = self._last_state
+        if last is not None and last.params is self._params and last.X.shape[0] <= X.shape[0] \
+                and np.array_equal(last.X, X[:last.X.shape[0]]):
+            return extend_posterior(last, X[last.X.shape[0]:], y, shift, scale)
+        return compute_posterior(self.model, self._params, X, y, shift, scale)
 
     def _skip_refit(self, n: int) -> bool:
         """Reference SkipPeriodicallyPredicate: past ``opt_skip_init_length``, refit every k-th size."""

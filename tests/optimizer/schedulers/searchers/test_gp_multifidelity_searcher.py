@@ -168,7 +168,7 @@ def test_same_seed_same_suggestions():
         return configs, searcher.model_parameters()
     first, second = run(), run()
     assert first == second
-    assert "kernel_alpha" in first[1]
+    assert "warping_a" in first[1]          # parameters of the default kernel, matern52-res-warp
 
 
 def test_configs_are_never_suggested_twice_in_a_small_space():
@@ -234,8 +234,8 @@ def test_bad_constructor_arguments_and_results():
 def test_default_options():
     searcher = _searcher()
     assert searcher.options.num_init_random == 6
-    assert searcher.options.gp_resource_kernel == "exp-decay-sum"
-    assert searcher.model.name == "exp-decay-sum"
+    assert searcher.options.gp_resource_kernel == "matern52-res-warp"
+    assert searcher.model.name == "matern52-res-warp"
 
 
 def test_model_finds_good_configs_from_low_resource_data():
@@ -247,3 +247,56 @@ def test_model_finds_good_configs_from_low_resource_data():
         _feed(searcher, str(i), config, [1, 3] if i % 2 else [1, 3, 9])
         finals.append(_loss(config, 9))
     assert np.median(finals[8:]) < np.median(finals[:6])
+
+
+def test_refits_past_init_length_are_one_warm_started_run(monkeypatch):
+    from syne_tune.optimizer.schedulers.searchers import gp_searcher
+
+    calls = []
+    original = gp_searcher.fit_hyperparameters
+
+    def recording_fit(model, X, y, init_params, **kwargs):
+        calls.append((X.shape[0], init_params, kwargs["num_restarts"], kwargs["warm_start"]))
+        return original(model, X, y, init_params, **kwargs)
+
+    monkeypatch.setattr(gp_searcher, "fit_hyperparameters", recording_fit)
+    searcher = _searcher(num_init_random=1, opt_skip_init_length=4, opt_nstarts=2)
+    config = searcher.get_config(trial_id="0")
+    _feed(searcher, "0", config, [1, 3])
+    searcher._posterior()
+    previous = searcher._params
+    _feed(searcher, "0", config, [4])
+    searcher._posterior()
+    assert calls[-1][0] == 3 and calls[-1][2] == 2 and calls[-1][3] is previous   # below init length
+    previous = searcher._params
+    _feed(searcher, "0", config, [5, 9])
+    searcher._posterior()
+    n, init, restarts, warm = calls[-1]
+    assert (n, restarts, warm) == (5, 1, None) and init is previous
+
+
+def test_posterior_extends_the_last_factorization_between_refits(monkeypatch):
+    from syne_tune.gp import posterior as posterior_module
+    from syne_tune.optimizer.schedulers.searchers import gp_searcher
+
+    extended = []
+    original = posterior_module.extend_posterior
+
+    def recording_extend(state, X_new, *args):
+        extended.append((state.X.shape[0], X_new.shape[0]))
+        return original(state, X_new, *args)
+
+    monkeypatch.setattr(gp_searcher, "extend_posterior", recording_extend)
+    searcher = _searcher(num_init_random=1, opt_skip_init_length=2, opt_skip_period=100)
+    config = searcher.get_config(trial_id="0")
+    _feed(searcher, "0", config, [1, 3])
+    searcher._posterior()                                  # refit at n = 2: full factorization
+    assert extended == []
+    other = searcher.get_config(trial_id="1")
+    _feed(searcher, "1", other, [1, 3, 9])
+    state, refit = searcher._posterior()
+    assert not refit and extended == [(2, 3)]
+    full = posterior_module.compute_posterior(searcher.model, searcher._params, state.X, state.Y,
+                                              state.y_shift, state.y_scale)
+    np.testing.assert_allclose(state.L, full.L, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(state.alpha, full.alpha, rtol=1e-6, atol=1e-8)
