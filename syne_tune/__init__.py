@@ -5,7 +5,7 @@ trial process) loads only :mod:`syne_tune.report`.
 """
 from __future__ import annotations
 
-import importlib
+from syne_tune._lazy_exports import lazy_getattr
 
 from syne_tune.version import __version__
 
@@ -18,10 +18,7 @@ _EXPORTS = {
 __all__ = ["Reporter", "StoppingCriterion", "Tuner", "__version__"]
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'syne_tune' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 def __dir__():

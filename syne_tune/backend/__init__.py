@@ -2,7 +2,7 @@
 RayBackend (extra 'ray') runs them on a Ray cluster."""
 from __future__ import annotations
 
-import importlib
+from syne_tune._lazy_exports import lazy_getattr
 
 _EXPORTS = {
     "LocalBackend": "syne_tune.backend.local_backend",
@@ -13,7 +13,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

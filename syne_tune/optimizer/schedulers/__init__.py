@@ -2,7 +2,7 @@
 (ASHA stopping/promotion, PASHA, Hyperband brackets, MOBSTER)."""
 from __future__ import annotations
 
-import importlib
+from syne_tune._lazy_exports import lazy_getattr
 
 _EXPORTS = {
     "FIFOScheduler": "syne_tune.optimizer.schedulers.fifo",
@@ -12,7 +12,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
