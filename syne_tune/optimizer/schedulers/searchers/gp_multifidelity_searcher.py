@@ -151,6 +151,16 @@ class GPMultiFidelitySearcher(GPFIFOSearcher):
     def _count_at_max_t(self) -> int:
         return sum(1 for _, r in self._observed if r >= self.max_t)
 
+    def _rows_to_keep(self, keys: list, y: np.ndarray, size: int) -> np.ndarray:
+        """Past ``max_size_data_for_model``: the best observations at resources >= r_acq (the level EI is
+        computed at), up to half the subset, then the best ones overall (base rule); the rest of the
+        subset is a random sample (mostly low-rung observations)."""
+        resources = np.array([r for _, r in keys])
+        high = np.flatnonzero(resources >= self._r_acq)
+        high = high[np.argsort(y[high], kind="stable")][:size // 2]
+        best = super()._rows_to_keep(keys, y, size)
+        return np.concatenate([high, best[~np.isin(best, high)]])[:size]
+
     def _posterior(self) -> tuple[PosteriorState, bool]:
         state, refit = super()._posterior()
         if refit:

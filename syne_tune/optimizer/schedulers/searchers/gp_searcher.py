@@ -37,6 +37,9 @@ _BLAS_CONTROLLER = []
 # EI is refined from this many top-ranked candidates plus the incumbent, in one batched L-BFGS-B
 # run (the reference refines the top candidate only); measured in docs/benchmarks-bayesopt.md.
 NUM_LOCAL_STARTS = 5
+# With ``max_size_data_for_model``, this fraction of the subset is the best observations (lowest
+# criterion); the rest is a random sample (reference default ``max_size_top_fraction`` = 0.25).
+TOP_FRACTION = 0.25
 
 
 def single_threaded_blas():
@@ -165,7 +168,7 @@ class GPFIFOSearcher(BaseSearcher):
         normalized = replace(state, y_shift=0.0, y_scale=1.0)
         mean, _ = predict_mean_std(normalized, state.X)
         best = mean.min(axis=0)                                   # (m,) incumbent per fantasy column
-        n_obs = len(self._observed)
+        n_obs = self._state.X.shape[0]             # rows of the model data (a subset past max_size)
         incumbent = state.X[np.argmin(mean[:n_obs].mean(axis=1))][None, :]   # observed, lowest mean
         candidates = self.encoding.sample(self.options.num_init_candidates, self.random_state)
         choice = choose_next(
@@ -190,6 +193,8 @@ class GPFIFOSearcher(BaseSearcher):
             return self._state, False
         X = np.array([x for x, _ in self._observed.values()])
         y = np.array([c for _, c in self._observed.values()])
+        rows = self._model_rows(list(self._observed), y)
+        X, y = X[rows], y[rows]
         shift, scale = normalization(y) if self.options.normalize_targets else (0.0, 1.0)
         y_normalized = (y - shift) / scale
         refit = n != self._fit_size and not self._skip_refit(n)
@@ -211,6 +216,28 @@ class GPFIFOSearcher(BaseSearcher):
         self._last_state = self._state
         self._state_size = n
         return self._state, refit
+
+    def _model_rows(self, keys: list, y: np.ndarray) -> np.ndarray:
+        """Indices (ascending) of the observations the GP is fitted and conditioned on: all of them up to
+        ``max_size_data_for_model``; beyond it, the rows of :meth:`_rows_to_keep` filled up with a random
+        sample drawn from the searcher's RandomState. Pending evaluations are not affected.
+
+        Args:
+            keys: observation keys, in the order of ``y``.
+            y: (n,) criteria.
+        """
+        n, size = len(keys), self.options.max_size_data_for_model
+        if size is None or n <= size:
+            return np.arange(n)
+        keep = np.asarray(self._rows_to_keep(keys, y, size), dtype=int)
+        keep = keep[np.sort(np.unique(keep, return_index=True)[1])][:size]      # deduplicated, in order
+        rest = np.setdiff1d(np.arange(n), keep)
+        sample = self.random_state.choice(rest, size=size - keep.size, replace=False)
+        return np.sort(np.concatenate([keep, sample]))
+
+    def _rows_to_keep(self, keys: list, y: np.ndarray, size: int) -> np.ndarray:
+        """Rows always in the model data when it is subsampled to ``size``: the ``TOP_FRACTION`` best."""
+        return np.argsort(y, kind="stable")[:max(1, int(TOP_FRACTION * size))]
 
     def _warm_refit_only(self, n: int) -> bool:
         """True: refit with one L-BFGS-B run from the previous optimum only (subclasses; FIFO: never)."""

@@ -38,6 +38,9 @@ class GPSearchOptions(RandomSearchOptions):
     opt_skip_period: int = 1
     map_reward: str | None = None
     normalize_targets: bool = True
+    # Above this many observations the GP is fitted and conditioned on a subset of this size (best
+    # ones plus a seeded random sample); None: all data. 500 measured in docs/benchmarks-mobster.md.
+    max_size_data_for_model: int | None = 500
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,10 @@ _RULES: dict[str, tuple[type, Any]] = {
     "gp_resource_kernel": (str, _RESOURCE_KERNELS),
     "resource_acq_bohb_threshold": (int, 1),
     "opt_skip_num_max_resource": (bool, None),
+    "max_size_data_for_model": (int, 1),
 }
+# Options for which None is a valid value (besides their rule).
+_NULLABLE = ("map_reward", "max_size_data_for_model")
 
 _MAP_REWARD = re.compile(r"^(?:(?P<a>[-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)_)?minus_x$")
 
@@ -93,10 +99,11 @@ def parse_search_options(options_class: type, search_options: dict | None, searc
     reject_unknown(owner.capitalize(), [k for k in search_options if k not in known], known, what="option")
     for name, value in search_options.items():
         kind, rule = _RULES[name]
-        if value is None and name == "map_reward":
+        if value is None and name in _NULLABLE:
             continue
         if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value < rule):
-            raise bad_argument(owner, name, f"an integer >= {rule}", value)
+            expected = f"an integer >= {rule}" + (" or None" if name in _NULLABLE else "")
+            raise bad_argument(owner, name, expected, value)
         if kind is bool and not isinstance(value, bool):
             raise bad_argument(owner, name, "True or False", value)
         if kind is str:

@@ -300,3 +300,37 @@ def test_posterior_extends_the_last_factorization_between_refits(monkeypatch):
                                               state.y_shift, state.y_scale)
     np.testing.assert_allclose(state.L, full.L, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(state.alpha, full.alpha, rtol=1e-6, atol=1e-8)
+
+
+def test_subsampled_model_data_keeps_observations_at_r_acq_and_the_best():
+    searcher = _searcher(max_size_data_for_model=20)
+    X, y, keys = [], [], []
+    for i in range(16):
+        config = {"x": (i * 0.37) % 1.0, "y": (i * 13) % 100}
+        epochs = [1, 3, 9] if i % 4 == 0 else [1, 3] if i % 2 else [1]
+        _feed(searcher, str(i), config, epochs)
+        for epoch in epochs:
+            X.append(searcher._extended(config, epoch)); y.append(_loss(config, epoch)); keys.append(epoch)
+    X, y, keys = np.array(X), np.array(y), np.array(keys)
+    assert searcher.dataset_size() == len(y) == 32
+    searcher.get_config(trial_id="16")                                  # the midpoint (points_to_evaluate)
+    searcher.get_config(trial_id="17")                                  # BO: sets r_acq
+    assert searcher._r_acq == 9
+    state, _ = searcher._posterior()
+    assert state.X.shape[0] == 20
+    kept = [i for i, x in enumerate(X) if np.any(np.all(np.isclose(state.X, x), axis=1))]
+    assert set(np.flatnonzero(keys == 9)) <= set(kept)                  # all 4 rows at r_acq
+    assert set(np.argsort(y)[:5]) <= set(kept)                          # the 25 % best
+    again = _searcher(max_size_data_for_model=20)
+    for i in range(16):
+        config = {"x": (i * 0.37) % 1.0, "y": (i * 13) % 100}
+        _feed(again, str(i), config, [1, 3, 9] if i % 4 == 0 else [1, 3] if i % 2 else [1])
+    again.get_config(trial_id="16")
+    again.get_config(trial_id="17")
+    np.testing.assert_array_equal(again._posterior()[0].X, state.X)   # deterministic given the seed
+
+
+def test_bad_max_size_data_for_model_is_named_for_mobster():
+    with pytest.raises(ValueError, match="max_size_data_for_model"):
+        _searcher(max_size_data_for_model=0)
+    assert _searcher(max_size_data_for_model=None).options.max_size_data_for_model is None

@@ -159,3 +159,58 @@ def test_fifo_scheduler_bayesopt_max_mode_with_pending():
 def test_fifo_scheduler_rejects_bad_search_option():
     with pytest.raises(ValueError, match="opt_nstart"):
         FIFOScheduler(SPACE, searcher="bayesopt", search_options={"opt_nstart": 2}, metric="acc")
+
+
+def _observe(searcher, num):
+    """Feeds ``num`` fixed configs; returns their encoded inputs (num, d) and criteria (num,)."""
+    configs = [{"x": (i * 0.37) % 1.0, "n": 1 + i % 19, "lr": 1e-3, "act": ("relu", "tanh", "elu")[i % 3]}
+               for i in range(num)]
+    for i, config in enumerate(configs):
+        searcher.on_trial_result(str(i), config, {"loss": objective(config)}, update=True)
+    return searcher.encoding.encode(configs), np.array([objective(c) for c in configs])
+
+
+def _rows(state_X, X):
+    """Indices of the rows of X that appear in state_X."""
+    return sorted(i for i, x in enumerate(X) if np.any(np.all(np.isclose(state_X, x), axis=1)))
+
+
+def test_model_data_is_subsampled_to_max_size_deterministically():
+    states = []
+    for _ in range(2):
+        searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=5, max_size_data_for_model=12, **FAST)
+        X, y = _observe(searcher, 40)
+        states.append(searcher._posterior()[0])
+    assert states[0].X.shape == (12, X.shape[1])
+    np.testing.assert_array_equal(states[0].X, states[1].X)
+    kept = _rows(states[0].X, X)
+    assert len(kept) == 12
+    assert set(np.argsort(y, kind="stable")[:3]) <= set(kept)          # the 25 % best are always kept
+    other = GPFIFOSearcher(SPACE, metric="loss", random_seed=6, max_size_data_for_model=12, **FAST)
+    _observe(other, 40)
+    assert _rows(other._posterior()[0].X, X) != kept                    # the random part follows the seed
+    assert searcher.dataset_size() == 40                                # observations are not dropped
+
+
+def test_below_max_size_nothing_changes():
+    a = GPFIFOSearcher(SPACE, metric="loss", random_seed=2, max_size_data_for_model=20, **FAST)
+    b = GPFIFOSearcher(SPACE, metric="loss", random_seed=2, max_size_data_for_model=None, **FAST)
+    X, _ = _observe(a, 20)
+    _observe(b, 20)
+    np.testing.assert_array_equal(a._posterior()[0].X, X)
+    np.testing.assert_array_equal(a._posterior()[0].L, b._posterior()[0].L)
+    assert a.get_config(trial_id="20") == b.get_config(trial_id="20")
+
+
+def test_decisions_with_subsampled_data_and_pending():
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, max_size_data_for_model=5, **FAST)
+    configs = _drive(searcher, 5, pending=2)
+    assert len({searcher.match_string(c) for c in configs}) == 10      # exclusion set still covers all
+    assert searcher._posterior()[0].X.shape[0] == 5
+    assert "BO" in searcher._decision
+
+
+@pytest.mark.parametrize("value", [0, -3, 2.5, "500", True])
+def test_bad_max_size_data_for_model_is_named(value):
+    with pytest.raises(ValueError, match="max_size_data_for_model.*integer >= 1 or None"):
+        GPFIFOSearcher(SPACE, metric="loss", max_size_data_for_model=value)
