@@ -1,14 +1,21 @@
-"""Reading finished (or running) experiments back from the results folder."""
+"""Reading finished, running or crashed experiments back from the results folder.
+
+Results come from ``results.csv.zip`` when it is complete (written at the end of tuning) and
+from the journal ``journal.jsonl`` otherwise (a running or crashed experiment). Names are
+experiment folders inside the results root: a name that leads outside it is refused.
+"""
 from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from syne_tune.constants import ST_TUNER_CREATION_TIMESTAMP, ST_TUNER_TIME
+from syne_tune.results_journal import JOURNAL_NAME, journal_rows
 from syne_tune.results_path import experiment_path, results_root
 
 logger = logging.getLogger(__name__)
@@ -50,9 +57,15 @@ class ExperimentResult:
         return metric
 
     def best_config(self) -> dict:
-        """The row of the best value of the first metric: trial_id, metrics and config_* entries."""
+        """The row of the best value of the first metric: trial_id, metrics and config_* entries.
+
+        NaN, infinite and non-numeric values never count as best.
+        """
         metric = self._metric()
-        values = self.results[metric]
+        values = pd.to_numeric(self.results[metric], errors="coerce")
+        values = values[values.map(math.isfinite)]
+        if values.empty:
+            raise ValueError(f"Experiment {self.name} has no finite value of '{metric}' yet.")
         row = self.results.loc[values.idxmax() if self.metric_mode() == "max" else values.idxmin()]
         return {k: _builtin(v) for k, v in row.items() if not k.startswith("st_")}
 
@@ -77,38 +90,68 @@ def _builtin(value):
 
 
 def load_experiment(tuner_name: str, load_tuner: bool = False) -> ExperimentResult:
-    """Loads ``<results root>/<tuner_name>``; a missing folder is an error naming it."""
-    path = experiment_path(tuner_name)
+    """Loads ``<results root>/<tuner_name>``; a missing folder is an error naming it.
+
+    ``load_tuner=True`` also unpickles ``tuner.dill`` (with dill): load only experiments you trust.
+    """
+    path = _experiment_folder(tuner_name)
     if not path.is_dir():
         raise FileNotFoundError(f"No experiment '{tuner_name}' in {results_root()}. "
                                 "list_experiments() shows those that exist.")
     metadata_file = path / "metadata.json"
     metadata = json.loads(metadata_file.read_text()) if metadata_file.exists() else {}
-    results = None
-    for name in ("results.csv.zip", "results.csv"):
-        if (path / name).exists():
-            try:
-                results = pd.read_csv(path / name)
-            except pd.errors.EmptyDataError:  # written before the first report arrived
-                results = pd.DataFrame()
-            break
     tuner = None
     if load_tuner and (path / "tuner.dill").exists():
         from syne_tune.tuner import Tuner
 
         tuner = Tuner.load(path)
-    return ExperimentResult(name=tuner_name, results=results, metadata=metadata, tuner=tuner)
+    return ExperimentResult(name=tuner_name, results=_read_results(path), metadata=metadata, tuner=tuner)
+
+
+def _experiment_folder(tuner_name: str) -> Path:
+    """The folder of ``tuner_name``, which must be a folder directly inside the results root."""
+    root = results_root().resolve()
+    if not isinstance(tuner_name, str) or not tuner_name or Path(tuner_name).name != tuner_name \
+            or tuner_name in (".", ".."):
+        raise ValueError(f"The 'tuner_name' argument of load_experiment must be the name of an experiment folder "
+                         f"in {root}, without any path. Got {tuner_name!r}.")
+    path = (root / tuner_name).resolve()
+    if path.parent != root:
+        raise ValueError(f"The 'tuner_name' argument of load_experiment must name a folder inside {root}. "
+                         f"Got {tuner_name!r}, which leads to {path}.")
+    return path
+
+
+def _read_results(path: Path) -> pd.DataFrame | None:
+    """Rows of the experiment: the journal if it is newer than the csv (running or crashed), else the csv."""
+    journal = path / JOURNAL_NAME
+    csv_files = [path / name for name in ("results.csv.zip", "results.csv") if (path / name).exists()]
+    if journal.exists() and (not csv_files or journal.stat().st_mtime > csv_files[0].stat().st_mtime):
+        return pd.DataFrame(journal_rows(journal))
+    if not csv_files:
+        return None
+    try:
+        return pd.read_csv(csv_files[0])
+    except pd.errors.EmptyDataError:  # written before the first report arrived
+        return pd.DataFrame()
 
 
 def get_metadata(name_filter=None) -> dict[str, dict]:
-    """{tuner name: metadata} of every experiment whose name passes ``name_filter``."""
+    """{tuner name: metadata} of every experiment whose name passes ``name_filter``.
+
+    An experiment whose metadata.json cannot be read is skipped with a warning.
+    """
     root = results_root()
     metadata = {}
     if root.is_dir():
         for folder in root.iterdir():
             file = folder / "metadata.json"
-            if file.exists() and (name_filter is None or name_filter(folder.name)):
+            if not file.exists() or (name_filter is not None and not name_filter(folder.name)):
+                continue
+            try:
                 metadata[folder.name] = json.loads(file.read_text())
+            except (OSError, ValueError) as error:
+                logger.warning("Skipping experiment %s: its metadata.json cannot be read (%s).", folder.name, error)
     return metadata
 
 
@@ -116,7 +159,11 @@ def list_experiments(name_filter=None, experiment_filter=None, load_tuner: bool 
     """All stored experiments, newest first."""
     experiments = []
     for name in get_metadata(name_filter):
-        experiment = load_experiment(name, load_tuner=load_tuner)
+        try:
+            experiment = load_experiment(name, load_tuner=load_tuner)
+        except Exception as error:  # noqa: BLE001 - one broken experiment must not hide the others
+            logger.warning("Skipping experiment %s: it cannot be read (%s).", name, error)
+            continue
         if experiment_filter is None or experiment_filter(experiment):
             experiments.append(experiment)
     return sorted(experiments, key=lambda e: e.metadata.get(ST_TUNER_CREATION_TIMESTAMP, 0.0), reverse=True)

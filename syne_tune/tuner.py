@@ -3,22 +3,32 @@
 Each round: fetch new reports and statuses from the backend, pass each report to the
 scheduler and carry out its decision (continue, pause, stop), then fill free workers
 with the scheduler's suggestions, or wait until the backend has news.
+
+Nothing a trial prints can stop the experiment: a report without a numeric value of a
+metric fails that trial only. Every report and trial event is appended to the experiment's
+journal as it happens (see :mod:`syne_tune.results_journal`), and ``tuner.dill`` is saved
+when trials start or end, so ``Tuner.load(path).run()`` continues a killed experiment.
 """
 from __future__ import annotations
 
 import json
 import logging
+import math
 import signal
 import threading
 import time
+from numbers import Real
 from pathlib import Path
 
 from syne_tune._validation import bad_argument, check_bool, check_int, check_number
 from syne_tune.backend.trial_backend import TrialBackend
 from syne_tune.backend.trial_status import Status, Trial
 from syne_tune.config_space import Domain, to_dict
-from syne_tune.constants import ST_TUNER_CREATION_TIMESTAMP, ST_TUNER_START_TIMESTAMP
+from syne_tune.constants import ST_DECISION, ST_TRIAL_ID, ST_TUNER_CREATION_TIMESTAMP, ST_TUNER_START_TIMESTAMP, \
+    ST_TUNER_TIME
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler
+from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, read_journal, report_of_row, \
+    results_row
 from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 from syne_tune.tuning_status import TuningStatus, format_status_table
@@ -26,10 +36,12 @@ from syne_tune.tuning_status import TuningStatus, format_status_table
 logger = logging.getLogger(__name__)
 
 _STDERR_TAIL_LINES = 20
+_MAX_REPORTS_PER_ROUND = 2_500  # per trial: the stopping criterion is checked between rounds
+_SNAPSHOT_MIN_SECONDS = 1.0  # tuner.dill is saved at most this often when trials start or end
 
 
 class TuningInterrupted(KeyboardInterrupt):
-    """Raised in the tuning loop when the launcher receives SIGTERM."""
+    """Raised in the tuning loop when the launcher receives SIGINT, SIGTERM or SIGHUP."""
 
 
 class Tuner:
@@ -42,7 +54,8 @@ class Tuner:
         n_workers: number of trials running at the same time.
         sleep_time: longest wait (seconds) while all workers are busy; the LocalBackend
             wakes the tuner earlier as soon as a trial reports or ends.
-        results_update_interval: seconds between writes of results and tuner state.
+        results_update_interval: longest time (seconds) between saves of ``tuner.dill``.
+            Reports reach ``journal.jsonl`` at once whatever this is.
         print_update_interval: seconds between status tables in the log.
         max_failures: the experiment stops once more trials than this failed.
         tuner_name: name of the experiment; a timestamp is appended.
@@ -69,9 +82,9 @@ class Tuner:
         self.scheduler = scheduler
         self.stop_criterion = stop_criterion
         self.n_workers = check_int("Tuner", "n_workers", n_workers, minimum=1)
-        self.sleep_time = check_number("Tuner", "sleep_time", sleep_time, minimum=0)
-        self.results_update_interval = check_number("Tuner", "results_update_interval", results_update_interval, 0)
-        self.print_update_interval = check_number("Tuner", "print_update_interval", print_update_interval, 0)
+        self.sleep_time = _check_finite("sleep_time", sleep_time)
+        self.results_update_interval = _check_finite("results_update_interval", results_update_interval)
+        self.print_update_interval = _check_finite("print_update_interval", print_update_interval)
         self.max_failures = check_int("Tuner", "max_failures", max_failures, minimum=0)
         self.asynchronous_scheduling = check_bool("Tuner", "asynchronous_scheduling", asynchronous_scheduling)
         self.callbacks = list(callbacks) if callbacks is not None else [StoreResultsCallback()]
@@ -86,7 +99,12 @@ class Tuner:
         self.trial_backend.set_path(results_root=self.tuner_path, tuner_name=self.name)
         self.metadata = self._metadata(metadata or {})
         self.tuning_status: TuningStatus | None = None
+        self.journal: ResultsJournal | None = None
+        self.tuner_time = 0.0  # seconds of tuning so far, as of the reports being handled
         self._last_results: dict[int, dict] = {}
+        self._running: set[int] = set()  # trials running (or to be restarted when resumed)
+        self._journal_lines = 0  # journal lines the saved state accounts for
+        self._resuming = False
 
     def _metadata(self, user_metadata: dict) -> dict:
         entry_point = self.trial_backend.entrypoint_path()
@@ -104,63 +122,110 @@ class Tuner:
         })
         return metadata
 
+    # -- the loop ----------------------------------------------------------------------------------
     def run(self) -> None:
-        """Runs the experiment until the stopping criterion holds; results stay written on any exit."""
+        """Runs the experiment until the stopping criterion holds; results stay written on any exit.
+
+        On a tuner from :meth:`load`, continues the experiment: trials that were running restart
+        from their checkpoints and the stopping criterion counts the time already spent.
+        """
         remove_handler = _log_to_console_if_unconfigured()
-        previous_sigterm = _raise_on_sigterm()
-        status = self.tuning_status = TuningStatus(self.scheduler.metric_names())
-        running: set[int] = set()
-        exhausted = False
+        interruptions = _Interruptions()
         try:
-            self.tuner_path.mkdir(parents=True, exist_ok=True)
-            self.metadata[ST_TUNER_START_TIMESTAMP] = time.time()
-            (self.tuner_path / "metadata.json").write_text(json.dumps(self.metadata, indent=1, default=str))
-            for callback in self.callbacks:
-                callback.on_tuning_start(self)
-            last_save = last_print = time.perf_counter()
-            logger.info("Tuning %s: results in %s", self.name, self.tuner_path)
-            while not self.stop_criterion(status) and status.num_trials_failed <= self.max_failures:
-                for callback in self.callbacks:
-                    callback.on_loop_start()
-                running -= self._process_new_results(running)
-                now = time.perf_counter()
-                if now - last_save > self.results_update_interval:
-                    self.save()
-                    last_save = now
-                if now - last_print > self.print_update_interval:
-                    logger.info("Status:\n%s", format_status_table(status))
-                    last_print = now
-                if exhausted and not running:
-                    logger.info("The search space is exhausted and all trials have ended.")
-                    break
-                if not exhausted and len(running) < (self.n_workers if self.asynchronous_scheduling else 1):
-                    exhausted = not self._start_trials(running)
-                else:
-                    self.trial_backend.wait(self.sleep_time)
-                    for callback in self.callbacks:
-                        callback.on_tuning_sleep(self.sleep_time)
-                for callback in self.callbacks:
-                    callback.on_loop_end()
+            with interruptions:
+                try:
+                    self._begin()
+                    self._loop()
+                finally:
+                    interruptions.shield()
+                    self._finish()
         except KeyboardInterrupt:
-            logger.warning("Tuning interrupted: ending all trials and saving results to %s", self.tuner_path)
+            logger.warning("Tuning interrupted: trials were ended and results saved to %s. Tuner.load(%r).run() "
+                           "continues the experiment.", self.tuner_path, str(self.tuner_path))
             raise
         finally:
-            self.trial_backend.stop_all()
-            status.mark_running_job_as_stopped()
-            self.save()
-            for callback in self.callbacks:
-                callback.on_tuning_end()
-            _restore_sigterm(previous_sigterm)
-            self._log_summary(status)
             remove_handler()
-        if status.num_trials_failed > self.max_failures:
+        if self.tuning_status.num_trials_failed > self.max_failures:
             raise RuntimeError(
-                f"{status.num_trials_failed} trials failed, more than max_failures={self.max_failures}; "
+                f"{self.tuning_status.num_trials_failed} trials failed, more than max_failures={self.max_failures}; "
                 f"tuning stopped. See std.err in the trial folders below {self.tuner_path}.")
 
-    def _start_trials(self, running: set[int]) -> bool:
+    def _loop(self) -> None:
+        status = self.tuning_status
+        exhausted = False
+        last_print = time.perf_counter()
+        while not self.stop_criterion(status) and status.num_trials_failed <= self.max_failures:
+            for callback in self.callbacks:
+                callback.on_loop_start()
+            trials_ended = self._process_new_results()
+            self.journal.flush()
+            self._maybe_save(trials_ended)
+            now = time.perf_counter()
+            if now - last_print > self.print_update_interval:
+                logger.info("Status:\n%s", format_status_table(status))
+                last_print = now
+            if exhausted and not self._running:
+                logger.info("The search space is exhausted and all trials have ended.")
+                break
+            if not exhausted and len(self._running) < (self.n_workers if self.asynchronous_scheduling else 1):
+                exhausted = not self._start_trials()
+            else:
+                # Wake up within a second while journal lines wait for their fsync.
+                timeout = min(self.sleep_time, 1.0) if self.journal.unsynced else self.sleep_time
+                self.trial_backend.wait(timeout)
+                for callback in self.callbacks:
+                    callback.on_tuning_sleep(timeout)
+            for callback in self.callbacks:
+                callback.on_loop_end()
+
+    def _begin(self) -> None:
+        """Creates the experiment folder, or takes up a loaded experiment where it ended."""
+        self.tuner_path.mkdir(parents=True, exist_ok=True)
+        self.metadata[ST_TUNER_START_TIMESTAMP] = time.time()
+        (self.tuner_path / "metadata.json").write_text(json.dumps(self.metadata, indent=1, default=str))
+        self.journal = ResultsJournal(self.tuner_path / JOURNAL_NAME)
+        if self._resuming:
+            self._replay_journal()
+        else:
+            self.tuning_status = TuningStatus(self.scheduler.metric_names())
+        self._last_save = time.perf_counter()
+        self._structure_changed = False
+        for callback in self.callbacks:
+            callback.on_tuning_start(self)
+        logger.info("Tuning %s: results in %s", self.name, self.tuner_path)
+        if self._resuming:
+            if not self.stop_criterion(self.tuning_status):
+                self._restart_running_trials()
+            self._resuming = False
+            self._save_state()
+
+    def _finish(self) -> None:
+        """Ends every trial, keeping what they printed, and writes all results. Each step runs
+        even if an earlier one failed, so that as much as possible is saved."""
+        steps = [self._stop_all_trials]
+        if self.journal is not None:
+            steps += [self.tuning_status.mark_running_job_as_stopped, self.save,
+                      *(callback.on_tuning_end for callback in self.callbacks), self.journal.close,
+                      lambda: self._log_summary(self.tuning_status)]
+        for step in steps:
+            try:
+                step()
+            except Exception:  # noqa: BLE001 - saving the rest matters more than this error
+                logger.exception("While ending the experiment %s:", self.name)
+
+    def _stop_all_trials(self) -> None:
+        """Stops the running trials; they stay in ``_running``, so a resumed run restarts them."""
+        late = self.trial_backend.stop_all()
+        if self.journal is None:
+            return
+        for trial_id, reports in late.items():
+            # The scheduler learns from them (its decisions are moot): a resumed run restarts these trials.
+            self._store_reports(self.trial_backend.trial(trial_id), Status.stopped, reports)
+
+    # -- starting trials -----------------------------------------------------------------------------
+    def _start_trials(self) -> bool:
         """Fills free workers; False once the scheduler has no more configs."""
-        for _ in range(self.n_workers - len(running)):
+        for _ in range(self.n_workers - len(self._running)):
             trial_id = self.trial_backend.new_trial_id()
             suggestion = self.scheduler.suggest(trial_id)
             if suggestion is None:
@@ -168,53 +233,114 @@ class Tuner:
             if suggestion.spawn_new_trial_id:
                 trial = self.trial_backend.start_trial(
                     config=dict(suggestion.config), checkpoint_trial_id=suggestion.checkpoint_trial_id)
+                self.journal.add_event("start", trial.trial_id, config=trial.config,
+                                       checkpoint_trial_id=suggestion.checkpoint_trial_id)
                 self.scheduler.on_trial_add(trial)
-                running.add(trial.trial_id)
+                self._running.add(trial.trial_id)
                 logger.debug("trial %d starts with %s", trial.trial_id, suggestion.config)
             else:
                 trial_id = suggestion.checkpoint_trial_id
-                self.trial_backend.resume_trial(trial_id, new_config=suggestion.config)
-                running.add(trial_id)
+                trial = self.trial_backend.resume_trial(trial_id, new_config=suggestion.config)
+                self.journal.add_event("resume", trial_id, config=trial.config)
+                self._running.add(trial_id)
                 logger.info("trial %d resumes", trial_id)
+            self._structure_changed = True
         return True
 
-    def _process_new_results(self, running: set[int]) -> set[int]:
-        """Hands new reports to the scheduler, carries out its decisions; returns ended trials."""
-        trial_status_dict, new_results = self.trial_backend.fetch_status_results(sorted(running))
+    # -- handling reports and ends -----------------------------------------------------------------
+    def _process_new_results(self) -> bool:
+        """Hands new reports to the scheduler and carries out its decisions; True if a trial ended."""
+        statuses, new_results = self.trial_backend.fetch_status_results(
+            sorted(self._running), _MAX_REPORTS_PER_ROUND)
         for callback in self.callbacks:
-            callback.on_fetch_status_results(trial_status_dict, new_results)
-        ended, stopped_by_scheduler = set(), set()
+            callback.on_fetch_status_results(statuses, new_results)
+        self.tuner_time = self.tuning_status.wallclock_time
+        ended: dict[int, str] = {}  # trials that ended in this round, by the tuner's decision
         for trial_id, result in new_results:
-            if trial_id in ended:
+            trial, status = statuses[trial_id]
+            if trial_id in ended:  # printed after the decision, before its process ended
+                self._store_reports(trial, ended[trial_id], [result])
                 continue
-            trial, status = trial_status_dict[trial_id]
-            self._last_results[trial_id] = result
-            decision = self.scheduler.on_trial_result(trial, result)
-            for callback in self.callbacks:
-                callback.on_trial_result(trial, status, result, decision)
-            if decision == SchedulerDecision.STOP:
-                if status != Status.completed:
-                    self.trial_backend.stop_trial(trial_id, result=result)
-                    status = Status.stopped
-                self.scheduler.on_trial_remove(trial)
-                stopped_by_scheduler.add(trial_id)
-                ended.add(trial_id)
-            elif decision == SchedulerDecision.PAUSE:
-                self.trial_backend.pause_trial(trial_id, result=result)
-                self.scheduler.on_trial_remove(trial)
-                status = Status.paused
-                ended.add(trial_id)
-            trial_status_dict[trial_id] = (trial, status)
-        for trial_id, (trial, status) in trial_status_dict.items():
-            if status == Status.in_progress or trial_id in ended:
+            decision, status = self._on_report(trial, status, result)
+            if decision is not None:
+                ended[trial_id] = status
+                statuses[trial_id] = (trial, status)
+        for trial_id, (trial, status) in statuses.items():
+            if status == Status.in_progress:
                 continue
-            if status == Status.completed:
-                self._on_completed(trial)
-            elif status in (Status.failed, Status.stopped) and trial_id not in stopped_by_scheduler:
-                self._on_failed(trial, status)
-            ended.add(trial_id)
-        self.tuning_status.update(trial_status_dict, new_results)
-        return ended
+            if trial_id not in ended:  # ended by itself
+                self._on_trial_end(trial, status)
+            self.journal.add_event("end", trial_id, status=status)
+            self._running.discard(trial_id)
+        self.tuning_status.update(statuses, [])
+        return any(status != Status.in_progress for _, status in statuses.values())
+
+    def _on_report(self, trial: Trial, status: str, result: dict) -> tuple[str | None, str]:
+        """Handles one report of a running trial; returns (decision that ended it or None, its status)."""
+        error = self._metric_error(trial.trial_id, result)
+        if error is not None:
+            self._record(trial, Status.failed, result, SchedulerDecision.STOP)
+            self._fail_trial(trial, error)
+            return SchedulerDecision.STOP, Status.failed
+        self._last_results[trial.trial_id] = result
+        decision = self.scheduler.on_trial_result(trial, result)
+        if decision == SchedulerDecision.STOP:
+            if status != Status.completed:
+                status = Status.stopped
+            self._record(trial, status, result, decision)
+            late = self.trial_backend.stop_trial(trial.trial_id, result=result) if status == Status.stopped else []
+            self.scheduler.on_trial_remove(trial)
+        elif decision == SchedulerDecision.PAUSE:
+            status = Status.paused
+            self._record(trial, status, result, decision)
+            late = self.trial_backend.pause_trial(trial.trial_id, result=result)
+            self.scheduler.on_trial_remove(trial)
+        else:
+            self._record(trial, status, result, decision)
+            return None, status
+        self._store_reports(trial, status, late)
+        return decision, status
+
+    def _store_reports(self, trial: Trial, status: str, reports: list[dict], decision: str | None = None) -> None:
+        """Keeps reports a trial printed after it was paused or stopped; the scheduler learns from them."""
+        for result in reports:
+            if decision is None and self._metric_error(trial.trial_id, result) is None and status != Status.failed:
+                self._last_results[trial.trial_id] = result
+                late_decision = self.scheduler.on_trial_result(trial, result)  # the trial has ended already
+            else:
+                late_decision = decision or SchedulerDecision.STOP
+            self._record(trial, status, result, late_decision)
+
+    def _record(self, trial: Trial, status: str, result: dict, decision: str) -> None:
+        """Journals a report, tells the callbacks and updates the tuning status."""
+        self.journal.add_row(results_row(trial.trial_id, trial.config, status, result, decision, self.tuner_time))
+        for callback in self.callbacks:
+            callback.on_trial_result(trial, status, result, decision)
+        self.tuning_status.add_result(trial.trial_id, result)
+
+    def _metric_error(self, trial_id: int, result: dict) -> str | None:
+        """Why ``result`` cannot be used (a metric missing or not a number), or None."""
+        for metric in self.scheduler.metric_names():
+            value = result.get(metric)
+            if type(value) is float or (isinstance(value, Real) and not isinstance(value, bool)):
+                continue
+            public = {k: v for k, v in result.items() if not k.startswith("st_")}
+            got = f"without '{metric}'" if metric not in result else f"with {metric}={value!r}, not a number,"
+            return (f"Trial {trial_id} reported {str(public)[:500]} {got} and fails: '{metric}' is the metric "
+                    f"this scheduler optimizes. Report it as a number in every reporter(...) call.")
+        return None
+
+    def _fail_trial(self, trial: Trial, reason: str) -> None:
+        late = self.trial_backend.fail_trial(trial.trial_id, reason)
+        self._store_reports(trial, Status.failed, late, SchedulerDecision.STOP)
+        logger.error("%s", reason)
+        self.scheduler.on_trial_error(trial)
+
+    def _on_trial_end(self, trial: Trial, status: str) -> None:
+        if status == Status.completed:
+            self._on_completed(trial)
+        elif status in (Status.failed, Status.stopped):
+            self._on_failed(trial, status)
 
     def _on_completed(self, trial: Trial) -> None:
         result = self._last_results.get(trial.trial_id)
@@ -233,6 +359,120 @@ class Tuner:
                      trial.trial_id, status.lower(), trial.config, tail or "(empty)")
         self.scheduler.on_trial_error(trial)
 
+    # -- saving and resuming -----------------------------------------------------------------------
+    def _maybe_save(self, trials_ended: bool) -> None:
+        """Saves ``tuner.dill`` when trials started or ended (at most once a second), or every
+        ``results_update_interval`` seconds."""
+        since = time.perf_counter() - self._last_save
+        changed = trials_ended or self._structure_changed
+        if (changed and since >= _SNAPSHOT_MIN_SECONDS) or since >= self.results_update_interval:
+            self._save_state()
+
+    def _save_state(self) -> None:
+        self.journal.flush()
+        self._journal_lines = self.journal.lines
+        self._write_dill(self.tuner_path)
+        self._last_save = time.perf_counter()
+        self._structure_changed = False
+
+    def save(self, folder: str | Path | None = None) -> None:
+        """Writes ``tuner.dill`` (and flushes the journal) into ``folder`` (default: the experiment's)."""
+        if self.journal is not None:
+            self.journal.flush(sync=True)
+            self._journal_lines = self.journal.lines
+        self._write_dill(Path(folder or self.tuner_path))
+
+    def _write_dill(self, folder: Path) -> None:
+        import dill
+
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / "tuner.dill.tmp"
+        with open(temporary, "wb") as stream:
+            dill.dump(self, stream)
+        temporary.replace(folder / "tuner.dill")
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["journal"] = None  # an open file belongs to this run
+        state["_elapsed"] = self.tuning_status.wallclock_time if self.tuning_status is not None else 0.0
+        return state
+
+    @staticmethod
+    def load(tuner_path: str | Path) -> "Tuner":
+        """The tuner saved in ``tuner_path``; ``run()`` on it continues the experiment.
+
+        Unpickles ``tuner.dill``: load only experiments you trust.
+        """
+        import dill
+
+        path = Path(tuner_path).expanduser()
+        with open(path / "tuner.dill", "rb") as stream:
+            tuner = dill.load(stream)
+        tuner.tuner_path = path
+        tuner.trial_backend.set_path(results_root=path, tuner_name=tuner.name)
+        tuner._resuming = True
+        return tuner
+
+    def _replay_journal(self) -> None:
+        """Brings the loaded state up to the journal's end: what happened after the last save."""
+        status = self.tuning_status or TuningStatus(self.scheduler.metric_names())
+        self.tuning_status = status
+        status.continue_from(getattr(self, "_elapsed", 0.0))
+        backend = self.trial_backend
+        replayed = 0
+        for record in read_journal(self.tuner_path / JOURNAL_NAME, start=self._journal_lines):
+            trial_id = record.get(ST_TRIAL_ID)
+            if not isinstance(trial_id, int):
+                continue
+            replayed += 1
+            event = record.get(ST_EVENT)
+            known = trial_id in backend.trial_ids
+            if event == "start" and not known:
+                # Started in the last moments before the crash: the saved scheduler never saw it.
+                backend.mark_ended(trial_id, Status.stopped, record.get("config"))
+                status.update({trial_id: (backend.trial(trial_id), Status.stopped)}, [])
+            elif not known:
+                continue
+            elif event == "resume":
+                backend.mark_running(trial_id, record.get("config"))
+                self._running.add(trial_id)
+            elif event == "end":
+                self._replay_end(backend.trial(trial_id), record.get("status"))
+            elif event is None:
+                self._replay_report(backend.trial(trial_id), record)
+        status.continue_from(max(status.wallclock_time, self.tuner_time))
+        logger.info("Continuing experiment %s after %.1f s of tuning (%d journal records after the last save).",
+                    self.name, status.wallclock_time, replayed)
+
+    def _replay_report(self, trial: Trial, row: dict) -> None:
+        result = report_of_row(row)
+        self.tuner_time = max(self.tuner_time, row.get(ST_TUNER_TIME) or 0.0)
+        self.tuning_status.add_result(trial.trial_id, result)
+        if trial.trial_id not in self._running or self._metric_error(trial.trial_id, result) is not None:
+            return
+        self._last_results[trial.trial_id] = result
+        self.scheduler.on_trial_result(trial, result)
+        decision = row.get(ST_DECISION)
+        if decision in (SchedulerDecision.STOP, SchedulerDecision.PAUSE):
+            self.scheduler.on_trial_remove(trial)
+
+    def _replay_end(self, trial: Trial, status: str) -> None:
+        if trial.trial_id in self._running:
+            if status in (Status.completed, Status.failed):
+                self._on_trial_end(trial, status)
+            self._running.discard(trial.trial_id)
+        self.trial_backend.mark_ended(trial.trial_id, status)
+        self.tuning_status.update({trial.trial_id: (trial, status)}, [])
+
+    def _restart_running_trials(self) -> None:
+        """Trials that were running when the experiment ended continue from their checkpoints."""
+        for trial_id in sorted(self._running):
+            logger.info("trial %d restarts from its checkpoint", trial_id)
+            self.trial_backend.restart_trial(trial_id)
+            self.journal.add_event("resume", trial_id, config=self.trial_backend.trial(trial_id).config)
+            self.tuning_status.update({trial_id: (self.trial_backend.trial(trial_id), Status.in_progress)}, [])
+
+    # -- results -------------------------------------------------------------------------------------
     def _log_summary(self, status: TuningStatus) -> None:
         logger.info("Tuning finished. Status:\n%s", format_status_table(status))
         best = self.best_trial()
@@ -244,7 +484,10 @@ class Tuner:
         logger.info("Results are in %s", self.tuner_path)
 
     def best_trial(self) -> tuple[int, float] | None:
-        """(trial id, value) of the best reported value of the first metric, or None."""
+        """(trial id, value) of the best reported value of the first metric, or None.
+
+        NaN and infinite values never count as best.
+        """
         if self.tuning_status is None:
             return None
         metric = self.scheduler.metric_names()[0]
@@ -259,44 +502,49 @@ class Tuner:
         trial_id = (max if use_max else min)(values, key=values.get)
         return trial_id, values[trial_id]
 
-    def save(self, folder: str | Path | None = None) -> None:
-        """Writes ``tuner.dill`` and the results collected so far."""
-        import dill
 
-        folder = Path(folder or self.tuner_path)
-        folder.mkdir(parents=True, exist_ok=True)
-        for callback in self.callbacks:
-            if isinstance(callback, StoreResultsCallback):
-                callback.write()
-        temporary = folder / "tuner.dill.tmp"
-        with open(temporary, "wb") as stream:
-            dill.dump(self, stream)
-        temporary.replace(folder / "tuner.dill")
-
-    @staticmethod
-    def load(tuner_path: str | Path) -> "Tuner":
-        import dill
-
-        with open(Path(tuner_path) / "tuner.dill", "rb") as stream:
-            tuner = dill.load(stream)
-        tuner.tuner_path = experiment_path(tuner.name)
-        return tuner
+def _check_finite(name: str, value) -> float:
+    value = check_number("Tuner", name, value, minimum=0)
+    if not math.isfinite(value):
+        raise bad_argument("Tuner", name, "a finite number >= 0", value)
+    return value
 
 
-def _raise_on_sigterm():
-    """Turns SIGTERM into an exception in the tuning loop, so trials are ended and results saved."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
+class _Interruptions:
+    """Turns the first SIGINT, SIGTERM or SIGHUP into TuningInterrupted in the tuning loop.
 
-    def handler(signum, frame):
+    Later signals, and every signal once ``shield`` was called, are logged and ignored until
+    results are saved: a second Ctrl-C cannot cut the shutdown short. Only in the main thread.
+    """
+
+    _SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+    def __init__(self):
+        self._previous: dict = {}
+        self._raised = False
+        self._shielded = False
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for signum in self._SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self._raised or self._shielded:
+            logger.warning("Received signal %d while ending the experiment; finishing to save results first.",
+                           signum)
+            return
+        self._raised = True
         raise TuningInterrupted(f"received signal {signum}")
 
-    return signal.signal(signal.SIGTERM, handler)
+    def shield(self) -> None:
+        self._shielded = True
 
-
-def _restore_sigterm(previous) -> None:
-    if previous is not None and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, previous)
+    def __exit__(self, *exc_info) -> bool:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        return False
 
 
 def _log_to_console_if_unconfigured():

@@ -1,11 +1,14 @@
 """Hooks into the tuning loop; StoreResultsCallback writes ``results.csv.zip``."""
 from __future__ import annotations
 
-import time
+import csv
+import io
+import zipfile
 from pathlib import Path
 
 from syne_tune.backend.trial_status import Trial
-from syne_tune.constants import ST_CONFIG_PREFIX, ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME
+from syne_tune.constants import ST_TUNER_TIME
+from syne_tune.results_journal import JOURNAL_NAME, journal_rows, results_row
 
 
 class TunerCallback:
@@ -29,57 +32,126 @@ class TunerCallback:
 
 
 class StoreResultsCallback(TunerCallback):
-    """Keeps every report, with decision, status, trial id and config, and writes them.
+    """Writes ``<tuner path>/results.csv.zip``: one row per report, with decision, status, trial id,
+    config and (``add_wallclock_time``) the tuner time.
 
-    Writes ``<tuner path>/results.csv.zip`` at most every ``results_update_interval``
-    seconds (taken from the tuner) and once more at the end.
+    Rows are streamed into the archive as they arrive, so writing costs the same per row
+    however long the experiment runs; the file appears complete when tuning ends. While the
+    experiment runs (or after a crash), ``journal.jsonl`` holds the same rows: see
+    :mod:`syne_tune.results_journal`, which ``load_experiment`` and :meth:`dataframe` read.
     """
+
+    _MAX_RESTARTS = 20  # past this many new columns, the archive is written once, at the end
 
     def __init__(self, add_wallclock_time: bool = True):
         self.add_wallclock_time = add_wallclock_time
-        self.rows: list[dict] = []
-        self._results_path: Path | None = None
-        self._start = time.perf_counter()
-        self._interval = 0.0
-        self._last_write = 0.0
-        self._written_rows = -1
+        self._tuner = None
+        self._csv: CsvZipWriter | None = None
+        self._restarts = 0
 
     def on_tuning_start(self, tuner) -> None:
-        self._results_path = Path(tuner.tuner_path) / "results.csv.zip"
-        self._interval = tuner.results_update_interval
-        self._start = time.perf_counter()
-        self._last_write = self._start
+        self._tuner = tuner
+        # Rows of earlier runs of this experiment (it is being resumed) come first.
+        self._csv = CsvZipWriter(Path(tuner.tuner_path) / "results.csv.zip")
+        self._csv.write(self._earlier_rows())
+
+    def _earlier_rows(self) -> list[dict]:
+        rows = journal_rows(Path(self._tuner.tuner_path) / JOURNAL_NAME)
+        if not self.add_wallclock_time:
+            for row in rows:
+                row.pop(ST_TUNER_TIME, None)
+        return rows
 
     def on_trial_result(self, trial: Trial, status: str, result: dict, decision: str) -> None:
-        row = dict(result)
-        row[ST_DECISION] = decision
-        row[ST_STATUS] = status
-        row[ST_TRIAL_ID] = trial.trial_id
-        for name, value in trial.config.items():
-            row[ST_CONFIG_PREFIX + name] = value
-        if self.add_wallclock_time:
-            row[ST_TUNER_TIME] = time.perf_counter() - self._start
-        self.rows.append(row)
-
-    def on_loop_end(self) -> None:
-        if time.perf_counter() - self._last_write > self._interval:
-            self.write()
+        tuner_time = self._tuner.tuner_time if self.add_wallclock_time else None
+        row = results_row(trial.trial_id, trial.config, status, result, decision, tuner_time)
+        if self._restarts > self._MAX_RESTARTS or self._csv.write([row]):
+            return
+        # A new column appeared: the header changes, so the archive is rebuilt from the journal
+        # (which already holds this row), now or, if columns keep appearing, at the end.
+        self._restarts += 1
+        self._csv.restart()
+        if self._restarts <= self._MAX_RESTARTS:
+            self._tuner.journal.flush()
+            self._csv.write(self._earlier_rows())
 
     def on_tuning_end(self) -> None:
         self.write()
 
+    def write(self) -> None:
+        """Completes ``results.csv.zip`` with the rows so far (at the end of tuning)."""
+        if self._csv is None:
+            return
+        if self._restarts > self._MAX_RESTARTS:
+            self._tuner.journal.flush()
+            self._csv.write(self._earlier_rows())
+        self._csv.close()
+        self._csv = None
+
     def dataframe(self):
+        """All rows of the experiment so far."""
         import pandas as pd
 
-        return pd.DataFrame(self.rows)
+        if self._tuner is None:
+            return pd.DataFrame()
+        return pd.DataFrame(journal_rows(Path(self._tuner.tuner_path) / JOURNAL_NAME))
 
-    def write(self) -> None:
-        """Writes all rows so far (a no-op if nothing changed since the last write)."""
-        self._last_write = time.perf_counter()
-        if self._results_path is None or len(self.rows) == self._written_rows:
-            return
-        self._results_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._results_path.with_name("results.tmp.csv.zip")
-        self.dataframe().to_csv(temporary, index=False, compression={"method": "zip", "archive_name": "results.csv"})
-        temporary.replace(self._results_path)
-        self._written_rows = len(self.rows)
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_csv"] = None  # an open archive belongs to this run
+        state["_tuner"] = None
+        return state
+
+
+class CsvZipWriter:
+    """Streams rows as CSV into a zip archive; ``close`` makes ``path`` appear, complete.
+
+    The header is fixed by the first rows written: ``write`` returns False (and writes
+    nothing) for rows with a new column, after which the caller ``restart``s with all rows.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._partial = self.path.with_name(self.path.name + ".partial")
+        self._columns: list[str] | None = None
+        self._column_set: set[str] = set()
+        self._archive = self._member = self._text = self._writer = None
+
+    def _open(self, columns: list[str]) -> None:
+        self._columns, self._column_set = columns, set(columns)
+        self._archive = zipfile.ZipFile(self._partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+        self._member = self._archive.open("results.csv", "w", force_zip64=True)
+        self._text = io.TextIOWrapper(self._member, encoding="utf-8", newline="")
+        self._writer = csv.writer(self._text)
+        self._writer.writerow(columns)
+
+    def write(self, rows: list[dict]) -> bool:
+        if not rows:
+            return True
+        if self._columns is None:
+            columns = list(dict.fromkeys(key for row in rows for key in row))
+            self._open(columns)
+        elif any(not self._column_set.issuperset(row) for row in rows):
+            return False
+        columns = self._columns
+        self._writer.writerows([[row.get(c, "") for c in columns] for row in rows])
+        return True
+
+    def restart(self) -> None:
+        self._discard()
+        self._columns = None
+
+    def _discard(self) -> None:
+        if self._archive is not None:
+            self._text.close()
+            self._archive.close()
+            self._archive = None
+        self._partial.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._columns is None:  # no row at all: an empty table, as pandas would write it
+            self._open([])
+        self._text.close()
+        self._archive.close()
+        self._archive = None
+        self._partial.replace(self.path)

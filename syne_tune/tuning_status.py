@@ -10,7 +10,11 @@ from syne_tune.constants import ST_WORKER_COST, ST_WORKER_TIME
 
 
 class MetricsStatistics:
-    """Count, min, max, sum and last value of every numeric key of a stream of reports."""
+    """Count, min, max, sum and last value of every numeric key of a stream of reports.
+
+    NaN and infinite values count as reported (``last_metrics``) but never as a min, max or
+    sum: a diverged trial is never the best. Non-numeric values appear in ``last_metrics`` only.
+    """
 
     def __init__(self):
         self.count = 0
@@ -21,14 +25,26 @@ class MetricsStatistics:
 
     def add(self, result: dict) -> None:
         self.count += 1
+        minima, maxima, sums, last = self.min_metrics, self.max_metrics, self.sum_metrics, self.last_metrics
         for name, value in result.items():
-            if isinstance(value, Number) and not isinstance(value, bool):
-                self.min_metrics[name] = min(self.min_metrics.get(name, value), value)
-                self.max_metrics[name] = max(self.max_metrics.get(name, value), value)
-                self.sum_metrics[name] += value
-                self.last_metrics[name] = value
+            last[name] = value
+            kind = type(value)
+            if kind is not float and kind is not int:
+                if not isinstance(value, Number) or isinstance(value, bool):
+                    continue
+            if not -_INF < value < _INF:  # NaN or infinite
+                continue
+            if name in minima:
+                if value < minima[name]:
+                    minima[name] = value
+                if value > maxima[name]:
+                    maxima[name] = value
+            else:
+                minima[name] = maxima[name] = value
+            sums[name] += value
 
 
+_INF = float("inf")
 _FINISHED = (Status.completed, Status.stopped, Status.stopping, Status.failed)
 
 
@@ -45,11 +61,18 @@ class TuningStatus:
 
     def update(self, trial_status_dict: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> None:
         for trial_id, result in new_results:
-            self.overall_metric_statistics.add(result)
-            self.trial_metric_statistics[trial_id].add(result)
+            self.add_result(trial_id, result)
         for trial_id, (trial, status) in trial_status_dict.items():
             self.last_trial_status_seen[trial_id] = status
             self.trial_configs[trial_id] = trial.config
+
+    def add_result(self, trial_id: int, result: dict) -> None:
+        self.overall_metric_statistics.add(result)
+        self.trial_metric_statistics[trial_id].add(result)
+
+    def continue_from(self, elapsed: float) -> None:
+        """Sets the clock so that ``wallclock_time`` counts ``elapsed`` seconds already spent."""
+        self.start_time = time.perf_counter() - elapsed
 
     def mark_running_job_as_stopped(self) -> None:
         for trial_id, status in self.last_trial_status_seen.items():
@@ -95,10 +118,11 @@ class TuningStatus:
         return format_status_table(self)
 
 
-def _format(value) -> str:
+def _format(value, width: int = 40) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
-    return str(value)
+    text = str(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def format_status_table(status: TuningStatus, max_rows: int = 20) -> str:

@@ -1,72 +1,29 @@
 """LocalBackend: every trial is a subprocess running the training script on this machine.
 
 Each trial gets a folder ``<results root>/<trial_id>/`` with ``config.json``, ``std.out``,
-``std.err`` and ``checkpoints/`` (passed as ``--st_checkpoint_dir``). A reader thread per
-running trial copies its stdout to ``std.out`` and parses metric lines as they arrive, so
-a poll costs only the new output and the tuner can sleep until something happens.
+``std.err`` and ``checkpoints/`` (passed as ``--st_checkpoint_dir``). Each run is a
+:class:`~syne_tune.backend.trial_process.TrialProcess`, whose reader thread copies stdout to
+``std.out`` and parses reports as they arrive, so a poll costs only the new output and the
+tuner can sleep until something happens. A guardian process ends every trial process if the
+launcher dies, SIGKILL included.
 """
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
-from collections import deque
+import uuid
 from pathlib import Path
 
+from syne_tune.backend.process_guard import start_guardian, stop_guardian, trial_marker
 from syne_tune.backend.trial_backend import TrialBackend, command_line_arguments
+from syne_tune.backend.trial_process import TrialProcess, trial_environment
 from syne_tune.backend.trial_status import Status
 from syne_tune.constants import ST_CHECKPOINT_DIR
-from syne_tune.report import parse_metric_line
 
 logger = logging.getLogger(__name__)
-
-
-class _TrialProcess:
-    """One run of a trial's script: the process and the thread reading its stdout."""
-
-    def __init__(self, command: list[str], env: dict, trial_path: Path, on_event: threading.Event):
-        self.results: deque[dict] = deque()
-        self.finished = False
-        self._on_event = on_event
-        with open(trial_path / "std.err", "ab") as stderr:
-            self.process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=env,
-                start_new_session=True)  # own process group: killing it ends the whole tree
-        self._stdout_path = trial_path / "std.out"
-        self._thread = threading.Thread(target=self._read_stdout, daemon=True)
-        self._thread.start()
-
-    def _read_stdout(self) -> None:
-        with open(self._stdout_path, "a", encoding="utf-8") as out:
-            for raw in self.process.stdout:
-                line = raw.decode("utf-8", errors="replace")
-                out.write(line)
-                out.flush()
-                try:
-                    result = parse_metric_line(line)
-                except ValueError:
-                    logger.warning("Ignoring a malformed metric line in %s: %s", self._stdout_path, line.strip())
-                    result = None
-                if result is not None:
-                    self.results.append(result)
-                    self._on_event.set()
-        self.process.stdout.close()
-        self.process.wait()
-        self.finished = True
-        self._on_event.set()
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self._thread.join(timeout=5.0)
-        self.results.clear()
 
 
 def _count_gpus() -> int:
@@ -80,7 +37,7 @@ def _count_gpus() -> int:
 
 
 class LocalBackend(TrialBackend):
-    """Runs each trial as ``python <entry_point> --name value ... --st_checkpoint_dir <dir>``.
+    """Runs each trial as ``python <entry_point> --name=value ... --st_checkpoint_dir=<dir>``.
 
     Args:
         entry_point: path of the training script.
@@ -100,8 +57,7 @@ class LocalBackend(TrialBackend):
         self._num_gpus = num_gpus
         self._gpu_of_trial: dict[int, int] = {}
         self._gpu_times_assigned: dict[int, int] = {}
-        self._processes: dict[int, _TrialProcess] = {}
-        self._event = threading.Event()
+        self._drop_live_state()
 
     def entrypoint_path(self) -> Path:
         return Path(self.entry_point)
@@ -111,16 +67,16 @@ class LocalBackend(TrialBackend):
 
     def _command(self, trial_id: int, config: dict) -> list[str]:
         return [sys.executable, self.entry_point, *command_line_arguments(config),
-                f"--{ST_CHECKPOINT_DIR}", str(self.checkpoint_path(trial_id))]
+                f"--{ST_CHECKPOINT_DIR}={self.checkpoint_path(trial_id)}"]
 
     def _schedule(self, trial_id: int, config: dict) -> None:
         trial_path = self._prepare_trial_folder(trial_id, config)
-        env = dict(os.environ)
-        env.setdefault("OMP_NUM_THREADS", "1")  # n_workers processes share the cores
-        gpu = self._assign_gpu(trial_id)
-        if gpu is not None:
-            env["CUDA_VISIBLE_DEVICES"] = str(gpu)
-        self._processes[trial_id] = _TrialProcess(self._command(trial_id, config), env, trial_path, self._event)
+        if self._guardian is None or self._guardian.poll() is not None:
+            self._guardian = start_guardian(self._token)
+        self._processes[trial_id] = TrialProcess(
+            self._command(trial_id, config), trial_environment(self._assign_gpu(trial_id)),
+            marker=trial_marker(self._token, trial_id), stdout_path=trial_path / "std.out",
+            stderr_path=trial_path / "std.err", on_output=self._event.set, label=f"trial {trial_id}")
 
     def _assign_gpu(self, trial_id: int) -> int | None:
         if not self.rotate_gpus:
@@ -136,42 +92,51 @@ class LocalBackend(TrialBackend):
         self._gpu_times_assigned[gpu] = self._gpu_times_assigned.get(gpu, 0) + 1
         return gpu
 
-    def _kill(self, trial_id: int) -> None:
+    def _kill(self, trial_id: int) -> list[dict]:
         process = self._processes.get(trial_id)
-        if process is not None:
-            process.kill()
         self._gpu_of_trial.pop(trial_id, None)
-
-    def _read_new_results(self, trial_id: int) -> list[dict]:
-        process = self._processes.get(trial_id)
         if process is None:
             return []
-        results = []
-        while process.results:
-            results.append(process.results.popleft())
-        return results
+        process.kill()
+        return process.take_reports()
+
+    def _read_new_results(self, trial_id: int, limit: int | None = None) -> list[dict]:
+        process = self._processes.get(trial_id)
+        return [] if process is None else process.take_reports(limit)
 
     def _read_status(self, trial_id: int) -> str:
         process = self._processes.get(trial_id)
-        if process is None or not process.finished:
+        if process is None or not process.finished or process.reports:
             return Status.in_progress
         self._gpu_of_trial.pop(trial_id, None)
-        return Status.completed if process.process.returncode == 0 else Status.failed
+        return Status.completed if process.returncode == 0 else Status.failed
 
     def wait(self, timeout: float) -> None:
         self._event.wait(timeout)
         self._event.clear()
 
+    def stop_all(self) -> dict[int, list[dict]]:
+        late = super().stop_all()
+        stop_guardian(self._guardian)  # its last sweep ends anything a trial left behind
+        self._guardian = None
+        return late
+
     def __getstate__(self):
-        # Processes, threads and events belong to this run; a loaded backend has none.
+        # Processes, threads and the guardian belong to this run; a loaded backend has none.
         state = dict(self.__dict__)
-        state["_processes"] = {}
-        state["_event"] = None
+        for name in ("_processes", "_event", "_guardian"):
+            state.pop(name)
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self._drop_live_state()
+
+    def _drop_live_state(self) -> None:
+        self._processes: dict[int, TrialProcess] = {}
         self._event = threading.Event()
+        self._guardian: subprocess.Popen | None = None
+        self._token = uuid.uuid4().hex[:16]  # marks this run's trial processes
 
     def __str__(self):
         return f"LocalBackend(entry_point={self.entry_point})"

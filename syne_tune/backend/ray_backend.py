@@ -59,7 +59,7 @@ class _ActiveRun:
 
 
 class RayBackend(TrialBackend):
-    """Runs each trial as ``python <entry_point> --name value ... --st_checkpoint_dir <dir>`` on a Ray node.
+    """Runs each trial as ``python <entry_point> --name=value ... --st_checkpoint_dir=<dir>`` on a Ray node.
 
     Args:
         entry_point: path of the training script on the driver. A node on which that path does
@@ -216,7 +216,7 @@ class RayBackend(TrialBackend):
                           poll=runner.poll.remote(run_id, _POLL_SECONDS), start_args=start_args,
                           relaunches=relaunches)
 
-    def _kill(self, trial_id: int) -> None:
+    def _kill(self, trial_id: int) -> list[dict]:
         # A waiting trial has no process to end and no checkpoint to fetch; its new runner joins the idle ones.
         self._waiting.pop(trial_id, None)
         run = self._runs.get(trial_id)
@@ -234,22 +234,23 @@ class RayBackend(TrialBackend):
                     pass
                 if trial_id in self._runs and time.monotonic() > deadline:
                     self._fail(trial_id, f"its runner did not end the process within {_KILL_TIMEOUT_SECONDS}s")
-        self._results.get(trial_id, deque()).clear()
+        return self._read_new_results(trial_id)
 
-    def _read_new_results(self, trial_id: int) -> list[dict]:
+    def _read_new_results(self, trial_id: int, limit: int | None = None) -> list[dict]:
         results = self._results.get(trial_id)
         if not results:
             return []
-        new = list(results)
-        results.clear()
-        return new
+        count = len(results) if limit is None else min(limit, len(results))
+        return [results.popleft() for _ in range(count)]
 
     def _read_status(self, trial_id: int) -> str:
+        if self._results.get(trial_id):
+            return Status.in_progress  # reports of the ended run are still to be fetched
         return self._ended.get(trial_id, Status.in_progress)
 
-    def fetch_status_results(self, trial_ids: list[int]):
+    def fetch_status_results(self, trial_ids: list[int], max_results_per_trial: int | None = None):
         self._collect_ready()
-        return super().fetch_status_results(trial_ids)
+        return super().fetch_status_results(trial_ids, max_results_per_trial)
 
     def wait(self, timeout: float) -> None:
         """Returns once a running trial printed something or ended, a new runner is ready, or ``timeout`` passed."""
@@ -261,9 +262,10 @@ class RayBackend(TrialBackend):
 
         ray.wait(refs, num_returns=1, timeout=timeout)
 
-    def stop_all(self) -> None:
-        super().stop_all()
+    def stop_all(self) -> dict[int, list[dict]]:
+        late = super().stop_all()
         self.shutdown_runners()
+        return late
 
     # -- answers of the runners --------------------------------------------------------------
     def _collect_ready(self) -> None:
@@ -309,8 +311,7 @@ class RayBackend(TrialBackend):
             return
         self._append(trial_id, "std.out", reply["stdout"])
         self._append(trial_id, "std.err", reply["stderr"])
-        if not run.killed:
-            self._results[trial_id].extend(reply["results"])
+        self._results[trial_id].extend(reply["results"])  # also those printed before a kill
         if not reply["done"]:
             run.poll = run.runner.poll.remote(run.run_id, _POLL_SECONDS)
             return

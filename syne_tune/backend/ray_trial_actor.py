@@ -1,17 +1,17 @@
 """TrialRunner: the Ray actor that runs one trial's script at a time on its node.
 
-Standard library only; RayBackend wraps the class with ``ray.remote``. The runner starts the
-script in its own process group in a node-local folder, reads stdout and stderr in threads,
-and answers long polls (``poll``) with only the output that arrived since the previous one.
-The last answer of a run carries the exit code and the checkpoint folder as a tar archive,
-so checkpoints travel through the Ray object store and no shared file system is needed.
+Standard library only; RayBackend wraps the class with ``ray.remote``. Each run is a
+:class:`~syne_tune.backend.trial_process.TrialProcess` (the same runner LocalBackend uses) in a
+node-local folder; the runner answers long polls (``poll``) with only the output that arrived
+since the previous one. The last answer of a run carries the exit code and the checkpoint
+folder as a tar archive, so checkpoints travel through the Ray object store and no shared
+file system is needed. A guardian process ends the runner's trial processes if the actor dies.
 """
 from __future__ import annotations
 
 import io
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -19,29 +19,12 @@ import tarfile
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
+from syne_tune.backend.process_guard import start_guardian, stop_guardian, trial_marker
+from syne_tune.backend.trial_process import TrialProcess, trial_environment
 from syne_tune.constants import ST_CHECKPOINT_DIR
-from syne_tune.report import parse_metric_line
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent_thread():
-    """Returns a preexec_fn that SIGKILLs the child when the thread that spawned it dies.
-
-    If the node's Ray worker is killed (node lost, driver gone), the training script goes too.
-    Linux only; elsewhere None.
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    return lambda: prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def pack_folder(folder: Path) -> bytes | None:
@@ -67,31 +50,25 @@ def unpack_folder(data: bytes | None, folder: Path) -> None:
             archive.extractall(str(folder))
 
 
-def _kill_group(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-
 class _Run:
-    """One run of a trial's script: its process, output buffers and exit code."""
+    """One run of a trial's script: its process, and how it ended if it never started."""
 
     def __init__(self, run_id: int, workdir: Path, checkpoint_dir: Path, ship_checkpoint: bool):
         self.run_id = run_id
         self.workdir = workdir
         self.checkpoint_dir = checkpoint_dir
         self.ship_checkpoint = ship_checkpoint
-        self.stdout: list[str] = []
-        self.stderr: list[str] = []
-        self.results: list[dict] = []
-        self.process: subprocess.Popen | None = None
-        self.returncode: int | None = None  # set once the process ended and its output was read
+        self.process: TrialProcess | None = None
+        self.failure: str | None = None  # why the process could not be started
         self.killed = False
 
+    def finished(self) -> bool:
+        return self.failure is not None or (self.process is not None and self.process.finished)
+
     def has_news(self) -> bool:
-        return bool(self.stdout or self.stderr or self.returncode is not None)
+        process = self.process
+        return self.finished() or (process is not None and bool(
+            process.stdout_lines or process.stderr_lines or process.reports))
 
 
 class TrialRunner:
@@ -109,6 +86,8 @@ class TrialRunner:
         self._run: _Run | None = None
         self._killed_runs: set[int] = set()
         self._node_id: str | None = None
+        self._token = uuid.uuid4().hex[:16]  # marks this runner's trial processes
+        self._guardian: subprocess.Popen | None = None
 
     def ready(self) -> bool:
         """Answers once the runner's process is up; RayBackend sends trials only to ready runners."""
@@ -132,7 +111,7 @@ class TrialRunner:
                 raise RuntimeError(f"TrialRunner got run {run_id} while run {self._run.run_id} is active.")
             self._run = run
             if run_id in self._killed_runs:  # kill overtook start
-                run.returncode = -signal.SIGKILL
+                run.failure = ""  # nothing to tell: the driver asked for the end
                 self._changed.notify_all()
                 return self._where(None)
         try:
@@ -143,15 +122,24 @@ class TrialRunner:
             if not Path(entry_point).is_file():
                 entry_point = str(workdir / Path(entry_point).name)
                 Path(entry_point).write_bytes(script)
-            command = [sys.executable, entry_point, *arguments, f"--{ST_CHECKPOINT_DIR}", str(run.checkpoint_dir)]
         except OSError as error:
-            self._fail_to_start(run, error)
+            with self._changed:
+                run.failure = f"syne_tune RayBackend could not start the trial on {socket.gethostname()}: {error}\n"
+                self._changed.notify_all()
             return self._where(None)
-        started = threading.Event()
-        # The spawning thread lives as long as the process: PDEATHSIG is tied to it.
-        threading.Thread(target=self._spawn_and_wait, args=(run, command, started), daemon=True).start()
-        started.wait()
-        return self._where(run.process.pid if run.process is not None else None)
+        if self._guardian is None or self._guardian.poll() is not None:
+            self._guardian = start_guardian(self._token)
+        command = [sys.executable, entry_point, *arguments, f"--{ST_CHECKPOINT_DIR}={run.checkpoint_dir}"]
+        process = TrialProcess(command, trial_environment(), marker=trial_marker(self._token, trial_id),
+                               cwd=str(workdir), on_output=self._notify, label=f"trial {trial_id}")
+        with self._changed:
+            run.process = process
+            self._changed.notify_all()
+        return self._where(process.pid)
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
 
     def _where(self, pid: int | None) -> dict:
         if self._node_id is None:
@@ -159,54 +147,6 @@ class TrialRunner:
 
             self._node_id = ray.get_runtime_context().get_node_id()
         return {"node_id": self._node_id, "hostname": socket.gethostname(), "pid": pid}
-
-    def _fail_to_start(self, run: _Run, error: Exception) -> None:
-        with self._changed:
-            run.stderr.append(f"syne_tune RayBackend could not start the trial on {socket.gethostname()}: {error}\n")
-            run.returncode = 127
-            self._changed.notify_all()
-
-    def _spawn_and_wait(self, run: _Run, command: list[str], started: threading.Event) -> None:
-        env = dict(os.environ)
-        env.setdefault("OMP_NUM_THREADS", "1")
-        try:
-            run.process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
-                cwd=str(run.workdir), start_new_session=True, preexec_fn=_die_with_parent_thread())
-        except OSError as error:
-            started.set()
-            self._fail_to_start(run, error)
-            return
-        started.set()
-        with self._changed:
-            if run.killed:  # kill came while the process was being spawned
-                _kill_group(run.process)
-        readers = [threading.Thread(target=self._read, args=(run, run.process.stdout, True), daemon=True),
-                   threading.Thread(target=self._read, args=(run, run.process.stderr, False), daemon=True)]
-        for reader in readers:
-            reader.start()
-        for reader in readers:
-            reader.join()
-        returncode = run.process.wait()
-        with self._changed:
-            run.returncode = returncode
-            self._changed.notify_all()
-
-    def _read(self, run: _Run, stream, is_stdout: bool) -> None:
-        for raw in stream:
-            line = raw.decode("utf-8", errors="replace")
-            result = None
-            if is_stdout:
-                try:
-                    result = parse_metric_line(line)
-                except ValueError:
-                    result = None
-            with self._changed:
-                (run.stdout if is_stdout else run.stderr).append(line)
-                if result is not None:
-                    run.results.append(result)
-                self._changed.notify_all()
-        stream.close()
 
     def poll(self, run_id: int, timeout: float) -> dict:
         """Output of run ``run_id`` since the last poll, waiting up to ``timeout`` seconds for some.
@@ -222,20 +162,26 @@ class TrialRunner:
                     return {"run_id": run_id, "stdout": [], "stderr": [], "results": [], "done": False}
                 self._changed.wait(remaining)
             run = self._run
-            reply = {"run_id": run_id, "stdout": run.stdout, "stderr": run.stderr, "results": run.results,
-                     "done": run.returncode is not None}
-            run.stdout, run.stderr, run.results = [], [], []
-            if not reply["done"]:
+            done = run.finished()  # read before taking output: a finished run has none left after this
+            process = run.process
+            reply = {"run_id": run_id, "done": done, "results": [], "stdout": [], "stderr": []}
+            if process is not None:
+                reply["stdout"] = TrialProcess.take_lines(process.stdout_lines)
+                reply["stderr"] = TrialProcess.take_lines(process.stderr_lines)
+                reply["results"] = process.take_reports()
+            if not done:
                 return reply
             self._run = None
             self._killed_runs.discard(run_id)
-        reply["returncode"] = run.returncode
+        if run.failure:
+            reply["stderr"].append(run.failure)
+        reply["returncode"] = 127 if process is None else process.returncode
         reply["checkpoint"] = pack_folder(run.checkpoint_dir) if run.ship_checkpoint else None
         shutil.rmtree(run.workdir, ignore_errors=True)
         return reply
 
     def kill(self, run_id: int) -> None:
-        """Ends run ``run_id``'s process group; its last ``poll`` answer follows."""
+        """Ends run ``run_id``'s processes; its last ``poll`` answer follows."""
         with self._changed:
             run = self._run
             if run is None or run.run_id != run_id:
@@ -244,7 +190,8 @@ class TrialRunner:
             run.killed = True
             process = run.process
         if process is not None:
-            _kill_group(process)
+            process.kill()  # its unread reports stay queued for the last poll
 
     def __del__(self):
+        stop_guardian(getattr(self, "_guardian", None))
         shutil.rmtree(getattr(self, "_root", ""), ignore_errors=True)

@@ -4,6 +4,9 @@ A subclass implements how a trial is launched, paused, stopped and resumed, and 
 reports and the status of a trial are read (``_schedule``, ``_kill``, ``_read_new_results``,
 ``_read_status``). This base class keeps the trial records, the paused/stopped marks and
 the trial folders ``<trial_root>/<trial_id>/`` (config.json, std.out, std.err, checkpoints/).
+
+Reports a trial printed before it was paused or stopped are not lost: ``pause_trial``,
+``stop_trial`` and ``stop_all`` return them, so the tuner can store them.
 """
 from __future__ import annotations
 
@@ -39,6 +42,9 @@ class TrialBackend:
     def new_trial_id(self) -> int:
         return len(self._trials)
 
+    def trial(self, trial_id: int) -> Trial:
+        return self._trials[trial_id]
+
     def start_trial(self, config: dict, checkpoint_trial_id: int | None = None) -> TrialResult:
         """Starts a new trial with ``config``, optionally from another trial's checkpoint."""
         trial_id = self.new_trial_id()
@@ -64,29 +70,71 @@ class TrialBackend:
         self._schedule(trial_id, trial.config)
         return trial.add_results(metrics=[], status=Status.in_progress, training_end_time=None)
 
-    def pause_trial(self, trial_id: int, result: dict | None = None) -> None:
-        """Ends the trial's processes; it can be resumed later."""
-        self._end(trial_id, Status.paused)
+    def pause_trial(self, trial_id: int, result: dict | None = None) -> list[dict]:
+        """Ends the trial's processes; it can be resumed later. Returns its unread reports."""
+        return self._end(trial_id, Status.paused)
 
-    def stop_trial(self, trial_id: int, result: dict | None = None) -> None:
-        """Ends the trial's processes for good."""
-        self._end(trial_id, Status.stopped)
+    def stop_trial(self, trial_id: int, result: dict | None = None) -> list[dict]:
+        """Ends the trial's processes for good. Returns its unread reports."""
+        return self._end(trial_id, Status.stopped)
 
-    def _end(self, trial_id: int, status: str) -> None:
+    def _end(self, trial_id: int, status: str) -> list[dict]:
         self._forced_status[trial_id] = status
-        self._kill(trial_id)
+        late = self._kill(trial_id) or []
         self._end_times[trial_id] = datetime.now()
+        return late
 
-    def stop_all(self) -> None:
-        """Stops every trial that is still running."""
+    def stop_all(self) -> dict[int, list[dict]]:
+        """Stops every trial that is still running; returns their unread reports by trial id."""
+        late = {}
         for trial_id in self._trials:
             if trial_id not in self._forced_status and self._read_status(trial_id) == Status.in_progress:
-                self.stop_trial(trial_id)
+                late[trial_id] = self.stop_trial(trial_id)
+        return late
 
-    def fetch_status_results(self, trial_ids: list[int]) -> tuple[dict[int, tuple[Trial, str]], list[tuple[int, dict]]]:
+    def fail_trial(self, trial_id: int, reason: str) -> list[dict]:
+        """Ends a trial that misbehaved (e.g. reported garbage): Failed, ``reason`` in its std.err.
+
+        Returns its unread reports.
+        """
+        late = self._end(trial_id, Status.failed)
+        try:
+            with open(self.trial_path(trial_id) / "std.err", "a", encoding="utf-8") as stream:
+                stream.write(f"\nsyne_tune: {reason}\n")
+        except OSError:
+            pass
+        return late
+
+    def mark_running(self, trial_id: int, config: dict | None = None) -> None:
+        """Records that a trial was resumed (e.g. in a journal read after a crash), without starting it."""
+        if config is not None:
+            self._trials[trial_id].config = dict(config)
+        self._forced_status.pop(trial_id, None)
+        self._end_times.pop(trial_id, None)
+
+    def restart_trial(self, trial_id: int) -> None:
+        """Runs a trial that was running when its experiment died again, from its checkpoint."""
+        self._forced_status.pop(trial_id, None)
+        self._end_times.pop(trial_id, None)
+        self._schedule(trial_id, self._trials[trial_id].config)
+
+    def mark_ended(self, trial_id: int, status: str, config: dict | None = None) -> None:
+        """Records that a trial ended (e.g. in a journal read after a crash) without touching processes.
+
+        An unknown ``trial_id`` (started just before a crash) is added with ``config``.
+        """
+        if trial_id not in self._trials:
+            self._trials[trial_id] = Trial(trial_id=trial_id, config=dict(config or {}), creation_time=datetime.now())
+        self._forced_status[trial_id] = status
+        self._end_times.setdefault(trial_id, datetime.now())
+
+    def fetch_status_results(self, trial_ids: list[int], max_results_per_trial: int | None = None
+                             ) -> tuple[dict[int, tuple[Trial, str]], list[tuple[int, dict]]]:
         """Status of each trial, and the reports that arrived since the last call.
 
         Reports are sorted by ``st_worker_timestamp``; paused and stopped trials report nothing.
+        With ``max_results_per_trial``, a trial with more reports waiting stays InProgress until
+        they were all fetched.
         """
         statuses, results = {}, []
         for trial_id in trial_ids:
@@ -94,11 +142,11 @@ class TrialBackend:
             if status is None:
                 # Read the status first: a trial seen finished has no output left to read after this.
                 status = self._read_status(trial_id)
-                results += [(trial_id, r) for r in self._read_new_results(trial_id)]
+                results += [(trial_id, r) for r in self._read_new_results(trial_id, max_results_per_trial)]
                 if status != Status.in_progress:
                     self._end_times.setdefault(trial_id, datetime.now())
             statuses[trial_id] = (self._trials[trial_id], status)
-        results.sort(key=lambda item: item[1].get(ST_WORKER_TIMESTAMP, 0.0))
+        results.sort(key=_report_time)
         return statuses, results
 
     def wait(self, timeout: float) -> None:
@@ -148,25 +196,30 @@ class TrialBackend:
         """Launches (or relaunches) the trial's process."""
         raise NotImplementedError
 
-    def _kill(self, trial_id: int) -> None:
-        """Ends the trial's processes and discards reports not yet read."""
+    def _kill(self, trial_id: int) -> list[dict]:
+        """Ends the trial's processes; returns the reports they printed that were not read yet."""
         raise NotImplementedError
 
-    def _read_new_results(self, trial_id: int) -> list[dict]:
-        """Reports of the trial's current run that were not returned before."""
+    def _read_new_results(self, trial_id: int, limit: int | None = None) -> list[dict]:
+        """Reports of the trial's current run that were not returned before (at most ``limit``)."""
         raise NotImplementedError
 
     def _read_status(self, trial_id: int) -> str:
-        """InProgress while the process runs or has unread output; then Completed or Failed."""
+        """InProgress while the process runs or has unread reports; then Completed or Failed."""
         raise NotImplementedError
 
 
 def command_line_arguments(config: dict) -> list[str]:
-    """``--name value`` for every config entry, constants included, as separate arguments."""
-    arguments = []
-    for name, value in config.items():
-        arguments += [f"--{name}", str(value)]
-    return arguments
+    """``--name=value`` for every config entry, constants included.
+
+    One argument each: a value that starts with ``-`` (``"-relu"``, ``"--lr=999"``) can never be
+    read as an option by the script's argparse.
+    """
+    return [f"--{name}={value}" for name, value in config.items()]
+
+
+def _report_time(item: tuple[int, dict]) -> float:
+    return item[1].get(ST_WORKER_TIMESTAMP, 0.0)
 
 
 def _read_lines(path: Path) -> list[str]:

@@ -1,0 +1,136 @@
+"""The experiment's journal: every report and every trial event, appended as one JSON line each.
+
+``<tuner path>/journal.jsonl`` is the durable record of an experiment. The tuner appends to it
+as reports arrive and flushes it every loop round, so reports survive the launcher's death
+(SIGKILL included); it is fsync'ed at most once per second. ``results.csv.zip`` is built from
+the same rows, ``load_experiment`` reads the journal of a running or crashed experiment, and
+``Tuner.load(...).run()`` replays its tail to continue a killed experiment.
+
+Lines are either result rows (the report plus ``st_decision``, ``st_status``, ``trial_id``,
+``config_<name>`` and ``st_tuner_time``) or events, which carry ``st_event``:
+``start`` (trial_id, config), ``resume`` (trial_id, config) and ``end`` (trial_id, status).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+from syne_tune.constants import ST_CONFIG_PREFIX, ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME
+
+logger = logging.getLogger(__name__)
+
+JOURNAL_NAME = "journal.jsonl"
+ST_EVENT = "st_event"
+_SYNC_SECONDS = 1.0
+_ROW_KEYS = (ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME)
+
+
+def results_row(trial_id: int, config: dict, status: str, result: dict, decision: str,
+                tuner_time: float | None) -> dict:
+    """One row of the results: the report with the decision, status, trial id, config and time."""
+    row = dict(result)
+    row[ST_DECISION] = decision
+    row[ST_STATUS] = status
+    row[ST_TRIAL_ID] = trial_id
+    for name, value in config.items():
+        row[ST_CONFIG_PREFIX + name] = value
+    if tuner_time is not None:
+        row[ST_TUNER_TIME] = tuner_time
+    return row
+
+
+def report_of_row(row: dict) -> dict:
+    """The report a result row was made from (what the trial printed)."""
+    return {k: v for k, v in row.items() if k not in _ROW_KEYS and not k.startswith(ST_CONFIG_PREFIX)}
+
+
+def _jsonable(value):
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
+
+
+class ResultsJournal:
+    """Appends rows and events to ``path``; ``flush`` hands them to the OS (crash-safe)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        _end_with_newline(self.path)  # a line cut by a crash must not swallow the next one
+        self._file = open(self.path, "a", encoding="utf-8")
+        self._pending: list[str] = []
+        self._unsynced = False
+        self._last_sync = time.monotonic()
+        self.lines = count_lines(self.path)  # lines written so far, this run's and earlier ones
+
+    def add_row(self, row: dict) -> None:
+        self._pending.append(json.dumps(row, default=_jsonable))
+
+    def add_event(self, event: str, trial_id: int, **fields) -> None:
+        self._pending.append(json.dumps({ST_EVENT: event, ST_TRIAL_ID: trial_id, **fields}, default=_jsonable))
+
+    @property
+    def unsynced(self) -> bool:
+        """True while some lines are not yet fsync'ed to disk."""
+        return bool(self._pending) or self._unsynced
+
+    def flush(self, sync: bool = False) -> None:
+        """Writes pending lines; fsyncs when ``sync`` or a second passed since the last fsync."""
+        if self._pending:
+            self._file.write("\n".join(self._pending) + "\n")
+            self.lines += len(self._pending)
+            self._pending = []
+            self._file.flush()
+            self._unsynced = True
+        if self._unsynced and (sync or time.monotonic() - self._last_sync >= _SYNC_SECONDS):
+            os.fsync(self._file.fileno())
+            self._unsynced = False
+            self._last_sync = time.monotonic()
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self.flush(sync=True)
+            self._file.close()
+
+
+def _end_with_newline(path: Path) -> None:
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb+") as stream:
+            stream.seek(-1, os.SEEK_END)
+            if stream.read(1) != b"\n":
+                stream.write(b"\n")
+
+
+def count_lines(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with open(path, "rb") as stream:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+
+
+def read_journal(path: Path, start: int = 0) -> list[dict]:
+    """Records of the journal from line ``start`` on; unreadable lines (a write cut by a crash) are skipped."""
+    records, bad = [], 0
+    if not Path(path).exists():
+        return records
+    with open(path, encoding="utf-8", errors="replace") as stream:
+        for number, line in enumerate(stream):
+            if number < start or not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                bad += 1
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+    if bad:
+        logger.warning("Skipped %d unreadable line(s) of %s (cut by a crash?).", bad, path)
+    return records
+
+
+def journal_rows(path: Path) -> list[dict]:
+    """The result rows of a journal, in the order they were written."""
+    return [record for record in read_journal(path) if ST_EVENT not in record]
