@@ -24,7 +24,8 @@ def metric_value_error(trial_id: int, result: dict, metric: str) -> str | None:
     keys, strings, None, bools, lists and the like are errors; the message names the trial,
     the metric and the keys it did report. The Tuner fails such a trial with this message.
     """
-    reported = ", ".join(repr(k) for k in result if not str(k).startswith("st_")) or "no keys"
+    keys = [k for k in result if not str(k).startswith("st_")]
+    reported = ", ".join(_SHORT.repr(k) for k in keys[:20]) + (", ..." if len(keys) > 20 else "") or "no keys"
     if metric not in result:
         return (f"Trial {trial_id} reported {_SHORT.repr(public_result(result))} without '{metric}', the metric "
                 f"this scheduler optimizes (it reported {reported}). Include it in every reporter(...) call.")

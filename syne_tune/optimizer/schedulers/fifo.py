@@ -67,6 +67,9 @@ class FIFOScheduler(TrialScheduler):
         self.random_seed = check_int(owner, "random_seed", random_seed, minimum=0)
         logger.info("Master random_seed = %d", self.random_seed)
         self._seed_generator = np.random.RandomState(self.random_seed)
+        if isinstance(searcher, BaseSearcher) and points_to_evaluate is not None:
+            raise ValueError(f"The 'points_to_evaluate' argument of {owner} is not used when 'searcher' is a "
+                             f"BaseSearcher instance. Pass points_to_evaluate to the searcher's constructor.")
         self.searcher = searcher_factory(
             searcher, owner=owner, config_space=config_space, metric=self.metric, mode=self.mode,
             points_to_evaluate=points_to_evaluate, random_seed=self._next_seed(),

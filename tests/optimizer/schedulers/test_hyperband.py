@@ -20,6 +20,14 @@ TYPES = ["stopping", "promotion", "pasha"]
 @pytest.mark.parametrize("kwargs, name", [
     ({"reduction_factor": 1.5}, "reduction_factor"),
     ({"reduction_factor": "3"}, "reduction_factor"),
+    ({"reduction_factor": float("inf")}, "reduction_factor"),
+    ({"reduction_factor": float("nan")}, "reduction_factor"),
+    ({"max_t": float("inf")}, "max_t"),
+    ({"grace_period": float("inf")}, "grace_period"),
+    ({"rung_system_kwargs": {"epsilon": float("inf")}, "type": "pasha"}, "epsilon"),
+    ({"rung_system_kwargs": {"epsilon_scaling": float("nan")}, "type": "pasha"}, "epsilon_scaling"),
+    ({"points_to_evaluate": [{"xx": 0.5}], "searcher": "random"}, "xx"),
+    ({"points_to_evaluate": [{"x": 0.5}]}, "points_to_evaluate"),  # ignored by a searcher instance: say so
     ({"grace_period": 0}, "grace_period"),
     ({"grace_period": 81}, "grace_period"),
     ({"rung_levels": [3, 1]}, "rung_levels"),
@@ -261,6 +269,18 @@ def test_missing_metric_names_it():
     driver.new(0)
     with pytest.raises(ValueError, match="without 'value'"):
         driver.scheduler.on_trial_result(driver.trials[0], {"epoch": 1})
+
+
+@pytest.mark.parametrize("type", TYPES)
+@pytest.mark.parametrize("value", ["0.3", None, True, [0.3]])
+def test_metric_that_is_not_a_number_is_a_clear_error(type, value):
+    driver = Driver(make(type))
+    driver.new(0)
+    with pytest.raises(ValueError, match=r"Trial 0 reported value=.*real number.*'epoch', 'value'"):
+        driver.scheduler.on_trial_result(driver.trials[0], {"epoch": 1, "value": value})
+    with pytest.raises(ValueError, match="Trial 0"):
+        driver.scheduler.on_trial_complete(driver.trials[0], {"epoch": 1, "value": value})
+    assert driver.report(0, 1, 0.5) in (C, P)  # the scheduler is unharmed
 
 
 def test_skipped_rungs_warn_and_continue(caplog):
