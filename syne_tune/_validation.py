@@ -7,6 +7,7 @@ Standard library only, so that any module may use it.
 from __future__ import annotations
 
 import difflib
+import math
 import numbers
 from typing import Any, Iterable
 
@@ -16,13 +17,19 @@ def bad_argument(owner: str, name: str, rule: str, value: Any) -> ValueError:
     return ValueError(f"The '{name}' argument of {owner} must be {rule}. Got {value!r}.")
 
 
-def reject_unknown(owner: str, unknown: Iterable[str], known: Iterable[str], what: str = "argument") -> None:
-    """Raises for the first name in ``unknown``, suggesting the closest known name."""
+def reject_unknown(owner: str, unknown: Iterable[str], known: Iterable[str], what: str = "argument",
+                   list_known: bool = False) -> None:
+    """Raises for the first name in ``unknown``, suggesting the closest known name.
+
+    The known names are listed when none is close, or always with ``list_known``.
+    """
     known = list(known)
     for name in unknown:
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else f" Known: {', '.join(sorted(known))}."
-        raise ValueError(f"{owner} got an unknown {what} '{name}'.{hint}")
+        close = difflib.get_close_matches(str(name), known, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        if list_known or not close:
+            hint += f" Known: {', '.join(sorted(known))}." if known else f" There are no {what}s."
+        raise ValueError(f"{owner} got an unknown {what} {name!r}.{hint}")
 
 
 def check_int(owner: str, name: str, value: Any, minimum: int | None = None, allow_none: bool = False) -> int | None:
@@ -36,13 +43,17 @@ def check_int(owner: str, name: str, value: Any, minimum: int | None = None, all
     return int(value)
 
 
-def check_number(owner: str, name: str, value: Any, minimum: float | None = None, allow_none: bool = False) -> float | None:
-    """Checks that ``value`` is a real number (not a bool) and at least ``minimum``."""
+def check_number(owner: str, name: str, value: Any, minimum: float | None = None, allow_none: bool = False,
+                 finite: bool = False) -> float | None:
+    """Checks that ``value`` is a real number (not a bool, not NaN) and at least ``minimum``.
+
+    With ``finite``, +inf and -inf are rejected too (use it wherever arithmetic follows).
+    """
     if value is None and allow_none:
         return None
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not ok or value != value or (minimum is not None and value < minimum):
-        rule = "a number" + (f" >= {minimum}" if minimum is not None else "")
+    if not ok or value != value or (finite and not math.isfinite(value)) or (minimum is not None and value < minimum):
+        rule = ("a finite number" if finite else "a number") + (f" >= {minimum}" if minimum is not None else "")
         raise bad_argument(owner, name, rule, value)
     return float(value)
 

@@ -1,10 +1,83 @@
-"""The scheduler interface the Tuner talks to: suggestions in, decisions out."""
+"""The scheduler interface the Tuner talks to: suggestions in, decisions out.
+
+Also the rules every scheduler shares about its inputs: which metric values a report may
+carry (:func:`metric_value_error`) and which constants a config space may hold.
+"""
 from __future__ import annotations
 
+import json
+import numbers
+import reprlib
 from dataclasses import dataclass
 
 from syne_tune.backend.trial_status import Trial
-from syne_tune.config_space import cast_config_values
+from syne_tune.config_space import Domain, cast_config_values
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict = 80, 80, 8, 12
+
+
+def metric_value_error(trial_id: int, result: dict, metric: str) -> str | None:
+    """Why ``result[metric]`` cannot be used, or None if it is a real number.
+
+    NaN and +-inf are real numbers here: schedulers treat them as the worst value. Missing
+    keys, strings, None, bools, lists and the like are errors; the message names the trial,
+    the metric and the keys it did report. The Tuner fails such a trial with this message.
+    """
+    keys = [k for k in result if not str(k).startswith("st_")]
+    reported = ", ".join(_SHORT.repr(k) for k in keys[:20]) + (", ..." if len(keys) > 20 else "") or "no keys"
+    if metric not in result:
+        return (f"Trial {trial_id} reported {_SHORT.repr(public_result(result))} without '{metric}', the metric "
+                f"this scheduler optimizes (it reported {reported}). Include it in every reporter(...) call.")
+    value = result[metric]
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return None
+    return (f"Trial {trial_id} reported {metric}={_SHORT.repr(value)} (a {type(value).__name__}), but '{metric}', "
+            f"the metric this scheduler optimizes, must be a real number (NaN and inf count as the worst value); "
+            f"it reported {reported}. Report a float, e.g. reporter({metric}=float(...)).")
+
+
+def check_metric_reported(trial: Trial, result: dict, metric: str) -> None:
+    """Raises the ValueError of :func:`metric_value_error` if ``result[metric]`` is not a real number."""
+    error = metric_value_error(trial.trial_id, result, metric)
+    if error is not None:
+        raise ValueError(error)
+
+
+def public_result(result: dict) -> dict:
+    """``result`` without the keys the reporter and tuner add (``st_*``), for messages."""
+    return {k: v for k, v in result.items() if not str(k).startswith("st_")}
+
+
+def check_config_space(owner: str, config_space) -> None:
+    """``config_space`` is a dict with string keys whose constants are JSON-serialisable.
+
+    Constants reach every trial's command line and the results; an object, a set or a
+    function there would fail only later, per trial, or be recorded wrongly. Numpy scalars
+    and lists/dicts of JSON values are fine; Domains are checked by their constructors.
+    """
+    if not isinstance(config_space, dict):
+        raise TypeError(f"The 'config_space' argument of {owner} must be a dict. Got {type(config_space).__name__}.")
+    for name, value in config_space.items():
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"The 'config_space' argument of {owner} must have non-empty string keys. "
+                             f"Got the key {name!r}.")
+        if isinstance(value, Domain):
+            continue
+        try:
+            json.dumps(value, default=_numpy_scalar)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"The constant '{name}' in the 'config_space' argument of {owner} must be JSON-serialisable (a "
+                f"number, string, bool, None, or a list or dict of them), because every trial receives it and the "
+                f"results record it. Got {_SHORT.repr(value)} (a {type(value).__name__}). Pass a plain value, or "
+                f"a string the training script decodes.") from None
+
+
+def _numpy_scalar(value):
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        return value.item()
+    raise TypeError(type(value).__name__)
 
 
 class SchedulerDecision:
@@ -50,9 +123,7 @@ class TrialScheduler:
     """
 
     def __init__(self, config_space: dict):
-        if not isinstance(config_space, dict):
-            raise TypeError(f"The 'config_space' argument of {type(self).__name__} must be a dict. "
-                            f"Got {type(config_space).__name__}.")
+        check_config_space(type(self).__name__, config_space)
         self.config_space = config_space
 
     def suggest(self, trial_id: int) -> TrialSuggestion | None:
@@ -77,7 +148,11 @@ class TrialScheduler:
         """A trial failed."""
 
     def on_trial_result(self, trial: Trial, result: dict) -> str:
-        """A trial reported ``result``; returns a :class:`SchedulerDecision`."""
+        """A trial reported ``result``; returns a :class:`SchedulerDecision`.
+
+        Also called, in order, with the reports a trial printed after a PAUSE or STOP decision
+        and before its process ended ("late reports"); the decision returned is then ignored.
+        """
         return SchedulerDecision.CONTINUE
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:

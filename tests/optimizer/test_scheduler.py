@@ -1,7 +1,8 @@
+import numpy as np
 import pytest
 
 from syne_tune.config_space import randint
-from syne_tune.optimizer.scheduler import TrialScheduler, TrialSuggestion
+from syne_tune.optimizer.scheduler import TrialScheduler, TrialSuggestion, metric_value_error
 
 
 class _Fixed(TrialScheduler):
@@ -28,3 +29,54 @@ def test_trial_suggestion_validation():
 def test_config_space_must_be_a_dict():
     with pytest.raises(TypeError, match="config_space"):
         _Fixed([1, 2])
+
+
+# --- metric values: what a report may carry ------------------------------------------------------
+
+@pytest.mark.parametrize("value", [0.5, 3, float("nan"), float("inf"), -float("inf"), np.float32(0.1), np.int64(2)])
+def test_real_numbers_are_valid_metric_values_finite_or_not(value):
+    assert metric_value_error(3, {"loss": value, "epoch": 1}, "loss") is None
+
+
+@pytest.mark.parametrize("value", ["0.5", None, True, [0.5], {"v": 1}, np.bool_(True)])
+def test_other_values_get_a_message_naming_trial_metric_value_and_keys(value):
+    message = metric_value_error(7, {"epoch": 2, "loss": value, "st_worker_time": 1.0}, "loss")
+    assert message.startswith("Trial 7 reported loss=")
+    assert "'loss'" in message and "real number" in message and "'epoch', 'loss'" in message
+    assert "st_worker_time" not in message
+
+
+def test_missing_metric_message_lists_the_reported_keys():
+    message = metric_value_error(4, {"epoch": 2, "acc": 0.3}, "loss")
+    assert message.startswith("Trial 4 reported {'acc': 0.3, 'epoch': 2} without 'loss'")
+    assert "it reported 'epoch', 'acc'" in message
+    assert "it reported no keys" in metric_value_error(4, {"st_worker_iter": 0}, "loss")
+
+
+def test_huge_values_are_shortened_in_the_message():
+    assert len(metric_value_error(1, {"loss": "x" * 10 ** 6}, "loss")) < 1000
+    assert len(metric_value_error(1, {"other": list(range(10 ** 5))}, "loss")) < 1000
+    assert len(metric_value_error(1, {f"k{i}": i for i in range(10 ** 4)}, "loss")) < 1000
+
+
+# --- config_space constants --------------------------------------------------------------------
+
+class _Opaque:
+    pass
+
+
+@pytest.mark.parametrize("constant", [_Opaque(), {1, 2}, print, b"bytes", [1, _Opaque()], {"a": {3}}])
+def test_constants_that_are_not_json_are_rejected_by_name(constant):
+    with pytest.raises(ValueError, match="constant 'note' in the 'config_space' argument of _Fixed"):
+        _Fixed({"n": randint(1, 5), "note": constant})
+
+
+@pytest.mark.parametrize("constant", [3, 0.5, "--lr=1", None, True, [1, "a"], {"a": [1.5]}, np.float64(2.0),
+                                      np.int32(4), np.bool_(False)])
+def test_json_constants_and_numpy_scalars_are_fine(constant):
+    assert _Fixed({"n": randint(1, 5), "note": constant}).config_space["note"] is constant
+
+
+def test_config_space_keys_must_be_strings():
+    with pytest.raises(ValueError, match="config_space.*key 3"):
+        _Fixed({3: randint(1, 5)})

@@ -9,7 +9,9 @@ import numpy as np
 from syne_tune._validation import check_choice, check_int, check_str, reject_unknown
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import Domain
-from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, TrialSuggestion
+from syne_tune.optimizer.scheduler import (
+    SchedulerDecision, TrialScheduler, TrialSuggestion, check_metric_reported,
+)
 from syne_tune.optimizer.schedulers.searchers.searcher import BaseSearcher
 from syne_tune.optimizer.schedulers.searchers.searcher_factory import searcher_factory
 
@@ -28,17 +30,6 @@ def infer_max_t(config_space: dict, max_t: int | None, max_resource_attr: str | 
     if inferred is not None and int(inferred) != max_t:
         logger.warning("max_t = %s differs from the value %s in config_space; using max_t.", max_t, inferred)
     return max_t
-
-
-def check_metric_reported(trial: Trial, result: dict, metric: str) -> None:
-    if metric not in result:
-        raise ValueError(
-            f"Trial {trial.trial_id} reported {_public(result)} without '{metric}', the metric this scheduler "
-            f"optimizes. Include it in every reporter(...) call.")
-
-
-def _public(result: dict) -> dict:
-    return {k: v for k, v in result.items() if not k.startswith("st_")}
 
 
 class FIFOScheduler(TrialScheduler):
@@ -76,6 +67,9 @@ class FIFOScheduler(TrialScheduler):
         self.random_seed = check_int(owner, "random_seed", random_seed, minimum=0)
         logger.info("Master random_seed = %d", self.random_seed)
         self._seed_generator = np.random.RandomState(self.random_seed)
+        if isinstance(searcher, BaseSearcher) and points_to_evaluate is not None:
+            raise ValueError(f"The 'points_to_evaluate' argument of {owner} is not used when 'searcher' is a "
+                             f"BaseSearcher instance. Pass points_to_evaluate to the searcher's constructor.")
         self.searcher = searcher_factory(
             searcher, owner=owner, config_space=config_space, metric=self.metric, mode=self.mode,
             points_to_evaluate=points_to_evaluate, random_seed=self._next_seed(),

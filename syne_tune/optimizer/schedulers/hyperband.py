@@ -18,8 +18,8 @@ import numpy as np
 
 from syne_tune._validation import check_bool, check_choice, check_int, check_number, check_str, reject_unknown
 from syne_tune.backend.trial_status import Trial
-from syne_tune.optimizer.scheduler import SchedulerDecision, TrialSuggestion
-from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, _public, check_metric_reported, infer_max_t
+from syne_tune.optimizer.scheduler import SchedulerDecision, TrialSuggestion, check_metric_reported, public_result
+from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, infer_max_t
 from syne_tune.optimizer.schedulers.rung_levels import (
     bracket_probabilities, check_rung_levels, compute_rung_levels,
 )
@@ -41,7 +41,7 @@ class _TrialRecord:
     bracket: int
     status: str
     next_milestone: int
-    resumed_from: int = 0  # resource the trial paused at before its latest resume
+    reached: int = 0  # largest valid resource reported, late reports included: where its checkpoint is
     largest_update_resource: int = 0  # the searcher was updated up to here
     last_update: tuple[int, bool] | None = None  # (resource, at a rung?) of the latest searcher update
     warned_resource: bool = False
@@ -81,7 +81,7 @@ class HyperbandScheduler(FIFOScheduler):
         reject_unknown(owner, [k for k in kwargs if k not in self._argument_names()], self._argument_names())
         self.resource_attr = check_str(owner, "resource_attr", resource_attr)
         grace_period = check_int(owner, "grace_period", grace_period, minimum=1)
-        reduction_factor = check_number(owner, "reduction_factor", reduction_factor, minimum=2)
+        reduction_factor = check_number(owner, "reduction_factor", reduction_factor, minimum=2, finite=True)
         self.type = check_choice(owner, "type", type, RUNG_SYSTEMS)
         brackets = check_int(owner, "brackets", brackets, minimum=1)
         self.rung_system_per_bracket = check_bool(owner, "rung_system_per_bracket", rung_system_per_bracket)
@@ -156,8 +156,7 @@ class HyperbandScheduler(FIFOScheduler):
         record = self._trials[trial_id]
         record.next_milestone = self.rung_system(record.bracket).promote(trial_id)
         record.status = _RUNNING
-        record.resumed_from = promotion.level
-        self._register_pending(trial_id, record, promotion.level)
+        self._register_pending(trial_id, record, max(record.reached, promotion.level))
         config = self._with_max_resource(record.config, record.next_milestone) if self.max_resource_attr else None
         return TrialSuggestion.resume_suggestion(trial_id, config)
 
@@ -176,16 +175,18 @@ class HyperbandScheduler(FIFOScheduler):
     # --- results -----------------------------------------------------------------------------
 
     def on_trial_result(self, trial: Trial, result: dict) -> str:
+        """Decides at rung levels; NaN and +-inf metric values count as the worst value."""
         check_metric_reported(trial, result, self.metric)
         trial_id = trial.trial_id
         record = self._trials.get(trial_id)
         if record is None or record.status != _RUNNING:
-            return self._late_report(trial_id, record)
+            return self._late_report(trial_id, record, result)
         resource = self._checked_resource(trial_id, record, result)
         if resource is None:
             return SchedulerDecision.CONTINUE
+        record.reached = max(record.reached, resource)
         system = self.rung_system(record.bracket)
-        decision = system.on_report(trial_id, resource, self._sign * float(result[self.metric]))
+        decision = system.on_report(trial_id, resource, self._loss(result))
         self._update_searcher(trial_id, record, result, resource, decision.milestone_reached)
         if decision.continues:
             if decision.next_milestone != record.next_milestone or self._myopic():
@@ -199,13 +200,42 @@ class HyperbandScheduler(FIFOScheduler):
         record.status = _STOPPED
         return SchedulerDecision.STOP
 
-    def _late_report(self, trial_id: int, record: _TrialRecord | None) -> str:
-        """A report after a STOP/PAUSE decision, or from a trial this scheduler never started."""
+    def _loss(self, result: dict) -> float:
+        """The metric as a loss (smaller is better); the rung systems treat a non-finite loss as the worst."""
+        return self._sign * float(result[self.metric])
+
+    def _late_report(self, trial_id: int, record: _TrialRecord | None, result: dict) -> str:
+        """A report printed after a STOP/PAUSE decision, before the trial's process ended.
+
+        The Tuner passes these on in order once it carried out the decision, and ignores the
+        answer (PAUSE or STOP, as decided). The searcher learns from them per ``searcher_data``,
+        as from any report. For a stopped trial that is all. A paused trial kept training and
+        checkpointing: the largest late resource is where it resumes, its values at the rung
+        levels it reached are recorded there, and it waits for promotion at the highest such
+        rung (no longer at the lower one), so that after resuming its next milestone is the
+        first rung level above its checkpoint. A paused trial whose late reports reach max_t is
+        finished ('done') and never resumed. Reports of trials that completed or failed, and of
+        trials this scheduler never suggested, are ignored.
+        """
         if record is None:
             logger.warning("Trial %s reported a result, but HyperbandScheduler never suggested it; stopping it.",
                            trial_id)
             return SchedulerDecision.STOP
-        return SchedulerDecision.PAUSE if record.status == _PAUSED else SchedulerDecision.STOP
+        decision = SchedulerDecision.PAUSE if record.status == _PAUSED else SchedulerDecision.STOP
+        if record.status not in (_PAUSED, _STOPPED):
+            return decision
+        resource = self._checked_resource(trial_id, record, result)
+        if resource is None:
+            return decision
+        at_rung = resource in self.rung_levels[record.bracket:]
+        self._update_searcher(trial_id, record, result, resource, at_rung)
+        if resource > record.reached:
+            record.reached = resource
+            if record.status == _PAUSED:
+                self.rung_system(record.bracket).on_late_report(trial_id, resource, self._loss(result))
+                if resource >= self.max_t:
+                    record.status = _DONE
+        return decision
 
     def _checked_resource(self, trial_id: int, record: _TrialRecord, result: dict) -> int | None:
         """The resource of ``result`` as an int, or None (with a warning, once per trial) if invalid."""
@@ -220,7 +250,7 @@ class HyperbandScheduler(FIFOScheduler):
             logger.warning(
                 "Trial %s reported %s %s. HyperbandScheduler needs '%s' to be a positive integer (1, 2, ...: the "
                 "resource used so far, e.g. epochs done) in every report. This report is ignored for scheduling; "
-                "fix the training script.", trial_id, _public(result), got, self.resource_attr)
+                "fix the training script.", trial_id, public_result(result), got, self.resource_attr)
         return None
 
     def _myopic(self) -> bool:

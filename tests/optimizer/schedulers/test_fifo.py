@@ -60,6 +60,41 @@ def test_missing_metric_in_a_report_names_the_trial_and_metric():
         scheduler.on_trial_result(trial, {"epoch": 2})
 
 
+@pytest.mark.parametrize("searcher", ["random", "bayesopt"])
+@pytest.mark.parametrize("value", ["1.0", None, False, [1.0]])
+def test_metric_that_is_not_a_number_names_trial_metric_and_keys(searcher, value):
+    scheduler = FIFOScheduler(SPACE, metric="loss", searcher=searcher, random_seed=0)
+    trial = Trial(trial_id=3, config=scheduler.suggest(3).config)
+    for call in (scheduler.on_trial_result, scheduler.on_trial_complete):
+        with pytest.raises(ValueError, match=r"Trial 3 reported loss=.*'loss'.*real number.*'epoch', 'loss'"):
+            call(trial, {"epoch": 1, "loss": value})
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_random_search_takes_non_finite_values(value):
+    scheduler = FIFOScheduler(SPACE, metric="loss", random_seed=0)
+    trials = [Trial(trial_id=t, config=scheduler.suggest(t).config) for t in range(3)]
+    assert scheduler.on_trial_result(trials[0], {"loss": value}) == SchedulerDecision.CONTINUE
+    scheduler.on_trial_complete(trials[0], {"loss": value})
+    scheduler.on_trial_complete(trials[1], {"loss": 0.5})
+    assert scheduler.suggest(3).config is not None
+
+
+@pytest.mark.parametrize("points, pattern", [
+    ([{"xx": 0.5}], r"points_to_evaluate\[0\] got an unknown key 'xx'. Did you mean 'x'\? Known: c, epochs, n, x"),
+    ([{"x": 0.5}, {"lr": 0.1}], r"points_to_evaluate\[1\] got an unknown key 'lr'. Known: c, epochs, n, x"),
+    ([{"x": 0.5, "epochs": 3}], r"points_to_evaluate\[0\] sets epochs=3, but config_space fixes 'epochs' to 10"),
+])
+def test_points_to_evaluate_with_unknown_keys_are_rejected(points, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        FIFOScheduler(SPACE, metric="loss", points_to_evaluate=points)
+
+
+def test_points_to_evaluate_may_repeat_a_constant():
+    scheduler = FIFOScheduler(SPACE, metric="loss", points_to_evaluate=[{"x": 0.25, "epochs": 10}])
+    assert scheduler.suggest(0).config["x"] == 0.25
+
+
 def test_max_t_inference():
     assert infer_max_t({"epochs": 5}, None, None) == 5
     assert infer_max_t({"max-epochs": 9, "x": uniform(0, 1)}, None, None) == 9

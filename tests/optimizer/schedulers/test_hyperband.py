@@ -20,6 +20,14 @@ TYPES = ["stopping", "promotion", "pasha"]
 @pytest.mark.parametrize("kwargs, name", [
     ({"reduction_factor": 1.5}, "reduction_factor"),
     ({"reduction_factor": "3"}, "reduction_factor"),
+    ({"reduction_factor": float("inf")}, "reduction_factor"),
+    ({"reduction_factor": float("nan")}, "reduction_factor"),
+    ({"max_t": float("inf")}, "max_t"),
+    ({"grace_period": float("inf")}, "grace_period"),
+    ({"rung_system_kwargs": {"epsilon": float("inf")}, "type": "pasha"}, "epsilon"),
+    ({"rung_system_kwargs": {"epsilon_scaling": float("nan")}, "type": "pasha"}, "epsilon_scaling"),
+    ({"points_to_evaluate": [{"xx": 0.5}], "searcher": "random"}, "xx"),
+    ({"points_to_evaluate": [{"x": 0.5}]}, "points_to_evaluate"),  # ignored by a searcher instance: say so
     ({"grace_period": 0}, "grace_period"),
     ({"grace_period": 81}, "grace_period"),
     ({"rung_levels": [3, 1]}, "rung_levels"),
@@ -263,6 +271,18 @@ def test_missing_metric_names_it():
         driver.scheduler.on_trial_result(driver.trials[0], {"epoch": 1})
 
 
+@pytest.mark.parametrize("type", TYPES)
+@pytest.mark.parametrize("value", ["0.3", None, True, [0.3]])
+def test_metric_that_is_not_a_number_is_a_clear_error(type, value):
+    driver = Driver(make(type))
+    driver.new(0)
+    with pytest.raises(ValueError, match=r"Trial 0 reported value=.*real number.*'epoch', 'value'"):
+        driver.scheduler.on_trial_result(driver.trials[0], {"epoch": 1, "value": value})
+    with pytest.raises(ValueError, match="Trial 0"):
+        driver.scheduler.on_trial_complete(driver.trials[0], {"epoch": 1, "value": value})
+    assert driver.report(0, 1, 0.5) in (C, P)  # the scheduler is unharmed
+
+
 def test_skipped_rungs_warn_and_continue(caplog):
     driver = Driver(make("promotion"))
     driver.new(0)
@@ -284,8 +304,8 @@ def test_unknown_trial_is_stopped():
 class _Loop:
     """A tiny tuner loop with 3 workers; ``run`` returns the decisions and suggestions it made."""
 
-    def __init__(self, scheduler):
-        self.scheduler = scheduler
+    def __init__(self, scheduler, value=lambda x, epoch: x + 1.0 / epoch):
+        self.scheduler, self.value = scheduler, value
         self.running, self.epochs, self.configs, self.next_id = {}, {}, {}, 0
 
     def run(self, steps, seed=0):
@@ -306,7 +326,7 @@ class _Loop:
             trial_id = sorted(self.running)[rng.randint(len(self.running))]
             self.epochs[trial_id] += 1
             epoch, x = self.epochs[trial_id], self.configs[trial_id]["x"]
-            decision = scheduler.on_trial_result(self.running[trial_id], {"epoch": epoch, "value": x + 1.0 / epoch})
+            decision = scheduler.on_trial_result(self.running[trial_id], {"epoch": epoch, "value": self.value(x, epoch)})
             log.append((trial_id, epoch, decision))
             if decision != C:
                 scheduler.on_trial_remove(self.running.pop(trial_id))
@@ -347,3 +367,77 @@ def test_epochs_never_exceed_max_t_and_pausing_types_pause(type):
         assert decisions[P] == 0 and decisions[S] > 0
     else:
         assert decisions[P] > 0 and ("suggest", 0) in log
+
+
+# --- NaN, +inf and -inf metric values are the worst, in both modes ------------------------------
+
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize("type", TYPES)
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("bad", [NAN, INF, -INF])
+def test_non_finite_value_is_the_worst(type, mode, bad):
+    driver = Driver(make(type, mode=mode), mode=mode)
+    not_continue = P if type != "stopping" else S
+    for t in range(3):
+        driver.new(t)
+        result = {"epoch": 1, "value": bad}
+        assert driver.scheduler.on_trial_result(driver.trials[t], result) == not_continue
+        driver.scheduler.on_trial_remove(driver.trials[t])
+        assert result == {"epoch": 1, "value": bad} and result["value"] is bad  # the scheduler never mutates it
+    for t, loss in zip(range(3, 6), [0.5, 0.4, 0.3]):
+        driver.new(t)
+        assert driver.report(t, 1, loss) == C  # better than every diverged trial
+    rung = driver.scheduler.rung_system().rungs[0]
+    assert rung.sorted_losses[3:] == [INF] * 3 and all(rung.losses[t] == INF for t in range(3))
+    if type != "stopping":  # diverged trials are never resumed: a new trial starts
+        assert driver.scheduler.suggest(6).spawn_new_trial_id
+
+
+@pytest.mark.parametrize("type", TYPES)
+@pytest.mark.parametrize("mode", ["min", "max"])
+def test_diverged_trial_ends_at_its_first_milestone_in_every_bracket(type, mode):
+    scheduler = make(type, mode=mode, brackets=3, rung_system_per_bracket=True, random_seed=2)
+    driver, searcher, seen = Driver(scheduler, mode=mode), scheduler.searcher, set()
+    for t in range(40):
+        driver.new(t)
+        first = searcher.take("pending")[-1][2]
+        seen.add(first)
+        for epoch in range(1, first):
+            assert scheduler.on_trial_result(driver.trials[t], {"epoch": epoch, "value": NAN}) == C
+        assert scheduler.on_trial_result(driver.trials[t], {"epoch": first, "value": NAN}) != C
+        scheduler.on_trial_remove(driver.trials[t])
+    assert seen == {1, 3, 9}
+    for bracket in range(3):
+        assert all(loss == INF for rung in scheduler.rung_system(bracket).rungs for loss in rung.sorted_losses)
+
+
+def _diverging(x, epoch):
+    """Trials with x < 0.3 diverge (NaN, then inf) after two epochs; -inf for x > 0.9."""
+    if x < 0.3 and epoch > 2:
+        return NAN if epoch % 2 else INF
+    return -INF if x > 0.9 else x + 1.0 / epoch
+
+
+@pytest.mark.parametrize("type", TYPES)
+@pytest.mark.parametrize("mode", ["min", "max"])
+def test_long_run_with_diverging_trials_keeps_rungs_sound(type, mode):
+    value = _diverging if mode == "min" else (lambda x, epoch: -_diverging(x, epoch))
+    scheduler = make(type, mode=mode, max_t=27, brackets=2, searcher="random",
+                     rung_system_kwargs={"epsilon": 0.01} if type == "pasha" else None)
+    log = _Loop(scheduler, value).run(600)
+    for system in scheduler._rung_systems:
+        for rung in system.rungs:
+            assert rung.sorted_losses == sorted(rung.sorted_losses)
+            assert not any(loss != loss for loss in rung.sorted_losses)
+    if type == "pasha":
+        assert all(d == d for d in scheduler.rung_system()._noise_history)
+    # a trial that reported a non-finite value at a rung never went past it
+    reached = {}
+    for entry in log:
+        if len(entry) == 3:
+            reached[entry[0]] = max(reached.get(entry[0], 0), entry[1])
+    diverged = [t for t, r in reached.items() if scheduler._trials[t].config["x"] < 0.3 or
+                scheduler._trials[t].config["x"] > 0.9]
+    assert diverged and all(reached[t] <= 3 for t in diverged)

@@ -45,3 +45,42 @@ def test_paused_trials_resume_from_checkpoint(type, _results_root):
     # 'stopping': trials passing rung 1 go on. Pausing types: with max_resource_attr every trial's
     # script ends at its milestone, so epochs beyond 1 were reported after a resume from checkpoint.
     assert resumed > 0
+
+
+DIVERGING = '''
+import argparse
+import time
+from syne_tune import Reporter
+parser = argparse.ArgumentParser()
+parser.add_argument("--x", type=float)
+parser.add_argument("--epochs", type=int)
+args, _ = parser.parse_known_args()
+report = Reporter()
+for epoch in range(1, args.epochs + 1):
+    diverged = args.x < 0.4
+    report(epoch=epoch, loss=float("nan") if diverged and epoch % 2 else float("inf") if diverged else args.x / epoch)
+    time.sleep(0.05)
+'''
+
+
+@pytest.mark.parametrize("type", ["stopping", "promotion"])
+def test_diverging_trials_end_at_their_first_rung_and_are_stored_as_reported(type, tmp_path, _results_root):
+    script = tmp_path / "diverging.py"
+    script.write_text(DIVERGING)
+    space = {"x": uniform(0.0, 1.0), "epochs": 9}
+    scheduler = HyperbandScheduler(space, type=type, metric="loss", resource_attr="epoch", searcher="random",
+                                   random_seed=3, points_to_evaluate=[{"x": 0.1}, {"x": 0.2}, {"x": 0.9}])
+    tuner = Tuner(LocalBackend(str(script)), scheduler, StoppingCriterion(max_num_trials_started=12), n_workers=2,
+                  sleep_time=0.05, results_update_interval=1.0, tuner_name=f"diverging-{type}")
+    tuner.run()
+    results = pd.read_csv(tuner.tuner_path / "results.csv.zip")
+    diverged = results[results["config_x"] < 0.4]
+    assert diverged["loss"].isna().any()  # stored as reported (NaN at odd epochs)
+    ids = set(diverged["trial_id"])
+    assert len(ids) >= 2
+    for rung in scheduler.rung_system().rungs:  # recorded as the worst value wherever it reached
+        assert all(loss == float("inf") for t, loss in rung.losses.items() if t in ids)
+    assert all(scheduler.trial_status(t) != "running" for t in ids)
+    assert all(t in scheduler.rung_system().rungs[0].losses for t in ids)  # each was judged at rung 1
+    healthy = results[results["config_x"] >= 0.4]
+    assert healthy["epoch"].max() >= 3  # the others were compared as usual and some went on

@@ -2,11 +2,16 @@
 
 A rung system sees only trial ids, integer resources and *losses* (the metric, negated in
 'max' mode, so smaller is always better). It knows nothing about searchers or backends.
+
+A loss that is not finite (NaN, +inf or -inf: a diverged training run) is the worst possible
+loss: it is recorded as +inf (:func:`worst_if_not_finite`), never passes the stop/go rule and
+never makes a cutoff NaN, so the rungs stay sorted and comparable for every later trial.
 """
 from __future__ import annotations
 
 import bisect
 import logging
+import math
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
@@ -48,6 +53,8 @@ class RungSystem(Protocol):
 
     def on_report(self, trial_id: int, resource: int, loss: float) -> RungDecision: ...
 
+    def on_late_report(self, trial_id: int, resource: int, loss: float) -> None: ...
+
     def promotable(self) -> Promotion | None: ...
 
     def promote(self, trial_id: int) -> int: ...
@@ -55,25 +62,39 @@ class RungSystem(Protocol):
     def discard(self, trial_id: int) -> None: ...
 
 
+def worst_if_not_finite(loss: float) -> float:
+    """``loss`` if it is finite, else +inf: NaN, +inf and -inf all count as the worst loss."""
+    return loss if math.isfinite(loss) else math.inf
+
+
 def quantile_cutoff(sorted_losses: Sequence[float], q: float) -> float:
     """The q-quantile of ``sorted_losses`` with linear interpolation (as ``numpy.quantile``).
 
-    O(1): the caller keeps the losses sorted.
+    O(1): the caller keeps the losses sorted. The losses may contain +inf (never NaN): a
+    cutoff between a finite loss and +inf is +inf, between two +inf it is +inf (not NaN).
     """
     position = (len(sorted_losses) - 1) * q
     lower = int(position)
     if lower + 1 >= len(sorted_losses):
         return sorted_losses[-1]
     fraction = position - lower
-    return sorted_losses[lower] + fraction * (sorted_losses[lower + 1] - sorted_losses[lower])
+    below, above = sorted_losses[lower], sorted_losses[lower + 1]
+    if fraction == 0.0 or below == above:
+        return below
+    if above == math.inf:
+        return math.inf
+    return below + fraction * (above - below)
 
 
 def passes_rule(sorted_losses: Sequence[float], loss: float, reduction: float) -> bool | None:
     """The stop/go rule at a rung: is ``loss`` within the best 1/reduction of the recorded losses?
 
     ``sorted_losses`` includes ``loss`` itself. Returns None when fewer than ``reduction``
-    values exist, so no decision can be made yet.
+    values exist, so no decision can be made yet. A loss that is not finite never passes,
+    not even with too few values: a diverged trial is stopped (or paused) at its next rung.
     """
+    if not math.isfinite(loss):
+        return False
     if len(sorted_losses) < reduction:
         return None
     return loss <= quantile_cutoff(sorted_losses, 1.0 / reduction)
@@ -91,6 +112,11 @@ class Rung:
         self.losses: dict[int, float] = {}
 
     def record(self, trial_id: int, loss: float) -> None:
+        """Records the loss of ``trial_id`` here (non-finite as +inf), replacing an earlier one."""
+        loss = worst_if_not_finite(loss)
+        previous = self.losses.get(trial_id)
+        if previous is not None:
+            del self.sorted_losses[bisect.bisect_left(self.sorted_losses, previous)]
         self.losses[trial_id] = loss
         bisect.insort(self.sorted_losses, loss)
 
@@ -123,6 +149,7 @@ class RungSystemBase:
         self._milestones[trial_id] = first_milestone
 
     def on_report(self, trial_id: int, resource: int, loss: float) -> RungDecision:
+        loss = worst_if_not_finite(loss)
         if resource >= self.max_t:
             self._milestones.pop(trial_id, None)
             return RungDecision(False, resource == self.max_t, None)
@@ -156,6 +183,12 @@ class RungSystemBase:
 
     def _decide(self, trial_id: int, j: int, loss: float) -> bool:
         raise NotImplementedError
+
+    def on_late_report(self, trial_id: int, resource: int, loss: float) -> None:
+        """A report the paused ``trial_id`` printed before its process ended (see PromotionRungSystem).
+
+        Systems that never pause have no paused trials, so nothing changes.
+        """
 
     def promotable(self) -> Promotion | None:
         return None

@@ -11,6 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
+from syne_tune._validation import check_number
 from syne_tune.optimizer.schedulers.rung_systems.promotion import PromotionRungSystem
 
 RANKING_CRITERIA = ("soft_ranking_auto", "soft_ranking", "soft_ranking_std", "soft_ranking_mean_dst",
@@ -26,7 +27,8 @@ def soft_ranking_epsilon(losses: np.ndarray, criterion: str, epsilon: float, sca
     distances of the pairs of trials seen to swap order between the top two rungs so far (0
     before any swap was seen), so the tolerance adapts to the metric's noise and scale. 'soft_ranking': ``epsilon``; '_std': std of ``losses``; '_mean_dst' / '_median_dst':
     mean or median pairwise distance. All but 'soft_ranking' are multiplied by ``scaling``.
-    0 for fewer than two losses.
+    0 for fewer than two losses. The data-driven criteria ignore losses that are not finite
+    (diverged trials: they carry no information on the noise of the others).
     """
     if len(losses) < 2:
         return 0.0
@@ -34,6 +36,9 @@ def soft_ranking_epsilon(losses: np.ndarray, criterion: str, epsilon: float, sca
         return epsilon
     if criterion == "soft_ranking_auto":
         return float(np.percentile(noise_history, NOISE_PERCENTILE)) * scaling if len(noise_history) else 0.0
+    losses = losses[np.isfinite(losses)]
+    if len(losses) < 2:
+        return 0.0
     if criterion == "soft_ranking_std":
         return float(np.std(losses)) * scaling
     distances = np.abs(losses[:, None] - losses[None, :])[np.triu_indices(len(losses), 1)]
@@ -43,9 +48,20 @@ def soft_ranking_epsilon(losses: np.ndarray, criterion: str, epsilon: float, sca
 
 def swapped_pair_distances(lower: np.ndarray, upper: np.ndarray, index: int) -> np.ndarray:
     """Lower-rung distances between trial ``index`` and the trials it is ordered differently
-    with in ``lower`` and in ``upper`` (entry i of both arrays belongs to the same trial)."""
-    lower_gaps, upper_gaps = lower[index] - lower, upper[index] - upper
-    return np.abs(lower_gaps[np.sign(lower_gaps) != np.sign(upper_gaps)])
+    with in ``lower`` and in ``upper`` (entry i of both arrays belongs to the same trial).
+
+    Two +inf losses (diverged trials) count as tied; infinite distances are left out.
+    """
+    with np.errstate(invalid="ignore"):  # inf - inf
+        lower_gaps, upper_gaps = lower[index] - lower, upper[index] - upper
+    swapped = _sign(lower_gaps) != _sign(upper_gaps)
+    distances = np.abs(lower_gaps[swapped])
+    return distances[np.isfinite(distances)]
+
+
+def _sign(gaps: np.ndarray) -> np.ndarray:
+    """Sign of each gap; NaN (the gap between two +inf) is a tie, 0."""
+    return np.sign(np.where(np.isnan(gaps), 0.0, gaps))
 
 
 def rankings_disagree(lower: np.ndarray, upper: np.ndarray, epsilon: float) -> bool:
@@ -81,12 +97,10 @@ class PashaRungSystem(PromotionRungSystem):
         if ranking_criterion not in RANKING_CRITERIA:
             raise ValueError("The 'ranking_criterion' entry of rung_system_kwargs must be one of "
                              f"{', '.join(map(repr, RANKING_CRITERIA))}. Got {ranking_criterion!r}.")
-        for name, value in (("epsilon", epsilon), ("epsilon_scaling", epsilon_scaling)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-                raise ValueError(f"The '{name}' entry of rung_system_kwargs must be a number >= 0. Got {value!r}.")
+        owner = "rung_system_kwargs"
         self.ranking_criterion = ranking_criterion
-        self.epsilon = float(epsilon)
-        self.epsilon_scaling = float(epsilon_scaling)
+        self.epsilon = check_number(owner, "epsilon", epsilon, minimum=0, finite=True)
+        self.epsilon_scaling = check_number(owner, "epsilon_scaling", epsilon_scaling, minimum=0, finite=True)
         # index into levels of the current maximum resource; trials pause there
         self.current_max_index = min(1, len(self.rungs))
         self._noise_history: list[float] = []  # swap distances seen so far, for "soft_ranking_auto"
@@ -99,9 +113,16 @@ class PashaRungSystem(PromotionRungSystem):
         return self.current_max_index
 
     def _decide(self, trial_id: int, j: int, loss: float) -> bool:
+        self._grow_if_unstable(trial_id, j)
+        return super()._decide(trial_id, j, loss)
+
+    def _after_late_record(self, trial_id: int, k: int) -> None:
+        self._grow_if_unstable(trial_id, k)
+
+    def _grow_if_unstable(self, trial_id: int, j: int) -> None:
+        """A loss of ``trial_id`` was recorded at rung j: at the maximum rung, check the ranking."""
         if j == self.current_max_index and self._ranking_unstable(j, trial_id):
             self.current_max_index += 1
-        return super()._decide(trial_id, j, loss)
 
     def _ranking_unstable(self, j: int, trial_id: int) -> bool:
         """Do rungs j-1 and j rank the trials present in both differently (up to epsilon)?"""

@@ -9,6 +9,7 @@ import logging
 
 import numpy as np
 
+from syne_tune._validation import reject_unknown
 from syne_tune.config_space import (
     Categorical, Domain, FiniteRange, config_space_size, config_to_match_string, is_log_space,
     non_constant_hyperparameter_keys,
@@ -32,7 +33,9 @@ def _midpoint(domain: Domain):
 def impute_points_to_evaluate(points_to_evaluate: list[dict] | None, config_space: dict) -> list[dict]:
     """Completes each partial config with midpoint defaults; drops duplicates.
 
-    ``None`` means one config of midpoints; ``[]`` means none.
+    ``None`` means one config of midpoints; ``[]`` means none. A key that is not in
+    ``config_space``, or a constant of ``config_space`` set to another value, is an error:
+    silently dropping it would evaluate a config other than the one asked for.
     """
     if points_to_evaluate is None:
         points_to_evaluate = [{}]
@@ -40,7 +43,8 @@ def impute_points_to_evaluate(points_to_evaluate: list[dict] | None, config_spac
         raise ValueError(f"The 'points_to_evaluate' argument must be a list of dicts. Got {points_to_evaluate!r}.")
     keys = non_constant_hyperparameter_keys(config_space)
     seen, result = set(), []
-    for point in points_to_evaluate:
+    for index, point in enumerate(points_to_evaluate):
+        _check_point_keys(index, point, config_space)
         config = {}
         for name in keys:
             domain = config_space[name]
@@ -56,6 +60,17 @@ def impute_points_to_evaluate(points_to_evaluate: list[dict] | None, config_spac
             seen.add(key)
             result.append(config)
     return result
+
+
+def _check_point_keys(index: int, point: dict, config_space: dict) -> None:
+    """Rejects keys of ``point`` that config_space lacks, and changed constants."""
+    reject_unknown(f"points_to_evaluate[{index}]", [k for k in point if k not in config_space], config_space,
+                   what="key", list_known=True)
+    for name, value in point.items():
+        constant = config_space[name]
+        if not isinstance(constant, Domain) and value != constant:
+            raise ValueError(f"points_to_evaluate[{index}] sets {name}={value!r}, but config_space fixes '{name}' to "
+                             f"{constant!r}. Drop '{name}' from the point, or make it a hyperparameter.")
 
 
 class BaseSearcher:

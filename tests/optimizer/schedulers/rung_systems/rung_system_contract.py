@@ -7,6 +7,7 @@ import pytest
 from syne_tune.optimizer.schedulers.rung_systems import RUNG_SYSTEMS, RungDecision, quantile_cutoff
 
 LEVELS = [1, 3, 9, 27, 81]
+NAN, INF = float("nan"), float("inf")
 
 
 class RungSystemContract:
@@ -84,3 +85,41 @@ class RungSystemContract:
         clone.add_trial(9, 1)
         assert clone.on_report(9, 1, 0.05) == system.on_report(9, 1, 0.05)
 
+
+    # --- non-finite losses (NaN, +inf, -inf: a diverged trial) are the worst -----------------
+
+    @pytest.mark.parametrize("bad", [NAN, INF, -INF])
+    def test_non_finite_loss_never_continues_and_stays_sorted(self, bad):
+        system = self.make()
+        for t in range(3):
+            system.add_trial(t, 1)
+            decision = system.on_report(t, 1, bad)
+            assert decision.milestone_reached and not decision.continues
+        assert system.rungs[0].sorted_losses == [INF] * 3
+        # later, better trials are judged as if the diverged ones were the worst
+        for t, loss in zip(range(3, 6), [0.5, 0.4, 0.3]):
+            system.add_trial(t, 1)
+            assert system.on_report(t, 1, loss).continues, (t, loss)
+        assert system.rungs[0].sorted_losses == [0.3, 0.4, 0.5, INF, INF, INF]
+
+    @pytest.mark.parametrize("bad", [NAN, INF, -INF])
+    def test_non_finite_trial_is_never_promoted_and_discards_cleanly(self, bad):
+        system = self.make([1, 3, 9])
+        for t, loss in enumerate([bad, 0.5, bad, 0.6, bad]):
+            system.add_trial(t, 1)
+            system.on_report(t, 1, loss)
+        seen = set()
+        while (promotion := system.promotable()) is not None:
+            seen.add(promotion.trial_id)
+            system.promote(promotion.trial_id)
+        assert not seen & {0, 2, 4}
+        for t in (4, 1, 0, 3, 2):
+            system.discard(t)
+        assert system.promotable() is None
+        assert not any(getattr(system, "_paused", []))  # each discard removed its own entry
+
+    @pytest.mark.parametrize("bad", [NAN, INF, -INF])
+    def test_non_finite_loss_at_max_t_ends_the_trial(self, bad):
+        system = self.make()
+        system.add_trial(0, 81)
+        assert system.on_report(0, 81, bad) == RungDecision(False, True, None)

@@ -110,3 +110,29 @@ def test_bad_options(kwargs, name):
 def test_scheduler_rejects_unknown_rung_system_kwargs():
     with pytest.raises(ValueError, match="rung_system_kwargs.*'epsilom'.*epsilon"):
         make("pasha", rung_system_kwargs={"epsilom": 0.1})
+
+
+INF = float("inf")
+
+
+def test_diverged_losses_neither_poison_epsilon_nor_count_as_swaps():
+    lower = np.array([0.1, 0.2, INF, INF])
+    upper = np.array([0.3, 0.25, INF, 0.4])
+    assert swapped_pair_distances(lower, upper, 1) == pytest.approx([0.1])  # swap with 0; not with 2, 3 (inf)
+    assert swapped_pair_distances(lower, upper, 2).size == 0                  # inf vs inf is a tie
+    for criterion in ("soft_ranking_std", "soft_ranking_mean_dst", "soft_ranking_median_dst"):
+        assert soft_ranking_epsilon(lower, criterion, 0.7, 1.0) == pytest.approx(0.05 if "std" in criterion else 0.1)
+        assert soft_ranking_epsilon(np.array([0.1, INF, INF]), criterion, 0.7, 1.0) == 0.0
+    assert rankings_disagree(np.array([0.1, INF, INF]), np.array([0.2, INF, INF]), 0.0) is False
+    assert rankings_disagree(np.array([0.1, INF]), np.array([INF, 0.2]), 0.0) is True
+
+
+@pytest.mark.parametrize("bad", [float("nan"), INF, -INF])
+def test_maximum_resource_stays_sound_with_diverged_trials(bad):
+    system = PashaRungSystem([1, 3, 9, 27])
+    for t, (low, high) in enumerate([(0.1, bad), (0.3, 0.2), (bad, bad), (0.2, 0.5)]):
+        system.add_trial(t, 3)
+        system.rungs[0].record(t, low)
+        system.on_report(t, 3, high)
+    assert system.current_max_resource == 9  # trial 0 went from best to diverged: the ranking is unstable
+    assert all(np.isfinite(system._noise_history))
