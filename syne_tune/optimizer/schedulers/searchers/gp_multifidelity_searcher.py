@@ -28,11 +28,18 @@ from syne_tune.optimizer.schedulers.searchers.gp_searcher import NUM_LOCAL_START
 from syne_tune.optimizer.schedulers.searchers.search_options import MultiFidelityGPSearchOptions
 
 
-def resource_for_acquisition(resources: list[int], threshold: int) -> int:
-    """r_acq (reference ``ResourceForAcquisitionBOHB``): the largest level observed at least
-    ``threshold`` times; else the smallest observed level; 1 before any data."""
+def resource_for_acquisition(resources: list[int], threshold: int, rule: str = "bohb",
+                             max_t: int | None = None) -> int:
+    """r_acq (search option ``resource_acq``). 'bohb' (reference ``ResourceForAcquisitionBOHB``): the
+    largest level observed at least ``threshold`` times; else the smallest observed level; 1 before
+    any data. 'first': the smallest observed level (the first rung level), 1 before any data.
+    'final': ``max_t``."""
+    if rule == "final":
+        return max_t
     if not resources:
         return 1
+    if rule == "first":
+        return min(resources)
     histogram = Counter(resources)
     eligible = [r for r, count in histogram.items() if count >= threshold]
     return max(eligible) if eligible else min(histogram)
@@ -170,7 +177,8 @@ class GPMultiFidelitySearcher(GPFIFOSearcher):
     def _bayesopt_config(self) -> dict | None:
         start = time.perf_counter()
         self._r_acq = resource_for_acquisition([r for _, r in self._observed],
-                                               self.options.resource_acq_bohb_threshold)
+                                               self.options.resource_acq_bohb_threshold,
+                                               self.options.resource_acq, self.max_t)
         u_acq = self.encode_resource(self._r_acq)
         state, refit = self._posterior()
         if self._pending and not self.options.no_fantasizing:
