@@ -3,20 +3,27 @@
 A value that is a :class:`Domain` is a hyperparameter to tune; any other value is a
 constant passed to the training script unchanged. ``Domain.sample`` draws Python
 scalars (a list when ``size > 1``) from a ``numpy.random.RandomState``.
+
+Semantics follow the original library (itself adapted from Ray Tune's ``sample.py``):
+``q*`` domains round a draw to a multiple of ``q`` (``round(v / q) * q``), ``reverseloguniform``
+draws ``x`` such that ``1 - x`` is log-uniform, ``randn`` is an unbounded normal.
 """
 from __future__ import annotations
 
 import argparse
+import inspect
 import math
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 __all__ = [
-    "Domain", "Float", "Integer", "Categorical", "FiniteRange",
+    "Domain", "Float", "Integer", "Categorical", "FiniteRange", "Normal", "Function",
     "uniform", "loguniform", "randint", "lograndint", "choice", "finrange", "logfinrange",
-    "is_log_space", "add_to_argparse", "cast_config_values", "non_constant_hyperparameter_keys",
-    "config_space_size", "config_to_match_string", "to_dict", "from_dict",
+    "quniform", "qloguniform", "qrandint", "qlograndint", "reverseloguniform", "randn", "qrandn",
+    "sample_from", "restrict_domain", "default_value",
+    "is_log_space", "is_reverse_log_space", "add_to_argparse", "cast_config_values",
+    "non_constant_hyperparameter_keys", "config_space_size", "config_to_match_string", "to_dict", "from_dict",
 ]
 
 
@@ -24,19 +31,35 @@ def _random_state(random_state: np.random.RandomState | None) -> np.random.Rando
     return random_state if random_state is not None else np.random.RandomState()
 
 
-def _check_bounds(owner: str, lower: Any, upper: Any, log: bool, integer: bool) -> None:
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _check_bounds(owner: str, lower: Any, upper: Any, log: bool) -> None:
     for name, value in (("lower", lower), ("upper", upper)):
-        is_number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-        if not is_number or not math.isfinite(value):
+        if not _is_number(value) or not math.isfinite(value):
             raise ValueError(f"The '{name}' argument of {owner} must be a finite number. Got {value!r}.")
-        if integer and int(value) != value:
-            raise ValueError(f"The '{name}' argument of {owner} must be an integer. Got {value!r}.")
     if lower > upper:
         raise ValueError(
             f"The 'lower' argument of {owner} must be <= 'upper'. Got lower={lower!r}, upper={upper!r}.")
     if log and lower <= 0:
         raise ValueError(
             f"The 'lower' argument of {owner} must be > 0 on a log scale. Got {lower!r}.")
+
+
+def _check_q(owner: str, q: Any, integer: bool) -> float | int | None:
+    """The quantization step: None, or a positive number (an integer for integer domains)."""
+    if q is None:
+        return None
+    if not _is_number(q) or not math.isfinite(q) or q <= 0 or (integer and int(q) != q):
+        rule = "a positive integer" if integer else "a positive number"
+        raise ValueError(f"The 'q' argument of {owner} must be {rule}. Got {q!r}.")
+    return int(q) if integer else float(q)
+
+
+def _quantize(values: np.ndarray, q: float | int) -> np.ndarray:
+    """The original library's rule: round(v / q) * q."""
+    return np.round(np.divide(values, q)) * q
 
 
 class Domain:
@@ -74,45 +97,85 @@ class Domain:
 
 
 class Float(Domain):
-    """Real values in [lower, upper], uniform on a linear or log scale."""
+    """Real values in [lower, upper]: uniform on a linear, log or reverse-log scale, optionally
+    rounded to multiples of ``q`` (then ``lower`` and ``upper`` must be multiples of ``q``)."""
 
     value_type = float
 
-    def __init__(self, lower: float, upper: float, log_scale: bool = False):
-        _check_bounds("loguniform" if log_scale else "uniform", lower, upper, log_scale, integer=False)
+    def __init__(self, lower: float, upper: float, log_scale: bool = False, q: float | None = None,
+                 reverse_log: bool = False):
+        owner = _float_name(log_scale, q, reverse_log)
+        _check_bounds(owner, lower, upper, log_scale)
+        if reverse_log and not 0 <= lower <= upper < 1:
+            raise ValueError(f"The 'lower' and 'upper' arguments of {owner} must satisfy 0 <= lower <= upper < 1. "
+                             f"Got lower={lower!r}, upper={upper!r}.")
         self.lower, self.upper, self.log_scale = float(lower), float(upper), log_scale
+        self.q, self.reverse_log = _check_q(owner, q, integer=False), reverse_log
+        if self.q is not None:
+            for name, bound in (("lower", self.lower), ("upper", self.upper)):
+                if not math.isclose(bound / self.q, round(bound / self.q), abs_tol=1e-9):
+                    raise ValueError(f"The '{name}' argument of {owner} must be a multiple of q={self.q}. "
+                                     f"Got {bound!r}.")
 
     def _sample(self, random_state, size):
         if self.log_scale:
             x = np.exp(random_state.uniform(np.log(self.lower), np.log(self.upper), size))
+        elif self.reverse_log:
+            # 1 - x is log-uniform: y ~ U[-log(1 - lower), -log(1 - upper)], x = 1 - exp(-y).
+            x = -np.expm1(-random_state.uniform(-np.log1p(-self.lower), -np.log1p(-self.upper), size))
         else:
             x = random_state.uniform(self.lower, self.upper, size)
-        return [float(v) for v in np.clip(x, self.lower, self.upper)]
+        return [self.cast(v) for v in np.clip(x, self.lower, self.upper)]
 
     def cast(self, value):
-        return float(value)
+        if self.q is None:
+            return float(value)
+        return float(np.clip(_quantize(float(value), self.q), self.lower, self.upper))
 
     def is_valid(self, value):
-        return self.lower <= value <= self.upper
+        if not _is_number(value) or not self.lower <= value <= self.upper:
+            return False
+        return self.q is None or math.isclose(self.cast(value), value, rel_tol=1e-9, abs_tol=1e-12)
 
     def match_string(self, value):
-        return f"{float(value):.7e}"
+        return f"{self.cast(value):.7e}"
 
     def __len__(self):
-        return 0 if self.lower < self.upper else 1
+        if self.lower == self.upper:
+            return 1
+        return 0 if self.q is None else int(round(self.upper / self.q) - round(self.lower / self.q)) + 1
 
     def __repr__(self):
-        return f"{'loguniform' if self.log_scale else 'uniform'}({self.lower}, {self.upper})"
+        q = "" if self.q is None else f", {self.q}"
+        return f"{_float_name(self.log_scale, self.q, self.reverse_log)}({self.lower}, {self.upper}{q})"
+
+
+def _float_name(log_scale: bool, q: Any, reverse_log: bool) -> str:
+    name = "reverseloguniform" if reverse_log else ("loguniform" if log_scale else "uniform")
+    return name if q is None else "q" + name
 
 
 class Integer(Domain):
-    """Integers lower, ..., upper (both included), uniform on a linear or log scale."""
+    """Integers lower, ..., upper (both included), uniform on a linear or log scale, optionally
+    rounded to multiples of ``q``. Float bounds are rounded, as the original library did."""
 
     value_type = int
 
-    def __init__(self, lower: int, upper: int, log_scale: bool = False):
-        _check_bounds("lograndint" if log_scale else "randint", lower, upper, log_scale, integer=True)
-        self.lower, self.upper, self.log_scale = int(lower), int(upper), log_scale
+    def __init__(self, lower: int, upper: int, log_scale: bool = False, q: int | None = None):
+        owner = ("q" if q is not None else "") + ("lograndint" if log_scale else "randint")
+        _check_bounds(owner, lower, upper, log=False)
+        self.lower, self.upper, self.log_scale = int(round(lower)), int(round(upper)), log_scale
+        _check_bounds(owner, self.lower, self.upper, log_scale)
+        self.q = _check_q(owner, q, integer=True)
+        if self.q is not None and self._grid()[0] > self._grid()[1]:
+            raise ValueError(f"The 'q' argument of {owner} must have a multiple between lower={self.lower} and "
+                             f"upper={self.upper}. Got {q!r}.")
+
+    def _grid(self) -> tuple[int, int]:
+        """Smallest and largest value: multiples of q inside [lower, upper] when quantized."""
+        if self.q is None:
+            return self.lower, self.upper
+        return -(-self.lower // self.q) * self.q, (self.upper // self.q) * self.q
 
     def _sample(self, random_state, size):
         if self.log_scale:
@@ -121,19 +184,24 @@ class Integer(Domain):
             values = np.clip(np.round(np.exp(x)), self.lower, self.upper)
         else:
             values = random_state.randint(self.lower, self.upper + 1, size)
-        return [int(v) for v in values]
+        return [self.cast(v) for v in values]
 
     def cast(self, value):
-        return int(round(float(value)))
+        value = int(round(float(value)))
+        if self.q is None:
+            return value
+        return int(np.clip(_quantize(value, self.q), *self._grid()))
 
     def is_valid(self, value):
-        return self.lower <= value <= self.upper
+        return _is_number(value) and self.lower <= value <= self.upper and (self.q is None or value % self.q == 0)
 
     def __len__(self):
-        return self.upper - self.lower + 1
+        lowest, highest = self._grid()
+        return (highest - lowest) // (self.q or 1) + 1
 
     def __repr__(self):
-        return f"{'lograndint' if self.log_scale else 'randint'}({self.lower}, {self.upper})"
+        name = ("q" if self.q is not None else "") + ("lograndint" if self.log_scale else "randint")
+        return f"{name}({self.lower}, {self.upper}" + ("" if self.q is None else f", {self.q}") + ")"
 
 
 class Categorical(Domain):
@@ -191,7 +259,7 @@ class FiniteRange(Domain):
 
     def __init__(self, lower: float, upper: float, size: int, log_scale: bool = False, cast_int: bool = False):
         owner = "logfinrange" if log_scale else "finrange"
-        _check_bounds(owner, lower, upper, log_scale, integer=False)
+        _check_bounds(owner, lower, upper, log_scale)
         if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 1:
             raise ValueError(f"The 'size' argument of {owner} must be an integer >= 1. Got {size!r}.")
         self.lower, self.upper, self.size = lower, upper, int(size)
@@ -232,6 +300,76 @@ class FiniteRange(Domain):
         return f"{'logfinrange' if self.log_scale else 'finrange'}({self.lower}, {self.upper}, {self.size})"
 
 
+class Normal(Domain):
+    """Unbounded normal N(mean, sd²), optionally rounded to multiples of ``q``."""
+
+    value_type = float
+
+    def __init__(self, mean: float = 0.0, sd: float = 1.0, q: float | None = None):
+        owner = "randn" if q is None else "qrandn"
+        if not _is_number(mean) or not math.isfinite(mean):
+            raise ValueError(f"The 'mean' argument of {owner} must be a finite number. Got {mean!r}.")
+        if not _is_number(sd) or not math.isfinite(sd) or sd <= 0:
+            raise ValueError(f"The 'sd' argument of {owner} must be a positive number. Got {sd!r}.")
+        self.mean, self.sd, self.q = float(mean), float(sd), _check_q(owner, q, integer=False)
+
+    def _sample(self, random_state, size):
+        return [self.cast(v) for v in random_state.normal(self.mean, self.sd, size)]
+
+    def cast(self, value):
+        return float(value) if self.q is None else float(_quantize(float(value), self.q))
+
+    def is_valid(self, value):
+        return _is_number(value) and math.isfinite(value) and (
+            self.q is None or math.isclose(self.cast(value), value, rel_tol=1e-9, abs_tol=1e-12))
+
+    def match_string(self, value):
+        return f"{self.cast(value):.7e}"
+
+    def __len__(self):
+        return 0
+
+    def __repr__(self):
+        return f"randn({self.mean}, {self.sd})" if self.q is None else f"qrandn({self.mean}, {self.sd}, {self.q})"
+
+
+class Function(Domain):
+    """Values drawn by a user function, ``func()`` or ``func(spec)`` (``sample_from``).
+
+    The function draws its own randomness: a searcher's ``random_seed`` does not make it
+    reproducible. Only ``searcher='random'`` supports it; the GP searchers cannot model it.
+    """
+
+    value_type = object
+
+    def __init__(self, func: Callable):
+        if not callable(func):
+            raise TypeError(f"The 'func' argument of sample_from must be callable. Got {func!r}.")
+        self.func = func
+        try:
+            inspect.signature(func).bind({})
+            self.pass_spec = True
+        except (TypeError, ValueError):
+            self.pass_spec = False
+
+    def sample(self, spec: Any = None, size: int = 1, random_state: np.random.RandomState | None = None):
+        values = [self.func(spec if spec is not None else {}) if self.pass_spec else self.func()
+                  for _ in range(size)]
+        return values[0] if size == 1 else values
+
+    def cast(self, value):
+        return value
+
+    def is_valid(self, value):
+        return True
+
+    def __len__(self):
+        return 0
+
+    def __repr__(self):
+        return f"sample_from({getattr(self.func, '__qualname__', self.func)!r})"
+
+
 def uniform(lower: float, upper: float) -> Float:
     """Real-valued uniform in [lower, upper]."""
     return Float(lower, upper)
@@ -267,8 +405,95 @@ def logfinrange(lower: float, upper: float, size: int, cast_int: bool = False) -
     return FiniteRange(lower, upper, size, log_scale=True, cast_int=cast_int)
 
 
+def quniform(lower: float, upper: float, q: float) -> Float:
+    """uniform(lower, upper) rounded to a multiple of ``q``; lower and upper must be multiples of q."""
+    return Float(lower, upper, q=q)
+
+
+def qloguniform(lower: float, upper: float, q: float) -> Float:
+    """loguniform(lower, upper) rounded to a multiple of ``q``; lower and upper must be multiples of q."""
+    return Float(lower, upper, log_scale=True, q=q)
+
+
+def reverseloguniform(lower: float, upper: float) -> Float:
+    """x such that 1 - x is log-uniform, for 0 <= lower <= upper < 1: dense near ``upper``
+    (e.g. a momentum or a discount factor close to 1)."""
+    return Float(lower, upper, reverse_log=True)
+
+
+def qrandint(lower: int, upper: int, q: int = 1) -> Integer:
+    """randint(lower, upper) rounded to a multiple of ``q``, kept inside [lower, upper]."""
+    return Integer(lower, upper, q=q)
+
+
+def qlograndint(lower: int, upper: int, q: int) -> Integer:
+    """lograndint(lower, upper) rounded to a multiple of ``q``, kept inside [lower, upper]."""
+    return Integer(lower, upper, log_scale=True, q=q)
+
+
+def randn(mean: float = 0.0, sd: float = 1.0) -> Normal:
+    """Normal with mean ``mean`` and standard deviation ``sd``; unbounded."""
+    return Normal(mean, sd)
+
+
+def qrandn(mean: float, sd: float, q: float) -> Normal:
+    """randn(mean, sd) rounded to a multiple of ``q``."""
+    return Normal(mean, sd, q)
+
+
+def sample_from(func: Callable) -> Function:
+    """Values from ``func()`` (or ``func(spec)``); supported by searcher='random' only."""
+    return Function(func)
+
+
+def restrict_domain(numerical_domain: Domain, lower: float, upper: float) -> Domain:
+    """The same kind of domain (scale, q, grid) restricted to [lower, upper].
+
+    ``lower`` and ``upper`` are cast to the domain first; for a finite range they must be
+    grid values, and the result keeps the grid points between them.
+    """
+    if not isinstance(numerical_domain, (Float, Integer, FiniteRange)):
+        raise ValueError("The 'numerical_domain' argument of restrict_domain must be a Float, Integer or "
+                         f"FiniteRange domain. Got {numerical_domain!r}.")
+    lower, upper = numerical_domain.cast(lower), numerical_domain.cast(upper)
+    if lower > upper:
+        raise ValueError(f"The 'lower' argument of restrict_domain must be <= 'upper' once cast to the domain. "
+                         f"Got lower={lower!r}, upper={upper!r}.")
+    kwargs = to_dict(numerical_domain)["domain_kwargs"]
+    if isinstance(numerical_domain, FiniteRange):
+        i, j = numerical_domain.index(lower), numerical_domain.index(upper)
+        kwargs["size"] = j - i + 1
+    kwargs.update(lower=lower, upper=upper)
+    return type(numerical_domain)(**kwargs)
+
+
+def default_value(domain: Domain):
+    """The value a partial ``points_to_evaluate`` entry gets: the middle of the range on the
+    domain's scale (geometric for log, 1 - geometric of 1 - x for reverse-log), the first category,
+    the mean of a normal, a draw of a ``sample_from`` function."""
+    if isinstance(domain, Categorical):
+        return domain.categories[0]
+    if isinstance(domain, Normal):
+        return domain.cast(domain.mean)
+    if isinstance(domain, Function):
+        return domain.sample()
+    lower, upper = (domain.values[0], domain.values[-1]) if isinstance(domain, FiniteRange) \
+        else (domain.lower, domain.upper)
+    if is_log_space(domain):
+        middle = np.sqrt(lower * upper)
+    elif is_reverse_log_space(domain):
+        middle = 1.0 - np.sqrt((1.0 - lower) * (1.0 - upper))
+    else:
+        middle = 0.5 * (lower + upper)
+    return domain.cast(float(np.clip(middle, min(lower, upper), max(lower, upper))))
+
+
 def is_log_space(domain: Domain) -> bool:
     return bool(getattr(domain, "log_scale", False))
+
+
+def is_reverse_log_space(domain: Domain) -> bool:
+    return bool(getattr(domain, "reverse_log", False))
 
 
 def non_constant_hyperparameter_keys(config_space: dict) -> list[str]:
@@ -308,6 +533,8 @@ def add_to_argparse(parser: argparse.ArgumentParser, config_space: dict) -> None
         value_type = value.value_type if isinstance(value, Domain) else type(value)
         if value_type is bool:
             value_type = _parse_bool
+        elif value_type is object:      # sample_from: the script gets the value's text
+            value_type = str
         parser.add_argument(f"--{name}", type=value_type, required=True)
 
 
@@ -317,20 +544,33 @@ def _parse_bool(text: str) -> bool:
     return text.lower() == "true"
 
 
-_DOMAIN_CLASSES = {cls.__name__: cls for cls in (Float, Integer, Categorical, FiniteRange)}
+_DOMAIN_CLASSES = {cls.__name__: cls for cls in (Float, Integer, Categorical, FiniteRange, Normal)}
 
 
 def to_dict(domain: Domain) -> dict:
-    """JSON-friendly description of ``domain``; :func:`from_dict` inverts it."""
+    """JSON-friendly description of ``domain``; :func:`from_dict` inverts it.
+
+    A ``sample_from`` domain is described by its function's name and cannot be rebuilt.
+    """
     if isinstance(domain, Categorical):
         kwargs = {"categories": domain.categories}
     elif isinstance(domain, FiniteRange):
         kwargs = dict(lower=domain.lower, upper=domain.upper, size=domain.size,
                       log_scale=domain.log_scale, cast_int=domain.cast_int)
+    elif isinstance(domain, Normal):
+        kwargs = dict(mean=domain.mean, sd=domain.sd, q=domain.q)
+    elif isinstance(domain, Function):
+        kwargs = {"func": getattr(domain.func, "__qualname__", repr(domain.func))}
+    elif isinstance(domain, Float):
+        kwargs = dict(lower=domain.lower, upper=domain.upper, log_scale=domain.log_scale, q=domain.q,
+                      reverse_log=domain.reverse_log)
     else:
-        kwargs = dict(lower=domain.lower, upper=domain.upper, log_scale=domain.log_scale)
+        kwargs = dict(lower=domain.lower, upper=domain.upper, log_scale=domain.log_scale, q=domain.q)
     return {"domain_cls": type(domain).__name__, "domain_kwargs": kwargs}
 
 
 def from_dict(description: dict) -> Domain:
-    return _DOMAIN_CLASSES[description["domain_cls"]](**description["domain_kwargs"])
+    name = description["domain_cls"]
+    if name not in _DOMAIN_CLASSES:
+        raise ValueError(f"from_dict cannot rebuild a '{name}' domain; known: {', '.join(_DOMAIN_CLASSES)}.")
+    return _DOMAIN_CLASSES[name](**description["domain_kwargs"])
