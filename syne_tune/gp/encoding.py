@@ -1,6 +1,6 @@
 """Configs <-> points of the unit cube [0, 1]^d, the GP's input space.
 
-Rules (reference §3.1): hyperparameters in sorted key order, constants dropped.
+Rules (the original library's encoding): hyperparameters in sorted key order, constants dropped.
 - Float: (s(v) - s(lower)) / (s(upper) - s(lower)), s = identity, log, or -log(1 - v) for
   reverseloguniform; clipped to [0, 1].
 - Integer: a Float on [lower - 0.5 + 1e-8, upper + 0.5 - 1e-8]; decoding rounds and clips.

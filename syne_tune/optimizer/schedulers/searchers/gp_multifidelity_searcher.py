@@ -1,6 +1,6 @@
 """GPMultiFidelitySearcher: MOBSTER's searcher (HyperbandScheduler with searcher='bayesopt').
 
-Glue only (reference §3.8): observations ``(trial, r) -> criterion`` at every resource level the
+Glue only (Klein et al., arXiv:2003.10865): observations ``(trial, r) -> criterion`` at every resource level the
 scheduler lets through (``searcher_data``), pending ``(trial, r)`` entries fantasized, a GP over
 ``[encoded config, (r − 0.5) / max_t]`` from :mod:`syne_tune.gp.resource_kernels`, and expected
 improvement over configs with the resource pinned to ``r_acq`` (:func:`resource_for_acquisition`).
@@ -185,7 +185,7 @@ class GPMultiFidelitySearcher(GPFIFOSearcher):
             X_pending = np.array(list(self._pending.values()))
             state = fantasize(state, X_pending, self.options.num_fantasy_samples, self._gp_random_state)
         normalized = replace(state, y_shift=0.0, y_scale=1.0)
-        # Incumbent: min posterior mean over the configs observed (or pending) at r_acq (reference §3.6).
+        # Incumbent: min posterior mean over the configs observed (or pending) at r_acq, as the original library.
         at_acq = state.X[np.isclose(state.X[:, -1], u_acq)]
         if at_acq.shape[0] == 0:                 # cannot happen for an observed r_acq; be safe
             at_acq = np.hstack([state.X[:, :-1], np.full((state.X.shape[0], 1), u_acq)])
