@@ -21,6 +21,11 @@ def test_the_warning_is_an_error_under_w_error():
     run = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", "import syne_tune.search_space"],
                          capture_output=True, text=True)
     assert run.returncode != 0 and "DeprecationWarning" in run.stderr
-    run = subprocess.run([sys.executable, "-c", "from syne_tune.search_space import randint; print(randint(1, 3))"],
-                         capture_output=True, text=True, check=True)
+
+
+def test_a_launcher_sees_the_warning_under_default_filters(tmp_path):
+    launcher = tmp_path / "launch_old.py"
+    launcher.write_text("from syne_tune.search_space import randint\nprint(randint(1, 3))\n")
+    run = subprocess.run([sys.executable, str(launcher)], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "randint(1, 3)"
+    assert "launch_old.py:1: DeprecationWarning: syne_tune.search_space is deprecated" in run.stderr
