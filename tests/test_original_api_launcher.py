@@ -4,7 +4,6 @@ from __future__ import annotations
 import warnings
 
 
-
 def test_tutorial_era_launcher_runs_unchanged(_results_root, capsys):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
