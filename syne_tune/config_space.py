@@ -1,235 +1,30 @@
 """Search-space primitives: a config space is a plain dict of name -> Domain or constant.
 
 A value that is a :class:`Domain` is a hyperparameter to tune; any other value is a
-constant passed to the training script unchanged. ``Domain.sample`` draws Python
-scalars (a list when ``size > 1``) from a ``numpy.random.RandomState``.
+constant passed to the training script unchanged. The domain classes live in
+:mod:`syne_tune.domains`; this module builds them and works on whole config spaces.
+
+Semantics follow the original library (itself adapted from Ray Tune's ``sample.py``):
+``q*`` domains round a draw to a multiple of ``q`` (``round(v / q) * q``), ``reverseloguniform``
+draws ``x`` such that ``1 - x`` is log-uniform, ``randn`` is an unbounded normal.
 """
 from __future__ import annotations
 
 import argparse
-import math
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from syne_tune.domains import Categorical, Domain, FiniteRange, Float, Function, Integer, Normal
+
 __all__ = [
-    "Domain", "Float", "Integer", "Categorical", "FiniteRange",
+    "Domain", "Float", "Integer", "Categorical", "FiniteRange", "Normal", "Function",
     "uniform", "loguniform", "randint", "lograndint", "choice", "finrange", "logfinrange",
-    "is_log_space", "add_to_argparse", "cast_config_values", "non_constant_hyperparameter_keys",
-    "config_space_size", "config_to_match_string", "to_dict", "from_dict",
+    "quniform", "qloguniform", "qrandint", "qlograndint", "reverseloguniform", "randn", "qrandn",
+    "sample_from", "restrict_domain", "default_value",
+    "is_log_space", "is_reverse_log_space", "add_to_argparse", "cast_config_values",
+    "non_constant_hyperparameter_keys", "config_space_size", "config_to_match_string", "to_dict", "from_dict",
 ]
-
-
-def _random_state(random_state: np.random.RandomState | None) -> np.random.RandomState:
-    return random_state if random_state is not None else np.random.RandomState()
-
-
-def _check_bounds(owner: str, lower: Any, upper: Any, log: bool, integer: bool) -> None:
-    for name, value in (("lower", lower), ("upper", upper)):
-        is_number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-        if not is_number or not math.isfinite(value):
-            raise ValueError(f"The '{name}' argument of {owner} must be a finite number. Got {value!r}.")
-        if integer and int(value) != value:
-            raise ValueError(f"The '{name}' argument of {owner} must be an integer. Got {value!r}.")
-    if lower > upper:
-        raise ValueError(
-            f"The 'lower' argument of {owner} must be <= 'upper'. Got lower={lower!r}, upper={upper!r}.")
-    if log and lower <= 0:
-        raise ValueError(
-            f"The 'lower' argument of {owner} must be > 0 on a log scale. Got {lower!r}.")
-
-
-class Domain:
-    """A set of values a hyperparameter can take, with a sampling distribution."""
-
-    value_type: type = object
-
-    def sample(self, spec: Any = None, size: int = 1, random_state: np.random.RandomState | None = None):
-        """Draws ``size`` values: one Python scalar if ``size == 1``, else a list."""
-        values = self._sample(_random_state(random_state), size)
-        return values[0] if size == 1 else values
-
-    def _sample(self, random_state: np.random.RandomState, size: int) -> list:
-        raise NotImplementedError
-
-    def cast(self, value: Any) -> Any:
-        return self.value_type(value)
-
-    def is_valid(self, value: Any) -> bool:
-        raise NotImplementedError
-
-    def match_string(self, value: Any) -> str:
-        """Key used to decide whether two configs are the same."""
-        return str(self.cast(value))
-
-    def __len__(self) -> int:
-        """Number of distinct values, or 0 if infinite."""
-        raise NotImplementedError
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and vars(self) == vars(other)
-
-    def __hash__(self) -> int:
-        return hash(repr(self))
-
-
-class Float(Domain):
-    """Real values in [lower, upper], uniform on a linear or log scale."""
-
-    value_type = float
-
-    def __init__(self, lower: float, upper: float, log_scale: bool = False):
-        _check_bounds("loguniform" if log_scale else "uniform", lower, upper, log_scale, integer=False)
-        self.lower, self.upper, self.log_scale = float(lower), float(upper), log_scale
-
-    def _sample(self, random_state, size):
-        if self.log_scale:
-            x = np.exp(random_state.uniform(np.log(self.lower), np.log(self.upper), size))
-        else:
-            x = random_state.uniform(self.lower, self.upper, size)
-        return [float(v) for v in np.clip(x, self.lower, self.upper)]
-
-    def cast(self, value):
-        return float(value)
-
-    def is_valid(self, value):
-        return self.lower <= value <= self.upper
-
-    def match_string(self, value):
-        return f"{float(value):.7e}"
-
-    def __len__(self):
-        return 0 if self.lower < self.upper else 1
-
-    def __repr__(self):
-        return f"{'loguniform' if self.log_scale else 'uniform'}({self.lower}, {self.upper})"
-
-
-class Integer(Domain):
-    """Integers lower, ..., upper (both included), uniform on a linear or log scale."""
-
-    value_type = int
-
-    def __init__(self, lower: int, upper: int, log_scale: bool = False):
-        _check_bounds("lograndint" if log_scale else "randint", lower, upper, log_scale, integer=True)
-        self.lower, self.upper, self.log_scale = int(lower), int(upper), log_scale
-
-    def _sample(self, random_state, size):
-        if self.log_scale:
-            # The tutorial's rule: round(exp(x)), x ~ U[log(lower - 0.5), log(upper + 0.5)].
-            x = random_state.uniform(np.log(self.lower - 0.5), np.log(self.upper + 0.5), size)
-            values = np.clip(np.round(np.exp(x)), self.lower, self.upper)
-        else:
-            values = random_state.randint(self.lower, self.upper + 1, size)
-        return [int(v) for v in values]
-
-    def cast(self, value):
-        return int(round(float(value)))
-
-    def is_valid(self, value):
-        return self.lower <= value <= self.upper
-
-    def __len__(self):
-        return self.upper - self.lower + 1
-
-    def __repr__(self):
-        return f"{'lograndint' if self.log_scale else 'randint'}({self.lower}, {self.upper})"
-
-
-class Categorical(Domain):
-    """One of a finite list of values, uniformly."""
-
-    def __init__(self, categories: Sequence[Any]):
-        if isinstance(categories, (str, bytes)) or not isinstance(categories, Sequence) or not categories:
-            raise ValueError(
-                f"The 'categories' argument of choice must be a non-empty list. Got {categories!r}.")
-        self.categories = list(categories)
-        self.value_type = type(self.categories[0])
-
-    def _sample(self, random_state, size):
-        return [self.categories[i] for i in random_state.randint(0, len(self.categories), size)]
-
-    def index(self, value: Any) -> int:
-        """Position of ``value``; numbers match within 1% relative distance."""
-        try:
-            return self.categories.index(value)
-        except ValueError:
-            for i, category in enumerate(self.categories):
-                if isinstance(category, (int, float)) and isinstance(value, (int, float)) and \
-                        abs(category - value) <= 0.01 * max(abs(category), 1e-12):
-                    return i
-            raise
-
-    def cast(self, value):
-        if value in self.categories:
-            return value
-        if isinstance(value, str) and self.value_type is not str:
-            for category in self.categories:
-                if str(category) == value:
-                    return category
-        return self.categories[self.index(value)]
-
-    def is_valid(self, value):
-        try:
-            self.index(value)
-            return True
-        except ValueError:
-            return False
-
-    def match_string(self, value):
-        return str(self.index(self.cast(value)))
-
-    def __len__(self):
-        return len(self.categories)
-
-    def __repr__(self):
-        return f"choice({self.categories!r})"
-
-
-class FiniteRange(Domain):
-    """``size`` equally spaced values in [lower, upper] (linear or geometric)."""
-
-    def __init__(self, lower: float, upper: float, size: int, log_scale: bool = False, cast_int: bool = False):
-        owner = "logfinrange" if log_scale else "finrange"
-        _check_bounds(owner, lower, upper, log_scale, integer=False)
-        if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 1:
-            raise ValueError(f"The 'size' argument of {owner} must be an integer >= 1. Got {size!r}.")
-        self.lower, self.upper, self.size = lower, upper, int(size)
-        self.log_scale, self.cast_int = log_scale, cast_int
-        self.value_type = int if cast_int else float
-        if log_scale:
-            grid = np.exp(np.linspace(np.log(lower), np.log(upper), self.size))
-        else:
-            grid = np.linspace(lower, upper, self.size)
-        grid = np.clip(grid, lower, upper)
-        self.values = [int(np.rint(v)) if cast_int else float(v) for v in grid]
-
-    def _sample(self, random_state, size):
-        return [self.values[i] for i in random_state.randint(0, self.size, size)]
-
-    def index(self, value: Any) -> int:
-        """Position of the grid value nearest to ``value``."""
-        return int(np.argmin([abs(v - float(value)) for v in self.values]))
-
-    def cast(self, value):
-        return self.values[self.index(value)]
-
-    def is_valid(self, value):
-        return abs(self.cast(value) - value) <= 1e-9 * max(1.0, abs(value))
-
-    def match_string(self, value):
-        return str(self.index(value))
-
-    def __len__(self):
-        return self.size
-
-    def __eq__(self, other):
-        return isinstance(other, FiniteRange) and (self.values, self.log_scale) == (other.values, other.log_scale)
-
-    __hash__ = Domain.__hash__
-
-    def __repr__(self):
-        return f"{'logfinrange' if self.log_scale else 'finrange'}({self.lower}, {self.upper}, {self.size})"
 
 
 def uniform(lower: float, upper: float) -> Float:
@@ -267,8 +62,95 @@ def logfinrange(lower: float, upper: float, size: int, cast_int: bool = False) -
     return FiniteRange(lower, upper, size, log_scale=True, cast_int=cast_int)
 
 
+def quniform(lower: float, upper: float, q: float) -> Float:
+    """uniform(lower, upper) rounded to a multiple of ``q``; lower and upper must be multiples of q."""
+    return Float(lower, upper, q=q)
+
+
+def qloguniform(lower: float, upper: float, q: float) -> Float:
+    """loguniform(lower, upper) rounded to a multiple of ``q``; lower and upper must be multiples of q."""
+    return Float(lower, upper, log_scale=True, q=q)
+
+
+def reverseloguniform(lower: float, upper: float) -> Float:
+    """x such that 1 - x is log-uniform, for 0 <= lower <= upper < 1: dense near ``upper``
+    (e.g. a momentum or a discount factor close to 1)."""
+    return Float(lower, upper, reverse_log=True)
+
+
+def qrandint(lower: int, upper: int, q: int = 1) -> Integer:
+    """randint(lower, upper) rounded to a multiple of ``q``, kept inside [lower, upper]."""
+    return Integer(lower, upper, q=q)
+
+
+def qlograndint(lower: int, upper: int, q: int) -> Integer:
+    """lograndint(lower, upper) rounded to a multiple of ``q``, kept inside [lower, upper]."""
+    return Integer(lower, upper, log_scale=True, q=q)
+
+
+def randn(mean: float = 0.0, sd: float = 1.0) -> Normal:
+    """Normal with mean ``mean`` and standard deviation ``sd``; unbounded."""
+    return Normal(mean, sd)
+
+
+def qrandn(mean: float, sd: float, q: float) -> Normal:
+    """randn(mean, sd) rounded to a multiple of ``q``."""
+    return Normal(mean, sd, q)
+
+
+def sample_from(func: Callable) -> Function:
+    """Values from ``func()`` (or ``func(spec)``); supported by searcher='random' only."""
+    return Function(func)
+
+
+def restrict_domain(numerical_domain: Domain, lower: float, upper: float) -> Domain:
+    """The same kind of domain (scale, q, grid) restricted to [lower, upper].
+
+    ``lower`` and ``upper`` are cast to the domain first; for a finite range they must be
+    grid values, and the result keeps the grid points between them.
+    """
+    if not isinstance(numerical_domain, (Float, Integer, FiniteRange)):
+        raise ValueError("The 'numerical_domain' argument of restrict_domain must be a Float, Integer or "
+                         f"FiniteRange domain. Got {numerical_domain!r}.")
+    lower, upper = numerical_domain.cast(lower), numerical_domain.cast(upper)
+    if lower > upper:
+        raise ValueError(f"The 'lower' argument of restrict_domain must be <= 'upper' once cast to the domain. "
+                         f"Got lower={lower!r}, upper={upper!r}.")
+    kwargs = to_dict(numerical_domain)["domain_kwargs"]
+    if isinstance(numerical_domain, FiniteRange):
+        i, j = numerical_domain.index(lower), numerical_domain.index(upper)
+        kwargs["size"] = j - i + 1
+    kwargs.update(lower=lower, upper=upper)
+    return type(numerical_domain)(**kwargs)
+
+
+def default_value(domain: Domain):
+    """The value a partial ``points_to_evaluate`` entry gets: the middle of the range on the
+    domain's scale (geometric for log, 1 - geometric of 1 - x for reverse-log), the first category,
+    the mean of a normal, a draw of a ``sample_from`` function."""
+    if isinstance(domain, Categorical):
+        return domain.categories[0]
+    if isinstance(domain, Normal):
+        return domain.cast(domain.mean)
+    if isinstance(domain, Function):
+        return domain.sample()
+    lower, upper = (domain.values[0], domain.values[-1]) if isinstance(domain, FiniteRange) \
+        else (domain.lower, domain.upper)
+    if is_log_space(domain):
+        middle = np.sqrt(lower * upper)
+    elif is_reverse_log_space(domain):
+        middle = 1.0 - np.sqrt((1.0 - lower) * (1.0 - upper))
+    else:
+        middle = 0.5 * (lower + upper)
+    return domain.cast(float(np.clip(middle, min(lower, upper), max(lower, upper))))
+
+
 def is_log_space(domain: Domain) -> bool:
     return bool(getattr(domain, "log_scale", False))
+
+
+def is_reverse_log_space(domain: Domain) -> bool:
+    return bool(getattr(domain, "reverse_log", False))
 
 
 def non_constant_hyperparameter_keys(config_space: dict) -> list[str]:
@@ -308,6 +190,8 @@ def add_to_argparse(parser: argparse.ArgumentParser, config_space: dict) -> None
         value_type = value.value_type if isinstance(value, Domain) else type(value)
         if value_type is bool:
             value_type = _parse_bool
+        elif value_type is object:      # sample_from: the script gets the value's text
+            value_type = str
         parser.add_argument(f"--{name}", type=value_type, required=True)
 
 
@@ -317,20 +201,33 @@ def _parse_bool(text: str) -> bool:
     return text.lower() == "true"
 
 
-_DOMAIN_CLASSES = {cls.__name__: cls for cls in (Float, Integer, Categorical, FiniteRange)}
+_DOMAIN_CLASSES = {cls.__name__: cls for cls in (Float, Integer, Categorical, FiniteRange, Normal)}
 
 
 def to_dict(domain: Domain) -> dict:
-    """JSON-friendly description of ``domain``; :func:`from_dict` inverts it."""
+    """JSON-friendly description of ``domain``; :func:`from_dict` inverts it.
+
+    A ``sample_from`` domain is described by its function's name and cannot be rebuilt.
+    """
     if isinstance(domain, Categorical):
         kwargs = {"categories": domain.categories}
     elif isinstance(domain, FiniteRange):
         kwargs = dict(lower=domain.lower, upper=domain.upper, size=domain.size,
                       log_scale=domain.log_scale, cast_int=domain.cast_int)
+    elif isinstance(domain, Normal):
+        kwargs = dict(mean=domain.mean, sd=domain.sd, q=domain.q)
+    elif isinstance(domain, Function):
+        kwargs = {"func": getattr(domain.func, "__qualname__", repr(domain.func))}
+    elif isinstance(domain, Float):
+        kwargs = dict(lower=domain.lower, upper=domain.upper, log_scale=domain.log_scale, q=domain.q,
+                      reverse_log=domain.reverse_log)
     else:
-        kwargs = dict(lower=domain.lower, upper=domain.upper, log_scale=domain.log_scale)
+        kwargs = dict(lower=domain.lower, upper=domain.upper, log_scale=domain.log_scale, q=domain.q)
     return {"domain_cls": type(domain).__name__, "domain_kwargs": kwargs}
 
 
 def from_dict(description: dict) -> Domain:
-    return _DOMAIN_CLASSES[description["domain_cls"]](**description["domain_kwargs"])
+    name = description["domain_cls"]
+    if name not in _DOMAIN_CLASSES:
+        raise ValueError(f"from_dict cannot rebuild a '{name}' domain; known: {', '.join(_DOMAIN_CLASSES)}.")
+    return _DOMAIN_CLASSES[name](**description["domain_kwargs"])

@@ -117,6 +117,21 @@ class TuningStatus:
     def __str__(self) -> str:
         return format_status_table(self)
 
+    def get_dataframe(self):
+        """One row per trial: trial_id, status, iter (reports), its config, its last reported
+        values (``st_*`` keys left out) and worker-time; a ``pandas.DataFrame``."""
+        import pandas as pd
+
+        rows = []
+        for trial_id in sorted(self.last_trial_status_seen):
+            stats = self.trial_metric_statistics[trial_id]
+            row = {"trial_id": trial_id, "status": self.last_trial_status_seen[trial_id], "iter": stats.count}
+            row.update(self.trial_configs.get(trial_id, {}))
+            row.update({k: v for k, v in stats.last_metrics.items() if not k.startswith("st_")})
+            row["worker-time"] = stats.last_metrics.get(ST_WORKER_TIME)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
 
 def _format(value, width: int = 40) -> str:
     if isinstance(value, float):
@@ -149,3 +164,26 @@ def format_status_table(status: TuningStatus, max_rows: int = 20) -> str:
     lines.append(f"{status.num_trials_running} trials running, {status.num_trials_finished} finished "
                  f"({status.num_trials_completed} until the end), {status.wallclock_time:.2f}s wallclock-time")
     return "\n".join(lines)
+
+
+def print_best_metric_found(tuning_status: TuningStatus, metric_names: list[str],
+                            mode: str | None = None) -> tuple[int, float] | None:
+    """Prints the status table and the best value of the first metric over all reports
+    (per-trial min for ``mode='min'``, the default, else max); returns (trial id, value) or None."""
+    if mode not in (None, "min", "max"):
+        raise ValueError(f"The 'mode' argument of print_best_metric_found must be 'min' or 'max'. Got {mode!r}.")
+    if tuning_status.overall_metric_statistics.count == 0:
+        return None
+    metric, use_max = metric_names[0], mode == "max"
+    values = {trial_id: (stats.max_metrics if use_max else stats.min_metrics)[metric]
+              for trial_id, stats in tuning_status.trial_metric_statistics.items()
+              if metric in (stats.max_metrics if use_max else stats.min_metrics)}
+    print("-" * 20)
+    print(f"Resource summary (last result is reported):\n{tuning_status}")
+    if not values:
+        print("-" * 20)
+        return None
+    trial_id = (max if use_max else min)(values, key=values.get)
+    print(f"{metric}: best {values[trial_id]} for trial-id {trial_id}")
+    print("-" * 20)
+    return trial_id, values[trial_id]

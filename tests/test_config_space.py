@@ -50,7 +50,7 @@ def test_finrange_and_logfinrange_grids():
     (lambda: lograndint(0, 10), "lower"),
     (lambda: choice([]), "categories"),
     (lambda: finrange(0, 1, 0), "size"),
-    (lambda: randint(0.5, 3), "lower"),
+    (lambda: randint(0.5, float("nan")), "upper"),
 ])
 def test_invalid_bounds_raise_naming_the_argument(make, name):
     with pytest.raises(ValueError, match=f"'{name}'"):

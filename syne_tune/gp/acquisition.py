@@ -1,4 +1,4 @@
-"""Expected improvement for minimization; sees only the predictive mean and std (reference §3.6).
+"""Expected improvement for minimization; sees only the predictive mean and std (Jones et al., 1998).
 
 Notation: ``mean: (q, m)`` over m fantasy columns, ``std: (q,)``, ``best: (m,)`` incumbent per column.
     u = (best − mean − ξ) / std,   EI = std·(u Φ(u) + φ(u)),  averaged over the m columns.
@@ -26,7 +26,7 @@ def expected_improvement(mean, std, best, xi: float = XI):
 
 
 def _expected_improvement_vjp(argnums, ans, args, kwargs):
-    # ∂EI/∂mean = −Φ(u) / m, ∂EI/∂std = mean_columns φ(u) (0 where std is floored); reference §3.6.
+    # ∂EI/∂mean = −Φ(u) / m, ∂EI/∂std = mean_columns φ(u) (0 where std is floored).
     mean, std, best = args[:3]
     xi = args[3] if len(args) > 3 else kwargs.get("xi", XI)
     floored = std <= MIN_STD

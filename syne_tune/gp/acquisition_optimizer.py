@@ -2,7 +2,7 @@
 
 Notation: ``candidates: (c, d)`` encoded, ``bounds: (d, 2)``, ``predict(Xq (q, d)) -> (mean (q, m),
 std (q,))`` in criterion units and differentiable by autograd, ``best: (m,)``.
-Reference §3.3: rank candidates (Thompson or EI), optimize from the top one; if the result is
+The original library's rule: rank candidates (Thompson or EI), optimize from the top one; if the result is
 excluded fall back to the candidate itself, then to the next ranked candidate. Here the top
 ``num_local_starts`` candidates (and optional extra starts such as the incumbent) are optimized in
 one batched L-BFGS-B run and tried by decreasing EI; ``num_local_starts=1`` is the reference.

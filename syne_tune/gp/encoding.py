@@ -1,8 +1,12 @@
 """Configs <-> points of the unit cube [0, 1]^d, the GP's input space.
 
-Rules (reference §3.1): hyperparameters in sorted key order, constants dropped.
-- Float: (s(v) - s(lower)) / (s(upper) - s(lower)), s = identity or log; clipped to [0, 1].
+Rules (the original library's encoding): hyperparameters in sorted key order, constants dropped.
+- Float: (s(v) - s(lower)) / (s(upper) - s(lower)), s = identity, log, or -log(1 - v) for
+  reverseloguniform; clipped to [0, 1].
 - Integer: a Float on [lower - 0.5 + 1e-8, upper + 0.5 - 1e-8]; decoding rounds and clips.
+- Quantized Float/Integer (q*): numeric as above; decoding snaps to the q grid (``Domain.cast``),
+  so only grid values are proposed.
+- Normal (randn): Phi((v - mean) / sd), the normal CDF, so uniform points are normal draws.
 - FiniteRange: its index 0..size-1, encoded as an Integer, i.e. (i + 0.5) / size.
 - Categorical: 2 categories -> one dim like the index range {0, 1} (0.25 or 0.75);
   1 or >= 3 categories -> one-hot, decoded by argmax.
@@ -15,7 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from syne_tune.config_space import Categorical, Domain, FiniteRange, Float, Integer
+from scipy.special import ndtr, ndtri
+
+from syne_tune.config_space import Categorical, Domain, FiniteRange, Float, Function, Integer, Normal
 
 _EPS = 1e-8
 
@@ -36,6 +42,10 @@ class _Column:
 
 def _numeric_interval(domain: Domain) -> tuple[float, float, bool]:
     """Scaled interval of a numeric or index-coded domain, and whether the scale is log."""
+    if isinstance(domain, Normal):
+        return 0.0, 1.0, False
+    if isinstance(domain, Float) and domain.reverse_log:
+        return float(-np.log1p(-domain.lower)), float(-np.log1p(-domain.upper)), False
     if isinstance(domain, Float):
         lower, upper, log = domain.lower, domain.upper, domain.log_scale
     elif isinstance(domain, Integer):
@@ -57,6 +67,9 @@ class ConfigEncoding:
         columns, start = [], 0
         for name in sorted(k for k, v in config_space.items() if isinstance(v, Domain)):
             domain = config_space[name]
+            if isinstance(domain, Function):
+                raise ValueError(f"The GP searchers cannot model '{name}' = {domain!r}: a sample_from domain "
+                                 "has no numeric encoding. Use searcher='random' or a numeric domain.")
             if isinstance(domain, Categorical) and len(domain.categories) != 2:
                 columns.append(_Column(name, domain, start, len(domain.categories), one_hot=True))
                 start += len(domain.categories)
@@ -87,6 +100,10 @@ class ConfigEncoding:
         v = np.asarray(values, dtype=float)
         if col.log:
             v = np.log(v)
+        elif isinstance(domain, Normal):
+            v = ndtr((v - domain.mean) / domain.sd)
+        elif getattr(domain, "reverse_log", False):
+            v = -np.log1p(-v)
         if col.upper <= col.lower:
             return np.zeros_like(v)
         return np.clip((v - col.lower) / (col.upper - col.lower), 0.0, 1.0)
@@ -96,10 +113,14 @@ class ConfigEncoding:
         v = col.lower + np.clip(u, 0.0, 1.0) * (col.upper - col.lower)
         if col.log:
             v = np.exp(v)
+        if isinstance(domain, Normal):   # u in [1e-9, 1 - 1e-9]: within 6 sd of the mean
+            return [domain.cast(x) for x in domain.mean + domain.sd * ndtri(np.clip(v, 1e-9, 1 - 1e-9))]
         if isinstance(domain, Float):
-            return [float(x) for x in np.clip(v, domain.lower, domain.upper)]
+            if domain.reverse_log:
+                v = -np.expm1(-v)
+            return [domain.cast(x) for x in np.clip(v, domain.lower, domain.upper)]
         if isinstance(domain, Integer):
-            return [int(x) for x in np.clip(np.round(v), domain.lower, domain.upper)]
+            return [domain.cast(x) for x in np.clip(np.round(v), domain.lower, domain.upper)]
         n = domain.size if isinstance(domain, FiniteRange) else 2
         index = np.clip(np.round(v), 0, n - 1).astype(int)
         items = domain.values if isinstance(domain, FiniteRange) else domain.categories

@@ -1,4 +1,4 @@
-"""Fantasizing targets for pending evaluations (reference §3.5).
+"""Fantasizing targets for pending evaluations (Snoek et al., NeurIPS 2012).
 
 Given the posterior on observed data ``X_obs: (n, d)``, draw ``num_samples`` joint samples of the
 targets at ``X_pending: (p, d)`` and condition on observed + fantasized data, with the same

@@ -1,7 +1,7 @@
 """Empirical-Bayes fit of GP hyperparameters: L-BFGS-B with restarts on the MAP objective.
 
 All hyperparameters live in one flat vector θ: log(value) for positive parameters, the value
-itself otherwise, in the order of ``model.parameters`` (reference §3.4: restart 0 from the
+itself otherwise, in the order of ``model.parameters`` (as the original library: restart 0 from the
 entry values, restart i > 0 from entry + N(0, 1) in θ-space, clipped; best restart wins).
 Optional ``warm_start`` (the previous optimum) replaces the random start of restart 1.
 If the model provides a fast nll (``GPModel.nll_factory``) with numpy gradients and every prior

@@ -80,7 +80,7 @@ defvjp(matern52_profile, _matern52_profile_vjp)
 
 
 def matern52(X1, X2, inv_bw, covariance_scale):
-    """Matérn 5/2 with ARD (reference §3.4): c·(1 + B + 5/3·r²)·exp(−B), B = sqrt(5 r² + 1e-9)."""
+    """Matérn 5/2 with ARD (R&W eq. 4.17): c·(1 + B + 5/3·r²)·exp(−B), B = sqrt(5 r² + 1e-9)."""
     return covariance_scale * matern52_profile(squared_distances(X1, X2, inv_bw))
 
 

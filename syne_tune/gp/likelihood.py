@@ -65,7 +65,7 @@ def neg_log_marginal_likelihood(params: dict, model: GPModel, X, Y):
 
 
 def neg_log_posterior(params: dict, model: GPModel, X, Y):
-    """MAP objective: nll − Σ log priors (reference §3.4, "empirical Bayes")."""
+    """MAP objective: nll − Σ log priors (R&W eq. 5.8 plus log priors, "empirical Bayes")."""
     return neg_log_marginal_likelihood(params, model, X, Y) - model.log_prior(params)
 
 

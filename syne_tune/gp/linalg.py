@@ -1,4 +1,4 @@
-"""Cholesky with adaptive jitter (reference §3.4, custom_op.py).
+"""Cholesky with adaptive jitter (as the original library's Cholesky operator).
 
 Notation: ``A: (n, n)`` symmetric positive semi-definite, ``L: (n, n)`` lower triangular.
 """

@@ -103,7 +103,7 @@ _MAX_DIFFERENCE_TENSOR = 10_000_000     # entries of D (80 MB); e.g. n = 1290 at
 
 
 def matern52_model(dim: int) -> GPModel:
-    """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (reference §3.4)."""
+    """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Snoek et al., NeurIPS 2012)."""
     parameters = (
         NOISE_VARIANCE,
         Parameter("kernel_inv_bw", 1.0, 1e-4, 100.0, None, size=dim, vector=True),

@@ -115,7 +115,7 @@ def sample_joint(state: PosteriorState, Xq: np.ndarray, num_samples: int, random
     """Joint samples of the normalized latent f at ``Xq: (q, d)``, from column 0: (q, num_samples).
 
     One point uses the marginal; several use the Cholesky of the posterior covariance
-    (``jitter`` added, reference §3.5).
+    (``jitter`` added, as the original library).
     """
     mean, var = predict(state, Xq)
     mean = mean[:, :1]

@@ -1,4 +1,4 @@
-"""GP models over (config, resource) inputs for multi-fidelity BO (MOBSTER, reference §3.8).
+"""GP models over (config, resource) inputs for multi-fidelity BO (MOBSTER, Klein et al., arXiv:2003.10865).
 
 Notation: ``X: (n, d)`` with ``X[:, :-1]`` the encoded config (d − 1 columns) and ``X[:, -1]`` the
 encoded resource ``u = (r − 0.5) / max_t`` in (0, 1]; ``k_x`` is Matérn 5/2 ARD over the config,

@@ -1,5 +1,5 @@
 """Schedulers: FIFOScheduler (random search, Bayesian optimization) and HyperbandScheduler
-(ASHA stopping/promotion, PASHA, Hyperband brackets, MOBSTER)."""
+(ASHA stopping/promotion, PASHA, Hyperband brackets, MOBSTER); MedianStoppingRule wraps either."""
 from __future__ import annotations
 
 from syne_tune._lazy_exports import lazy_getattr
@@ -7,6 +7,7 @@ from syne_tune._lazy_exports import lazy_getattr
 _EXPORTS = {
     "FIFOScheduler": "syne_tune.optimizer.schedulers.fifo",
     "HyperbandScheduler": "syne_tune.optimizer.schedulers.hyperband",
+    "MedianStoppingRule": "syne_tune.optimizer.schedulers.median_stopping_rule",
 }
 
 __all__ = list(_EXPORTS)

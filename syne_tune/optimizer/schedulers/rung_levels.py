@@ -53,7 +53,7 @@ def bracket_probabilities(levels: Sequence[int], brackets: int) -> list[float]:
     """Probability of each of ``min(brackets, len(levels))`` brackets for a new trial.
 
     Bracket s starts at ``levels[s]``; p_s is proportional to L / ((L - s) * levels[s]) with
-    L = len(levels), so smaller brackets are more likely (reference §3.9; for levels
+    L = len(levels), so smaller brackets are more likely (the original library's rule; for levels
     1, 3, 9, 27, 81 and 3 brackets: 0.624, 0.260, 0.116).
     """
     num_levels = len(levels)

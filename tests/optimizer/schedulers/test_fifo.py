@@ -45,7 +45,7 @@ def test_finite_space_is_exhausted_without_repeats():
     ({"metric": "loss", "grace_perid": 1}, "grace_perid"),
     ({"metric": "loss", "random_seed": -1}, "random_seed"),
     ({"metric": "loss", "max_t": 0}, "max_t"),
-    ({"metric": "loss", "search_options": {"num_init_random": 3}}, "num_init_random"),
+    ({"metric": "loss", "search_options": {"num_init_randm": 3}}, "num_init_randm"),
 ])
 def test_bad_arguments_are_named(kwargs, name):
     with pytest.raises(ValueError, match=name):

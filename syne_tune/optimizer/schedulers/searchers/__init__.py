@@ -1,7 +1,18 @@
-"""Searchers: where new configurations come from."""
+"""Searchers: where new configurations come from.
+
+The GP searchers need the ``gpsearchers`` extra; they are imported on first use.
+"""
+from syne_tune._lazy_exports import lazy_getattr
 from syne_tune.optimizer.schedulers.searchers.searcher import (
     BaseSearcher, RandomSearcher, impute_points_to_evaluate,
 )
 from syne_tune.optimizer.schedulers.searchers.searcher_factory import searcher_factory
 
-__all__ = ["BaseSearcher", "RandomSearcher", "impute_points_to_evaluate", "searcher_factory"]
+_EXPORTS = {
+    "GPFIFOSearcher": "syne_tune.optimizer.schedulers.searchers.gp_searcher",
+    "GPMultiFidelitySearcher": "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher",
+}
+
+__all__ = ["BaseSearcher", "RandomSearcher", "impute_points_to_evaluate", "searcher_factory", *_EXPORTS]
+
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

@@ -1,6 +1,6 @@
 """GPMultiFidelitySearcher: MOBSTER's searcher (HyperbandScheduler with searcher='bayesopt').
 
-Glue only (reference §3.8): observations ``(trial, r) -> criterion`` at every resource level the
+Glue only (Klein et al., arXiv:2003.10865): observations ``(trial, r) -> criterion`` at every resource level the
 scheduler lets through (``searcher_data``), pending ``(trial, r)`` entries fantasized, a GP over
 ``[encoded config, (r − 0.5) / max_t]`` from :mod:`syne_tune.gp.resource_kernels`, and expected
 improvement over configs with the resource pinned to ``r_acq`` (:func:`resource_for_acquisition`).
@@ -28,11 +28,18 @@ from syne_tune.optimizer.schedulers.searchers.gp_searcher import NUM_LOCAL_START
 from syne_tune.optimizer.schedulers.searchers.search_options import MultiFidelityGPSearchOptions
 
 
-def resource_for_acquisition(resources: list[int], threshold: int) -> int:
-    """r_acq (reference ``ResourceForAcquisitionBOHB``): the largest level observed at least
-    ``threshold`` times; else the smallest observed level; 1 before any data."""
+def resource_for_acquisition(resources: list[int], threshold: int, rule: str = "bohb",
+                             max_t: int | None = None) -> int:
+    """r_acq (search option ``resource_acq``). 'bohb' (reference ``ResourceForAcquisitionBOHB``): the
+    largest level observed at least ``threshold`` times; else the smallest observed level; 1 before
+    any data. 'first': the smallest observed level (the first rung level), 1 before any data.
+    'final': ``max_t``."""
+    if rule == "final":
+        return max_t
     if not resources:
         return 1
+    if rule == "first":
+        return min(resources)
     histogram = Counter(resources)
     eligible = [r for r, count in histogram.items() if count >= threshold]
     return max(eligible) if eligible else min(histogram)
@@ -170,14 +177,15 @@ class GPMultiFidelitySearcher(GPFIFOSearcher):
     def _bayesopt_config(self) -> dict | None:
         start = time.perf_counter()
         self._r_acq = resource_for_acquisition([r for _, r in self._observed],
-                                               self.options.resource_acq_bohb_threshold)
+                                               self.options.resource_acq_bohb_threshold,
+                                               self.options.resource_acq, self.max_t)
         u_acq = self.encode_resource(self._r_acq)
         state, refit = self._posterior()
         if self._pending and not self.options.no_fantasizing:
             X_pending = np.array(list(self._pending.values()))
             state = fantasize(state, X_pending, self.options.num_fantasy_samples, self._gp_random_state)
         normalized = replace(state, y_shift=0.0, y_scale=1.0)
-        # Incumbent: min posterior mean over the configs observed (or pending) at r_acq (reference §3.6).
+        # Incumbent: min posterior mean over the configs observed (or pending) at r_acq, as the original library.
         at_acq = state.X[np.isclose(state.X[:, -1], u_acq)]
         if at_acq.shape[0] == 0:                 # cannot happen for an observed r_acq; be safe
             at_acq = np.hstack([state.X[:, :-1], np.full((state.X.shape[0], 1), u_acq)])

@@ -66,7 +66,7 @@ def normalization(y: np.ndarray) -> tuple[float, float]:
 
 
 class GPFIFOSearcher(BaseSearcher):
-    """Gaussian-process Bayesian optimization with expected improvement (reference §3.3–3.7).
+    """Gaussian-process Bayesian optimization with expected improvement (Snoek et al., NeurIPS 2012).
 
     Args:
         config_space, metric, points_to_evaluate, mode, random_seed: as for RandomSearcher.
@@ -88,7 +88,7 @@ class GPFIFOSearcher(BaseSearcher):
             logger.warning("map_reward=%r is ignored for mode='min'.", options.map_reward)
         self.encoding = ConfigEncoding(config_space)
         self.model: GPModel = self._make_model()
-        # Second seed draw: the GP's own RandomState (restarts, fantasies), reference §3.11.
+        # Second seed draw: the GP's own RandomState (restarts, fantasies), as the original library derives it.
         self._gp_random_state = np.random.RandomState(self.random_state.randint(0, 2 ** 31))
         self._observed: dict[str, tuple[np.ndarray, float]] = {}   # trial_id -> (x (d,), criterion)
         self._pending: dict[str, np.ndarray] = {}                  # trial_id -> x (d,)
@@ -163,7 +163,7 @@ class GPFIFOSearcher(BaseSearcher):
         X_pending = np.array(list(self._pending.values())).reshape(-1, self.encoding.dim)
         if X_pending.shape[0] and not self.options.no_fantasizing:
             state = fantasize(state, X_pending, self.options.num_fantasy_samples, self._gp_random_state)
-        # EI in normalized units with ξ / scale equals EI in criterion units / scale (reference §3.6),
+        # EI in normalized units with ξ / scale equals EI in criterion units / scale (Jones et al., 1998),
         # without overflow for huge targets.
         normalized = replace(state, y_shift=0.0, y_scale=1.0)
         mean, _ = predict_mean_std(normalized, state.X)

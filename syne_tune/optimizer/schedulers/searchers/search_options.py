@@ -1,15 +1,20 @@
-"""``search_options`` dicts parsed into frozen dataclasses that reject unknown keys.
+"""``search_options`` dicts parsed into frozen dataclasses.
 
-Defaults follow the original library (see docs/schedulers.md for the table).
+Defaults follow the original library (see docs/schedulers.md for the table). A key that belongs
+to another built-in searcher is ignored with one warning naming it, so that the same dict can be
+passed to ``searcher='random'`` and ``searcher='bayesopt'``; a key no searcher knows raises.
 """
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from syne_tune._validation import bad_argument, reject_unknown
+
+logger = logging.getLogger(__name__)
 
 _RESOURCE_KERNELS = ("exp-decay-sum", "exp-decay-delta1", "exp-decay-combined", "matern52", "matern52-res-warp")
 
@@ -38,6 +43,11 @@ class GPSearchOptions(RandomSearchOptions):
     opt_skip_period: int = 1
     map_reward: str | None = None
     normalize_targets: bool = True
+    # Accepted for launchers written for the original library; they only switched on its logging
+    # and profiling output and change no decision here (docs/differences.md).
+    opt_verbose: bool = False
+    profiler: bool = False
+    opt_debug_writer: bool = False
     # Above this many observations the GP is fitted and conditioned on a subset of this size (best
     # ones plus a seeded random sample); None: all data. 500 measured in docs/benchmarks-mobster.md.
     max_size_data_for_model: int | None = 500
@@ -51,7 +61,12 @@ class MultiFidelityGPSearchOptions(GPSearchOptions):
     # The reference default is 'exp-decay-sum'; it stalls on crossing learning curves
     # (docs/benchmarks-mobster.md), 'matern52-res-warp' met the issue-5 targets there.
     gp_resource_kernel: str = "matern52-res-warp"
+    # r_acq, the resource EI is computed at: 'bohb' (largest level with enough data), 'first'
+    # (the lowest level observed), 'final' (max_t); see resource_for_acquisition.
+    resource_acq: str = "bohb"
     resource_acq_bohb_threshold: int = 3
+    # The original library's only multi-task model; its other values are not implemented.
+    model: str = "gp_multitask"
     opt_skip_num_max_resource: bool = False
 
 
@@ -75,7 +90,15 @@ _RULES: dict[str, tuple[type, Any]] = {
     "resource_acq_bohb_threshold": (int, 1),
     "opt_skip_num_max_resource": (bool, None),
     "max_size_data_for_model": (int, 1),
+    "opt_verbose": (bool, None),
+    "profiler": (bool, None),
+    "opt_debug_writer": (bool, None),
+    "resource_acq": (str, ("bohb", "first", "final")),
+    "model": (str, ("gp_multitask",)),
 }
+
+# Option classes of the built-in searchers: a key of one of them is accepted by all.
+BUILTIN_OPTIONS_CLASSES: tuple[type, ...] = (RandomSearchOptions, GPSearchOptions, MultiFidelityGPSearchOptions)
 # Options for which None is a valid value (besides their rule).
 _NULLABLE = ("map_reward", "max_size_data_for_model")
 
@@ -96,7 +119,14 @@ def parse_search_options(options_class: type, search_options: dict | None, searc
     search_options = dict(search_options or {})
     owner = f"search_options of searcher '{searcher_name}'"
     known = [f.name for f in dataclasses.fields(options_class)]
-    reject_unknown(owner.capitalize(), [k for k in search_options if k not in known], known, what="option")
+    of_others = sorted({f.name for cls in BUILTIN_OPTIONS_CLASSES for f in dataclasses.fields(cls)} - set(known))
+    reject_unknown(owner.capitalize(), [k for k in search_options if k not in known and k not in of_others],
+                   known + of_others, what="option")
+    ignored = [k for k in search_options if k in of_others]
+    if ignored:
+        logger.warning("Searcher '%s' ignores the search_options %s: they belong to other searchers.",
+                       searcher_name, ", ".join(repr(k) for k in ignored))
+        search_options = {k: v for k, v in search_options.items() if k not in ignored}
     for name, value in search_options.items():
         kind, rule = _RULES[name]
         if value is None and name in _NULLABLE:

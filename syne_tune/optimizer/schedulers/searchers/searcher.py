@@ -11,8 +11,7 @@ import numpy as np
 
 from syne_tune._validation import reject_unknown
 from syne_tune.config_space import (
-    Categorical, Domain, FiniteRange, config_space_size, config_to_match_string, is_log_space,
-    non_constant_hyperparameter_keys,
+    Domain, config_space_size, config_to_match_string, default_value, non_constant_hyperparameter_keys,
 )
 
 from syne_tune.optimizer.schedulers.searchers.search_options import RandomSearchOptions, parse_search_options
@@ -21,13 +20,8 @@ logger = logging.getLogger(__name__)
 
 
 def _midpoint(domain: Domain):
-    """Default value of a hyperparameter: middle of its range (geometric on a log scale)."""
-    if isinstance(domain, Categorical):
-        return domain.categories[0]
-    lower, upper = (domain.values[0], domain.values[-1]) if isinstance(domain, FiniteRange) \
-        else (domain.lower, domain.upper)
-    middle = np.sqrt(lower * upper) if is_log_space(domain) else 0.5 * (lower + upper)
-    return domain.cast(float(np.clip(middle, min(lower, upper), max(lower, upper))))
+    """Default value of a hyperparameter: middle of its range (see :func:`default_value`)."""
+    return default_value(domain)
 
 
 def impute_points_to_evaluate(points_to_evaluate: list[dict] | None, config_space: dict) -> list[dict]:

@@ -42,3 +42,16 @@ def test_same_seed_same_configs():
 def test_unknown_search_option_is_named():
     with pytest.raises(ValueError, match="debug_lg"):
         RandomSearcher({"u": uniform(0, 1)}, "loss", debug_lg=False)
+
+
+def test_random_searcher_with_the_original_extra_domains():
+    from syne_tune.config_space import qrandint, randn, reverseloguniform, sample_from
+    space = {"q": qrandint(0, 100, 10), "m": reverseloguniform(0.5, 0.99), "z": randn(0.0, 1.0),
+             "f": sample_from(lambda: "fixed")}
+    searcher = RandomSearcher(space, metric="loss", random_seed=0)
+    first = searcher.get_config()
+    assert first["q"] == 50 and first["z"] == 0.0 and first["f"] == "fixed"
+    assert first["m"] == pytest.approx(1 - (0.5 * 0.01) ** 0.5)
+    for _ in range(5):
+        config = searcher.get_config()
+        assert config["q"] % 10 == 0 and 0.5 <= config["m"] <= 0.99 and config["f"] == "fixed"
