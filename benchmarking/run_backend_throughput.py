@@ -6,7 +6,13 @@ printed apart), and in steady state (trials completed after the first ``2 * work
 the time since then; same definition for every backend). Then 4 trials that sleep: CPU seconds
 the tuner process spends per wallclock second (close to 0 means the loop sleeps instead of polling).
 
+``--flood SECONDS``: instead, 4 trials report as fast as they can for a ``max_wallclock_time``
+of SECONDS; prints the reports per second the tuner processed (all stored in the journal and
+results.csv.zip), the tuner's CPU time per report, the delay from the stopping criterion
+holding to ``run()`` returning, and the time to write results as a function of their number.
+
     python benchmarking/run_backend_throughput.py --trials 60
+    python benchmarking/run_backend_throughput.py --flood 20
 """
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from syne_tune import StoppingCriterion, Tuner
 from syne_tune.backend import LocalBackend
 from syne_tune.config_space import uniform
@@ -25,6 +33,7 @@ from syne_tune.optimizer.schedulers import FIFOScheduler
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 
 SCRIPT = Path(__file__).parent / "training_scripts" / "trivial" / "report_once.py"
+FLOOD_SCRIPT = Path(__file__).parent / "training_scripts" / "trivial" / "report_flood.py"
 
 
 def make_backend(name: str, n_workers: int):
@@ -74,6 +83,39 @@ def run(backend_name: str, n_trials: int, n_workers: int, sleep: float, sleep_ti
     return time.perf_counter() - start_wall, time.process_time() - start_cpu
 
 
+class _TimedStop:
+    """A StoppingCriterion that remembers when it first held."""
+
+    def __init__(self, seconds: float):
+        self.criterion = StoppingCriterion(max_wallclock_time=seconds)
+        self.held_at: float | None = None
+
+    def __call__(self, status) -> bool:
+        if self.criterion(status):
+            if self.held_at is None:
+                self.held_at = time.perf_counter()
+            return True
+        return False
+
+
+def run_flood(seconds: float, n_workers: int) -> None:
+    """Trials that report as fast as they can: what the tuner keeps up with, and how fast it stops."""
+    space = {"x": uniform(0, 1), "seconds": 10 * seconds + 60}
+    scheduler = FIFOScheduler(space, metric="loss", random_seed=0)
+    stop = _TimedStop(seconds)
+    tuner = Tuner(LocalBackend(str(FLOOD_SCRIPT)), scheduler, stop, n_workers=n_workers, sleep_time=1.0,
+                  print_update_interval=3600)
+    start_cpu = time.process_time()
+    tuner.run()
+    end, cpu = time.perf_counter(), time.process_time() - start_cpu
+    reports = tuner.tuning_status.overall_metric_statistics.count
+    elapsed = stop.held_at - (end - tuner.tuning_status.wallclock_time)
+    stored = len(pd.read_csv(tuner.tuner_path / "results.csv.zip", usecols=["trial_id"]))
+    print(f"flood, {n_workers} trials, {seconds:.0f} s: {reports} reports, {reports / elapsed:,.0f} reports/s processed; "
+          f"tuner CPU {1e6 * cpu / reports:.1f} us per report; run() returned {end - stop.held_at:.2f} s after "
+          f"the stopping criterion held; results.csv.zip holds {stored} rows")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=60)
@@ -81,9 +123,14 @@ def main():
     parser.add_argument("--backend", choices=["local", "ray"], nargs="+", default=["local"])
     parser.add_argument("--sleep_time", type=float, default=5.0, help="Tuner sleep_time (its default is 5)")
     parser.add_argument("--repeats", type=int, default=1, help="runs of the backend list, e.g. local ray local ray")
+    parser.add_argument("--flood", type=float, default=None, help="seconds of the report-flood benchmark")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     os.environ.setdefault(SYNE_TUNE_FOLDER_ENV, tempfile.mkdtemp(prefix="st-throughput-"))
+    if args.flood is not None:
+        for _ in range(args.repeats):
+            run_flood(args.flood, args.workers)
+        return
     for backend in args.backend * args.repeats:
         latency = ReportLatency()
         wall, _ = run(backend, args.trials, args.workers, sleep=0.0, sleep_time=args.sleep_time, latency=latency)

@@ -53,6 +53,9 @@ def _jsonable(value):
     return str(value)
 
 
+_encode = json.JSONEncoder(default=_jsonable).encode
+
+
 class ResultsJournal:
     """Appends rows and events to ``path``; ``flush`` hands them to the OS (crash-safe)."""
 
@@ -66,10 +69,10 @@ class ResultsJournal:
         self.lines = count_lines(self.path)  # lines written so far, this run's and earlier ones
 
     def add_row(self, row: dict) -> None:
-        self._pending.append(json.dumps(row, default=_jsonable))
+        self._pending.append(_encode(row))
 
     def add_event(self, event: str, trial_id: int, **fields) -> None:
-        self._pending.append(json.dumps({ST_EVENT: event, ST_TRIAL_ID: trial_id, **fields}, default=_jsonable))
+        self._pending.append(_encode({ST_EVENT: event, ST_TRIAL_ID: trial_id, **fields}))
 
     @property
     def unsynced(self) -> bool:

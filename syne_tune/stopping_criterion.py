@@ -1,7 +1,9 @@
 """StoppingCriterion: when a tuning experiment ends. Every set field is checked; any one suffices."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from numbers import Real
 
 from syne_tune.tuning_status import TuningStatus
 
@@ -33,13 +35,15 @@ class StoppingCriterion:
         for name in ("max_wallclock_time", "max_num_evaluations", "max_num_trials_started",
                      "max_num_trials_completed", "max_cost", "max_num_trials_finished"):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
-                raise ValueError(f"The '{name}' argument of StoppingCriterion must be a number >= 0. Got {value!r}.")
+            if value is not None and not (_is_finite_number(value) and value >= 0):
+                raise ValueError(f"The '{name}' argument of StoppingCriterion must be a finite number >= 0 "
+                                 f"(or None for no limit). Got {value!r}.")
         for name in ("min_metric_value", "max_metric_value"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, dict):
+            if value is not None and not (isinstance(value, dict) and all(
+                    isinstance(k, str) and _is_finite_number(v) for k, v in value.items())):
                 raise ValueError(f"The '{name}' argument of StoppingCriterion must be a dict "
-                                 f"{{metric: value}}. Got {value!r}.")
+                                 f"{{metric name: finite number}}. Got {value!r}.")
 
     def __call__(self, status: TuningStatus) -> bool:
         limits = (
@@ -60,3 +64,7 @@ class StoppingCriterion:
             if metric in stats.min_metrics and stats.min_metrics[metric] < bound:
                 return True
         return False
+
+
+def _is_finite_number(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)

@@ -17,7 +17,6 @@ import math
 import signal
 import threading
 import time
-from numbers import Real
 from pathlib import Path
 
 from syne_tune._validation import bad_argument, check_bool, check_int, check_number
@@ -26,7 +25,7 @@ from syne_tune.backend.trial_status import Status, Trial
 from syne_tune.config_space import Domain, to_dict
 from syne_tune.constants import ST_DECISION, ST_TRIAL_ID, ST_TUNER_CREATION_TIMESTAMP, ST_TUNER_START_TIMESTAMP, \
     ST_TUNER_TIME
-from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler
+from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
 from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, read_journal, report_of_row, \
     results_row
 from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
@@ -166,6 +165,8 @@ class Tuner:
                 last_print = now
             if exhausted and not self._running:
                 logger.info("The search space is exhausted and all trials have ended.")
+                break
+            if self.stop_criterion(status):  # start no trial the criterion would end at once
                 break
             if not exhausted and len(self._running) < (self.n_workers if self.asynchronous_scheduling else 1):
                 exhausted = not self._start_trials()
@@ -321,13 +322,10 @@ class Tuner:
     def _metric_error(self, trial_id: int, result: dict) -> str | None:
         """Why ``result`` cannot be used (a metric missing or not a number), or None."""
         for metric in self.scheduler.metric_names():
-            value = result.get(metric)
-            if type(value) is float or (isinstance(value, Real) and not isinstance(value, bool)):
-                continue
-            public = {k: v for k, v in result.items() if not k.startswith("st_")}
-            got = f"without '{metric}'" if metric not in result else f"with {metric}={value!r}, not a number,"
-            return (f"Trial {trial_id} reported {str(public)[:500]} {got} and fails: '{metric}' is the metric "
-                    f"this scheduler optimizes. Report it as a number in every reporter(...) call.")
+            if type(result.get(metric)) is not float:  # the common case costs one check
+                error = metric_value_error(trial_id, result, metric)
+                if error is not None:
+                    return error
         return None
 
     def _fail_trial(self, trial: Trial, reason: str) -> None:
@@ -490,17 +488,7 @@ class Tuner:
         """
         if self.tuning_status is None:
             return None
-        metric = self.scheduler.metric_names()[0]
-        use_max = self.scheduler.metric_mode() == "max"
-        values = {}
-        for trial_id, stats in self.tuning_status.trial_metric_statistics.items():
-            extreme = (stats.max_metrics if use_max else stats.min_metrics).get(metric)
-            if extreme is not None:
-                values[trial_id] = extreme
-        if not values:
-            return None
-        trial_id = (max if use_max else min)(values, key=values.get)
-        return trial_id, values[trial_id]
+        return self.tuning_status.best_trial(self.scheduler.metric_names()[0], self.scheduler.metric_mode())
 
 
 def _check_finite(name: str, value) -> float:

@@ -32,19 +32,18 @@ class MetricsStatistics:
             if kind is not float and kind is not int:
                 if not isinstance(value, Number) or isinstance(value, bool):
                     continue
-            if not -_INF < value < _INF:  # NaN or infinite
+            if value - value != 0:  # NaN or infinite
                 continue
-            if name in minima:
-                if value < minima[name]:
-                    minima[name] = value
-                if value > maxima[name]:
-                    maxima[name] = value
-            else:
+            smallest = minima.get(name)
+            if smallest is None:
                 minima[name] = maxima[name] = value
+            elif value < smallest:
+                minima[name] = value
+            elif value > maxima[name]:
+                maxima[name] = value
             sums[name] += value
 
 
-_INF = float("inf")
 _FINISHED = (Status.completed, Status.stopped, Status.stopping, Status.failed)
 
 
@@ -69,6 +68,19 @@ class TuningStatus:
     def add_result(self, trial_id: int, result: dict) -> None:
         self.overall_metric_statistics.add(result)
         self.trial_metric_statistics[trial_id].add(result)
+
+    def best_trial(self, metric: str, mode: str) -> tuple[int, float] | None:
+        """(trial id, value) of the best finite value of ``metric`` reported so far, or None."""
+        use_max = mode == "max"
+        values = {}
+        for trial_id, stats in self.trial_metric_statistics.items():
+            extreme = (stats.max_metrics if use_max else stats.min_metrics).get(metric)
+            if extreme is not None:
+                values[trial_id] = extreme
+        if not values:
+            return None
+        trial_id = (max if use_max else min)(values, key=values.get)
+        return trial_id, values[trial_id]
 
     def continue_from(self, elapsed: float) -> None:
         """Sets the clock so that ``wallclock_time`` counts ``elapsed`` seconds already spent."""
@@ -174,16 +186,11 @@ def print_best_metric_found(tuning_status: TuningStatus, metric_names: list[str]
         raise ValueError(f"The 'mode' argument of print_best_metric_found must be 'min' or 'max'. Got {mode!r}.")
     if tuning_status.overall_metric_statistics.count == 0:
         return None
-    metric, use_max = metric_names[0], mode == "max"
-    values = {trial_id: (stats.max_metrics if use_max else stats.min_metrics)[metric]
-              for trial_id, stats in tuning_status.trial_metric_statistics.items()
-              if metric in (stats.max_metrics if use_max else stats.min_metrics)}
+    metric = metric_names[0]
+    best = tuning_status.best_trial(metric, mode or "min")
     print("-" * 20)
     print(f"Resource summary (last result is reported):\n{tuning_status}")
-    if not values:
-        print("-" * 20)
-        return None
-    trial_id = (max if use_max else min)(values, key=values.get)
-    print(f"{metric}: best {values[trial_id]} for trial-id {trial_id}")
+    if best is not None:
+        print(f"{metric}: best {best[1]} for trial-id {best[0]}")
     print("-" * 20)
-    return trial_id, values[trial_id]
+    return best

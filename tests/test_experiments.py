@@ -26,3 +26,35 @@ def test_results_written_before_any_report_load_as_empty(_results_root):
     with pytest.raises(ValueError, match="no reported values of 'loss'"):
         experiment.best_config()
     assert [e.name for e in list_experiments()] == ["empty-run"]
+
+
+@pytest.mark.parametrize("name", ["../elsewhere", "..", "a/b", "/etc", ""])
+def test_names_leading_outside_the_results_root_are_refused(name, tmp_path):
+    (tmp_path / "elsewhere").mkdir(exist_ok=True)
+    (tmp_path / "elsewhere" / "tuner.dill").write_bytes(b"not to be unpickled")
+    with pytest.raises(ValueError, match="tuner_name"):
+        load_experiment(name, load_tuner=True)
+
+
+def test_a_corrupt_experiment_is_skipped_with_a_warning(_results_root, caplog):
+    for name, metadata in (("good-run", '{"metric_names": ["loss"], "metric_mode": "min"}'), ("bad-run", "{oops")):
+        (_results_root / name).mkdir(parents=True)
+        (_results_root / name / "metadata.json").write_text(metadata)
+    with caplog.at_level("WARNING"):
+        assert [e.name for e in list_experiments()] == ["good-run"]
+    assert "bad-run" in caplog.text
+
+
+def test_results_of_a_crashed_run_come_from_the_journal_and_skip_a_cut_line(_results_root):
+    folder = _results_root / "crashed-run"
+    folder.mkdir(parents=True)
+    (folder / "metadata.json").write_text('{"metric_names": ["loss"], "metric_mode": "max"}')
+    (folder / "journal.jsonl").write_text(
+        '{"st_event": "start", "trial_id": 0, "config": {"x": 1}}\n'
+        '{"loss": 0.5, "trial_id": 0, "config_x": 1}\n'
+        '{"loss": NaN, "trial_id": 0, "config_x": 1}\n'
+        '{"loss": Infinity, "trial_id": 0, "config_x": 1}\n'
+        '{"loss": 0.7, "trial_id": 0, "con')  # the crash cut this line
+    experiment = load_experiment("crashed-run")
+    assert len(experiment.results) == 3
+    assert experiment.best_config()["loss"] == 0.5  # NaN and inf never count as best

@@ -36,3 +36,12 @@ def test_bad_fields_are_named():
         StoppingCriterion(max_wallclock_time="10")
     with pytest.raises(ValueError, match="min_metric_value"):
         StoppingCriterion(min_metric_value=3.0)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("max_wallclock_time", float("nan")), ("max_wallclock_time", float("inf")), ("max_cost", -1),
+    ("max_num_trials_started", True), ("max_metric_value", {"loss": float("nan")}),
+    ("min_metric_value", {"loss": float("-inf")})])
+def test_non_finite_limits_are_refused(field, value):
+    with pytest.raises(ValueError, match=field):
+        StoppingCriterion(**{field: value})

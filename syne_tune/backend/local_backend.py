@@ -76,7 +76,11 @@ class LocalBackend(TrialBackend):
         self._processes[trial_id] = TrialProcess(
             self._command(trial_id, config), trial_environment(self._assign_gpu(trial_id)),
             marker=trial_marker(self._token, trial_id), stdout_path=trial_path / "std.out",
-            stderr_path=trial_path / "std.err", on_output=self._event.set, label=f"trial {trial_id}")
+            stderr_path=trial_path / "std.err", on_output=self._notify, label=f"trial {trial_id}")
+
+    def _notify(self) -> None:
+        if not self._event.is_set():  # called for every line a trial prints: keep it cheap
+            self._event.set()
 
     def _assign_gpu(self, trial_id: int) -> int | None:
         if not self.rotate_gpus:

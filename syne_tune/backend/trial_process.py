@@ -33,7 +33,7 @@ from syne_tune.constants import METRIC_LINE_PREFIX, ST_WORKER_TIMESTAMP
 logger = logging.getLogger(__name__)
 
 MAX_LINE_BYTES = 1_000_000
-MAX_QUEUED_REPORTS = 20_000
+MAX_QUEUED_REPORTS = 2_000  # per run: bounds memory and the backlog the tuner must store when it stops
 _PREFIX = METRIC_LINE_PREFIX.encode()
 _PR_SET_PDEATHSIG = 1
 _READER_JOIN_SECONDS = 2.0
@@ -91,6 +91,7 @@ class TrialProcess:
         self._stdout_path = stdout_path
         self._stderr_path = stderr_path
         self._on_output = on_output or (lambda: None)
+        self._stdout_sink = None  # buffered; flushed whenever reports are taken and at the end
         self._room = threading.Event()  # set when the report queue has room again
         self._killed = False
         self._malformed = 0
@@ -144,7 +145,7 @@ class TrialProcess:
 
     def _read_stdout(self) -> None:
         stream = self.process.stdout
-        sink = open(self._stdout_path, "ab", buffering=0) if self._stdout_path is not None else None
+        sink = self._stdout_sink = open(self._stdout_path, "ab") if self._stdout_path is not None else None
         skipping = False
         try:
             while True:
@@ -216,6 +217,12 @@ class TrialProcess:
         count = len(reports) if limit is None else min(limit, len(reports))
         taken = [reports.popleft() for _ in range(count)]
         self._room.set()
+        sink = self._stdout_sink
+        if sink is not None and not sink.closed:
+            try:
+                sink.flush()  # std.out follows the reports the tuner has seen
+            except (OSError, ValueError):  # closed by the reader meanwhile
+                pass
         return taken
 
     @staticmethod

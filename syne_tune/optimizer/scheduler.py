@@ -24,14 +24,14 @@ def metric_value_error(trial_id: int, result: dict, metric: str) -> str | None:
     keys, strings, None, bools, lists and the like are errors; the message names the trial,
     the metric and the keys it did report. The Tuner fails such a trial with this message.
     """
+    value = result.get(metric)
+    if type(value) is float or (isinstance(value, numbers.Real) and not isinstance(value, bool)):
+        return None  # checked first: this runs for every report
     keys = [k for k in result if not str(k).startswith("st_")]
     reported = ", ".join(_SHORT.repr(k) for k in keys[:20]) + (", ..." if len(keys) > 20 else "") or "no keys"
     if metric not in result:
         return (f"Trial {trial_id} reported {_SHORT.repr(public_result(result))} without '{metric}', the metric "
                 f"this scheduler optimizes (it reported {reported}). Include it in every reporter(...) call.")
-    value = result[metric]
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return None
     return (f"Trial {trial_id} reported {metric}={_SHORT.repr(value)} (a {type(value).__name__}), but '{metric}', "
             f"the metric this scheduler optimizes, must be a real number (NaN and inf count as the worst value); "
             f"it reported {reported}. Report a float, e.g. reporter({metric}=float(...)).")
