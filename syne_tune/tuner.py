@@ -19,9 +19,10 @@ from syne_tune.backend.trial_status import Status, Trial
 from syne_tune.config_space import Domain, to_dict
 from syne_tune.constants import ST_TUNER_CREATION_TIMESTAMP, ST_TUNER_START_TIMESTAMP
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler
+from syne_tune.progress import TuningProgress, as_progress
 from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
-from syne_tune.tuning_status import TuningStatus, format_status_table
+from syne_tune.tuning_status import TuningStatus
 
 logger = logging.getLogger(__name__)
 
@@ -43,20 +44,23 @@ class Tuner:
         sleep_time: longest wait (seconds) while all workers are busy; the LocalBackend
             wakes the tuner earlier as soon as a trial reports or ends.
         results_update_interval: seconds between writes of results and tuner state.
-        print_update_interval: seconds between status tables in the log.
+        print_update_interval: seconds between progress lines in a log (and status tables at DEBUG).
         max_failures: the experiment stops once more trials than this failed.
         tuner_name: name of the experiment; a timestamp is appended.
         asynchronous_scheduling: False waits until all trials of a batch ended before
             starting ``n_workers`` new ones (synchronous scheduling).
         callbacks: hooks into the loop; default ``[StoreResultsCallback()]``.
         metadata: user dict stored in ``metadata.json``.
+        progress: live progress display: ``"auto"`` (default: a redrawn block on a terminal,
+            an updating display in a notebook, log lines elsewhere), ``"live"``, ``"notebook"``,
+            ``"lines"``, ``"off"`` (summary only), or a ``TuningProgress``.
     """
 
     def __init__(self, trial_backend: TrialBackend, scheduler: TrialScheduler, stop_criterion,
                  n_workers: int, sleep_time: float = 5.0, results_update_interval: float = 10.0,
                  print_update_interval: float = 30.0, max_failures: int = 1, tuner_name: str | None = None,
                  asynchronous_scheduling: bool = True, callbacks: list[TunerCallback] | None = None,
-                 metadata: dict | None = None):
+                 metadata: dict | None = None, progress: str | bool | TuningProgress = "auto"):
         if not isinstance(trial_backend, TrialBackend):
             raise bad_argument("Tuner", "trial_backend", "a TrialBackend such as LocalBackend", trial_backend)
         if not isinstance(scheduler, TrialScheduler):
@@ -75,6 +79,7 @@ class Tuner:
         self.max_failures = check_int("Tuner", "max_failures", max_failures, minimum=0)
         self.asynchronous_scheduling = check_bool("Tuner", "asynchronous_scheduling", asynchronous_scheduling)
         self.callbacks = list(callbacks) if callbacks is not None else [StoreResultsCallback()]
+        self.progress = as_progress(progress)
         if tuner_name is None:
             entry_point = trial_backend.entrypoint_path()
             tuner_name = entry_point.stem.replace("_", "-") if entry_point else "st-tuner"
@@ -98,6 +103,7 @@ class Tuner:
             "entrypoint": entry_point.stem if entry_point else None,
             "backend": type(self.trial_backend).__name__,
             "scheduler_name": type(self.scheduler).__name__,
+            "resource_attr": getattr(self.scheduler, "resource_attr", None),
             "config_space": {k: to_dict(v) if isinstance(v, Domain) else v
                              for k, v in self.scheduler.config_space.items()},
             "tuner_name": self.name,
@@ -117,7 +123,8 @@ class Tuner:
             (self.tuner_path / "metadata.json").write_text(json.dumps(self.metadata, indent=1, default=str))
             for callback in self.callbacks:
                 callback.on_tuning_start(self)
-            last_save = last_print = time.perf_counter()
+            self.progress.on_tuning_start(self)
+            last_save = time.perf_counter()
             logger.info("Tuning %s: results in %s", self.name, self.tuner_path)
             while not self.stop_criterion(status) and status.num_trials_failed <= self.max_failures:
                 for callback in self.callbacks:
@@ -127,9 +134,7 @@ class Tuner:
                 if now - last_save > self.results_update_interval:
                     self.save()
                     last_save = now
-                if now - last_print > self.print_update_interval:
-                    logger.info("Status:\n%s", format_status_table(status))
-                    last_print = now
+                self.progress.on_loop_end()
                 if exhausted and not running:
                     logger.info("The search space is exhausted and all trials have ended.")
                     break
@@ -234,14 +239,7 @@ class Tuner:
         self.scheduler.on_trial_error(trial)
 
     def _log_summary(self, status: TuningStatus) -> None:
-        logger.info("Tuning finished. Status:\n%s", format_status_table(status))
-        best = self.best_trial()
-        if best is not None:
-            trial_id, value = best
-            metric = self.scheduler.metric_names()[0]
-            logger.info("%s: best %s for trial-id %d\nbest config: %s", metric, value, trial_id,
-                        status.trial_configs.get(trial_id))
-        logger.info("Results are in %s", self.tuner_path)
+        self.progress.on_tuning_end()  # closes the live display, logs the top trials
 
     def best_trial(self) -> tuple[int, float] | None:
         """(trial id, value) of the best reported value of the first metric, or None."""
