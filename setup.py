@@ -30,5 +30,6 @@ setup(
     python_requires=">=3.9",
     install_requires=["numpy>=1.20", "pandas>=1.2", "dill>=0.3"],
     extras_require=EXTRAS,
+    entry_points={"console_scripts": ["syne-tune=syne_tune.cli:main"]},
     license="Apache-2.0",
 )

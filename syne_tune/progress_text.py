@@ -156,6 +156,13 @@ def format_block(snapshot: ProgressSnapshot, bar_width: int = 30) -> str:
                       f"reports   {snapshot.reports} ({snapshot.reports_per_second:.1f}/s)"])
 
 
+def text_table(rows: list[list[str]], right: bool = True, indent: str = "") -> str:
+    """Rows of cells as aligned columns (right-aligned numbers, or left-aligned with ``right=False``)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    align = str.rjust if right else str.ljust
+    return "\n".join(indent + "  ".join(align(cell, w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+
+
 def format_summary(tuner, top: int = 5) -> str:
     """End-of-run summary: counts, best value and config, and the ``top`` trials as a table."""
     status = tuner.tuning_status
@@ -175,9 +182,8 @@ def format_summary(tuner, top: int = 5) -> str:
             + [_number(v) if isinstance(v, (int, float)) else str(v)
                for v in (status.trial_configs.get(trial_id, {}).get(k, "-") for k in keys)]
             for trial_id, value in ranked]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
         lines.append(f"Top {len(ranked)} trials:")
-        lines += ["  " + "  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
+        lines.append(text_table(rows, indent="  "))
     else:
         lines.append(f"No trial reported {snapshot.metric}.")
     lines.append(f"Results are in {tuner.tuner_path}")
