@@ -141,3 +141,27 @@ def test_real_run_with_live_progress_draws_and_pickles(caplog):
     best_id, best_value = tuner.best_trial()
     assert len(summary) == 1 and f"at trial {best_id}:" in summary[0]
     assert Tuner.load(tuner.tuner_path).progress.mode == "live"
+
+
+def test_notebook_display_updates_one_output_in_place(monkeypatch):
+    import IPython
+    import IPython.display
+
+    class ZMQInteractiveShell:  # what get_ipython() returns inside a Jupyter kernel
+        pass
+
+    shown = []
+
+    class Handle:
+        def update(self, content):
+            shown.append(content.data)
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: ZMQInteractiveShell())
+    monkeypatch.setattr(IPython.display, "display", lambda content, display_id: shown.append(content.data) or Handle())
+    progress = TuningProgress(refresh_interval=0.0)  # "auto" in a notebook
+    progress.on_tuning_start(_fake_tuner())
+    assert progress.display_mode == "notebook"
+    progress.on_loop_end()
+    progress.on_tuning_end()
+    assert len(shown) == 3 and shown[0] == "<pre>starting...</pre>"
+    assert shown[-1].startswith("<pre>progress  [") and "best      loss 0.05 (min) at trial 1: x=0.2" in shown[-1]
