@@ -101,14 +101,17 @@ def group_label(experiment, group_by: str | Callable = "method") -> str:
 
 def plot_experiments(experiments: Sequence, group_by: str | Callable = "method", ax=None,
                      quantiles: tuple[float, float] = (0.25, 0.75), num_points: int = 200):
-    """Several experiments on one figure: per group (e.g. a method run with several seeds), the
-    median best-so-far curve and a band between the ``quantiles``.
+    """Several experiments (ExperimentResults or names) on one figure: per group (e.g. a method
+    run with several seeds), the median best-so-far curve and a band between the ``quantiles``.
 
     Curves are compared on a common time grid up to the longest run, from the time every run
     of the group has reported on; a run keeps its last value after it ended.
     """
     if not experiments:
         raise ValueError("The 'experiments' argument of plot_experiments must hold at least one experiment. Got [].")
+    from syne_tune.experiments import load_experiment
+
+    experiments = [load_experiment(e) if isinstance(e, str) else e for e in experiments]
     curves: dict[str, list] = {}
     for experiment in experiments:
         curves.setdefault(group_label(experiment, group_by), []).append(best_so_far(experiment))

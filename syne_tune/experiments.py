@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from syne_tune.constants import ST_TUNER_CREATION_TIMESTAMP
+from syne_tune.experiment_plots import plot_experiments  # noqa: F401 (re-exported; matplotlib loads on use)
 from syne_tune.results_path import experiment_path, results_root
 
 logger = logging.getLogger(__name__)
@@ -144,11 +145,3 @@ def load_experiments_df(name_filter=None, experiment_filter=None) -> pd.DataFram
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-
-def plot_experiments(experiments, group_by="method", ax=None, **kwargs):
-    """Several experiments (e.g. methods x seeds) on one figure: median best-so-far per group with
-    a band; see ``syne_tune.experiment_plots.plot_experiments``. Accepts ExperimentResults or names."""
-    from syne_tune.experiment_plots import plot_experiments as plot
-
-    experiments = [load_experiment(e) if isinstance(e, str) else e for e in experiments]
-    return plot(experiments, group_by=group_by, ax=ax, **kwargs)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from syne_tune.experiment_plots import best_so_far, plot_experiments as plot_results
+from syne_tune.experiment_plots import best_so_far
 from syne_tune.experiments import load_experiment, plot_experiments
 
 matplotlib.use("Agg")
@@ -60,7 +60,7 @@ def test_learning_curves_mark_how_trials_ended(experiments, tmp_path):
 def test_several_experiments_on_one_figure_with_bands(_results_root, tmp_path):
     runs = [_fake_run(_results_root, f"rs-{seed}", "RS", seed) for seed in range(3)]
     runs.append(_fake_run(_results_root, "bo-0", "BO", 7))
-    ax = plot_results(runs)
+    ax = plot_experiments(runs)
     ax.figure.savefig(tmp_path / "several.png")
     assert (tmp_path / "several.png").stat().st_size > 1000
     labels = [line.get_label() for line in ax.get_lines()]
@@ -73,7 +73,7 @@ def test_several_experiments_on_one_figure_with_bands(_results_root, tmp_path):
 
 
 def test_real_runs_grouped_by_method(experiments, tmp_path):
-    ax = plot_results(list(experiments.values()))
+    ax = plot_experiments(list(experiments.values()))
     assert sorted(line.get_label() for line in ax.get_lines()) == ["ASHA (1 run)", "FIFO (1 run)"]
 
 
@@ -85,4 +85,4 @@ def test_missing_matplotlib_says_how_to_install(experiments, monkeypatch):
 
 def test_no_experiments_is_an_error():
     with pytest.raises(ValueError, match="'experiments' argument of plot_experiments"):
-        plot_results([])
+        plot_experiments([])
