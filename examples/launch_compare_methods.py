@@ -15,12 +15,13 @@ from syne_tune.optimizer.baselines import ASHA, RandomSearch
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
-    steps = 30
-    config_space = {"steps": steps, "width": randint(0, 20), "height": randint(-100, 100), "sleep_time": 0.05}
-    entry_point = Path(__file__).parent / "training_scripts" / "height_example" / "train_height.py"
+    epochs = 30
+    config_space = {"epochs": epochs, "width": randint(0, 20), "height": randint(-100, 100), "sleep_time": 0.05}
+    # Checkpoints every epoch, so a trial ASHA pauses resumes where it stopped.
+    entry_point = Path(__file__).parent / "training_scripts" / "height_example" / "train_height_checkpoint.py"
     methods = {
         "RS": lambda seed: RandomSearch(config_space, metric="mean_loss", mode="min", random_seed=seed),
-        "ASHA": lambda seed: ASHA(config_space, type="promotion", max_t=steps, resource_attr="epoch",
+        "ASHA": lambda seed: ASHA(config_space, type="promotion", max_t=epochs, resource_attr="epoch",
                                   metric="mean_loss", mode="min", random_seed=seed),
     }
     names = []
