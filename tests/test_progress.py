@@ -165,3 +165,24 @@ def test_notebook_display_updates_one_output_in_place(monkeypatch):
     progress.on_tuning_end()
     assert len(shown) == 3 and shown[0] == "<pre>starting...</pre>"
     assert shown[-1].startswith("<pre>progress  [") and "best      loss 0.05 (min) at trial 1: x=0.2" in shown[-1]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_auto_picks_the_live_block_on_a_terminal_and_lines_without_rich(monkeypatch, caplog):
+    monkeypatch.setenv("TERM", "xterm")
+    progress = TuningProgress(file=_Terminal())
+    progress.on_tuning_start(_fake_tuner())
+    assert progress.display_mode == "live"
+    progress.on_tuning_end()
+    monkeypatch.setattr("syne_tune.progress._rich_installed", lambda: False)
+    progress = TuningProgress(file=_Terminal())
+    progress.on_tuning_start(_fake_tuner())
+    assert progress.display_mode == "lines"
+    caplog.set_level(logging.WARNING, logger="syne_tune")
+    forced = TuningProgress("live", file=_Terminal())
+    forced.on_tuning_start(_fake_tuner())
+    assert forced.display_mode == "lines" and "pip install 'syne-tune[progress]'" in caplog.text
