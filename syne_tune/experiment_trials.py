@@ -92,7 +92,10 @@ def _add_unreported(table: pd.DataFrame, configs: dict[int, dict]) -> pd.DataFra
 
 
 def tuner_record(tuner_path: Path, tuner=None) -> tuple[dict[int, str], dict[int, dict]]:
-    """(final status, config) of every trial from the tuner, loading ``tuner.dill`` if needed; ({}, {}) if unreadable."""
+    """(final status, config) of every trial from the tuner, loading ``tuner.dill`` if needed.
+
+    ({}, {}) when there is no readable tuner record.
+    """
     if tuner is None and (Path(tuner_path) / "tuner.dill").exists():
         try:
             from syne_tune.tuner import Tuner

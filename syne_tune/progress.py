@@ -222,7 +222,8 @@ class _LiveDisplay(_NoDisplay):
         self._live.start()
         proxies = {id(stdout): sys.stdout, id(stderr): sys.stderr}
         self._moved = [(handler, handler.setStream(proxies[id(handler.stream)]))
-                       for handler in _terminal_handlers(stdout, stderr) if proxies[id(handler.stream)] is not handler.stream]
+                       for handler in _terminal_handlers(stdout, stderr)
+                       if proxies[id(handler.stream)] is not handler.stream]
 
     def show(self, snapshot: ProgressSnapshot) -> None:
         self._live.update(_rich_block(snapshot), refresh=True)

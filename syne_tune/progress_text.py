@@ -131,7 +131,8 @@ def format_best(snapshot: ProgressSnapshot, max_chars: int = 80) -> str:
     if snapshot.best is None:
         return f"{snapshot.metric}: no report yet"
     trial_id, value, config = snapshot.best
-    return f"{snapshot.metric} {_number(value)} ({snapshot.mode}) at trial {trial_id}: {format_config(config, max_chars)}"
+    config_text = format_config(config, max_chars)
+    return f"{snapshot.metric} {_number(value)} ({snapshot.mode}) at trial {trial_id}: {config_text}"
 
 
 def format_line(snapshot: ProgressSnapshot) -> str:
