@@ -22,7 +22,8 @@ from collections import deque
 
 from syne_tune._validation import bad_argument, check_int, check_number
 from syne_tune.progress_text import (
-    ProgressSnapshot, format_best, format_block, format_counts, format_line, format_summary, take_snapshot,
+    ProgressSnapshot, format_best, format_block, format_budget, format_counts, format_line, format_summary,
+    take_snapshot,
 )
 from syne_tune.tuner_callback import TunerCallback
 from syne_tune.tuning_status import format_status_table
@@ -248,12 +249,11 @@ def _rich_block(snapshot: ProgressSnapshot):
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column()
-    if snapshot.budget is None:
-        done = f"{snapshot.elapsed:.0f}s elapsed (no time or trial budget set)"
-    else:
-        done = Table.grid(padding=(0, 1))
+    done = format_budget(snapshot)
+    if snapshot.budget is not None:
+        text, done = done, Table.grid(padding=(0, 1))
         done.add_row(ProgressBar(total=1.0, completed=snapshot.budget.fraction, width=30),
-                     f"{100 * snapshot.budget.fraction:3.0f}%", str(snapshot.budget))
+                     f"{100 * snapshot.budget.fraction:3.0f}%", text)
     grid.add_row("progress", done)
     grid.add_row("trials", format_counts(snapshot.counts))
     grid.add_row("best", format_best(snapshot, max_chars=200))

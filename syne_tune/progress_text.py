@@ -135,23 +135,29 @@ def format_best(snapshot: ProgressSnapshot, max_chars: int = 80) -> str:
     return f"{snapshot.metric} {_number(value)} ({snapshot.mode}) at trial {trial_id}: {config_text}"
 
 
+def format_budget(snapshot: ProgressSnapshot) -> str:
+    """``12s / 30s``, or ``7 / 20 trials completed, 12s elapsed``, or ``12s elapsed (no budget set)``."""
+    elapsed = _duration(snapshot.elapsed)
+    if snapshot.budget is None:
+        return f"{elapsed} elapsed (no time or trial budget set)"
+    return str(snapshot.budget) + ("" if snapshot.budget.unit == "s" else f", {elapsed} elapsed")
+
+
 def format_line(snapshot: ProgressSnapshot) -> str:
     """One log line: budget, trial counts, best so far, report rate."""
-    if snapshot.budget is None:
-        done = f"{_duration(snapshot.elapsed)} elapsed"
-    else:
-        done = f"{100 * snapshot.budget.fraction:3.0f}% ({snapshot.budget})"
+    done = format_budget(snapshot)
+    if snapshot.budget is not None:
+        done = f"{100 * snapshot.budget.fraction:3.0f}% ({done})"
     return (f"{done} | trials: {format_counts(snapshot.counts)} | best {format_best(snapshot, 60)} | "
             f"{snapshot.reports} reports ({snapshot.reports_per_second:.1f}/s)")
 
 
 def format_block(snapshot: ProgressSnapshot, bar_width: int = 30) -> str:
     """The multi-line block of the notebook display (the terminal block draws the same with rich)."""
-    if snapshot.budget is None:
-        done = f"{_duration(snapshot.elapsed)} elapsed (no time or trial budget set)"
-    else:
+    done = format_budget(snapshot)
+    if snapshot.budget is not None:
         filled = int(round(bar_width * snapshot.budget.fraction))
-        done = f"[{'#' * filled}{'-' * (bar_width - filled)}] {100 * snapshot.budget.fraction:3.0f}%  {snapshot.budget}"
+        done = f"[{'#' * filled}{'-' * (bar_width - filled)}] {100 * snapshot.budget.fraction:3.0f}%  {done}"
     return "\n".join([f"progress  {done}", f"trials    {format_counts(snapshot.counts)}",
                       f"best      {format_best(snapshot)}",
                       f"reports   {snapshot.reports} ({snapshot.reports_per_second:.1f}/s)"])

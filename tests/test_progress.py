@@ -105,7 +105,7 @@ def test_non_interactive_stream_gets_single_log_lines(caplog):
     progress.on_loop_end()
     progress.on_tuning_end()
     lines = [r.getMessage() for r in caplog.records if r.name == "syne_tune.progress"]
-    assert "25% (1 / 4 trials completed) | trials: 1 running" in lines[0] and "\n" not in lines[0]
+    assert "25% (1 / 4 trials completed, 0s elapsed) | trials: 1 running" in lines[0] and "\n" not in lines[0]
     assert lines[-1].startswith("Tuning finished") and "Top 4 trials" in lines[-1]  # trial 4 never reported
     assert not any(ANSI.search(line) for line in lines)
 
