@@ -9,9 +9,13 @@ EXTRAS = {
     "benchmarks": ["scipy>=1.7", "autograd>=1.4", "threadpoolctl>=3", "matplotlib>=3.3"],
     # Trials on a Ray cluster: syne_tune.backend.RayBackend.
     "ray": ["ray>=2.9"],
+    # The live progress block on a terminal (without it, progress is logged as lines).
+    "progress": ["rich>=12"],
+    # ExperimentResult.plot, plot_experiments and `syne-tune plot`.
+    "plot": ["matplotlib>=3.3"],
 }
 EXTRAS["dev"] = sorted(
-    set(EXTRAS["gpsearchers"] + EXTRAS["benchmarks"] + ["pytest>=7", "psutil>=5"])
+    set(EXTRAS["gpsearchers"] + EXTRAS["benchmarks"] + EXTRAS["progress"] + EXTRAS["plot"] + ["pytest>=7", "psutil>=5"])
 )
 EXTRAS["extra"] = sorted(set(sum(EXTRAS.values(), [])))
 
@@ -26,5 +30,6 @@ setup(
     python_requires=">=3.9",
     install_requires=["numpy>=1.20", "pandas>=1.2", "dill>=0.3"],
     extras_require=EXTRAS,
+    entry_points={"console_scripts": ["syne-tune=syne_tune.cli:main"]},
     license="Apache-2.0",
 )

@@ -8,17 +8,23 @@ the tuner process spends per wallclock second (close to 0 means the loop sleeps 
 
 ``--flood SECONDS``: instead, 4 trials report as fast as they can for a ``max_wallclock_time``
 of SECONDS; prints the reports per second the tuner processed (all stored in the journal and
-results.csv.zip), the tuner's CPU time per report, the delay from the stopping criterion
-holding to ``run()`` returning, and the time to write results as a function of their number.
+results.csv.zip), the tuner's CPU time per report, and the delay from the stopping criterion
+holding to ``run()`` returning.
+
+``--progress off live`` runs each setting with the progress display off and with the live
+(rich) block redrawn every 0.5 s into /dev/null as if it were a terminal, alternating, and
+prints the median throughput of each; ``--repeats`` sets the number of pairs.
 
     python benchmarking/run_backend_throughput.py --trials 60
     python benchmarking/run_backend_throughput.py --flood 20
+    python benchmarking/run_backend_throughput.py --trials 100 --progress off live --repeats 5
 """
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +36,7 @@ from syne_tune.backend import LocalBackend
 from syne_tune.config_space import uniform
 from syne_tune.constants import ST_WORKER_TIMESTAMP, SYNE_TUNE_FOLDER_ENV
 from syne_tune.optimizer.schedulers import FIFOScheduler
+from syne_tune.progress import TuningProgress
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 
 SCRIPT = Path(__file__).parent / "training_scripts" / "trivial" / "report_once.py"
@@ -64,8 +71,28 @@ class ReportLatency(TunerCallback):
         return (len(times) - 1) / (times[-1] - times[0])
 
 
+class TimedProgress(TuningProgress):
+    """The progress display, counting the time the tuner loop spends in it."""
+
+    seconds = 0.0
+    redraws = 0
+
+    def on_loop_end(self) -> None:
+        start, due = time.perf_counter(), self._next_refresh
+        super().on_loop_end()
+        TimedProgress.seconds += time.perf_counter() - start
+        TimedProgress.redraws += start >= due
+
+
+def make_progress(mode: str):
+    """``off``, ``lines``, or ``live``: the rich block drawn into /dev/null as on a terminal."""
+    if mode == "live":
+        return TimedProgress("live", file=open(os.devnull, "w"))
+    return mode
+
+
 def run(backend_name: str, n_trials: int, n_workers: int, sleep: float, sleep_time: float,
-        latency: ReportLatency | None = None) -> tuple[float, float]:
+        latency: ReportLatency | None = None, progress: str = "off") -> tuple[float, float]:
     """Returns (wallclock seconds, tuner CPU seconds) to complete ``n_trials`` trials."""
     space = {"x": uniform(0, 1), "sleep": sleep}
     scheduler = FIFOScheduler(space, metric="loss", random_seed=0, search_options={"debug_log": False})
@@ -76,7 +103,7 @@ def run(backend_name: str, n_trials: int, n_workers: int, sleep: float, sleep_ti
         print(f"{backend_name}: backend constructed in {time.perf_counter() - start:.2f} s")
     tuner = Tuner(backend, scheduler, stop,
                   n_workers=n_workers, sleep_time=sleep_time, results_update_interval=60,
-                  print_update_interval=3600,
+                  print_update_interval=3600, progress=make_progress(progress),
                   callbacks=[StoreResultsCallback()] + ([latency] if latency is not None else []))
     start_wall, start_cpu = time.perf_counter(), time.process_time()
     tuner.run()
@@ -104,7 +131,7 @@ def run_flood(seconds: float, n_workers: int) -> None:
     scheduler = FIFOScheduler(space, metric="loss", random_seed=0)
     stop = _TimedStop(seconds)
     tuner = Tuner(LocalBackend(str(FLOOD_SCRIPT)), scheduler, stop, n_workers=n_workers, sleep_time=1.0,
-                  print_update_interval=3600)
+                  print_update_interval=3600, progress="off")
     start_cpu = time.process_time()
     tuner.run()
     end, cpu = time.perf_counter(), time.process_time() - start_cpu
@@ -123,6 +150,8 @@ def main():
     parser.add_argument("--backend", choices=["local", "ray"], nargs="+", default=["local"])
     parser.add_argument("--sleep_time", type=float, default=5.0, help="Tuner sleep_time (its default is 5)")
     parser.add_argument("--repeats", type=int, default=1, help="runs of the backend list, e.g. local ray local ray")
+    parser.add_argument("--progress", choices=["off", "lines", "live"], nargs="+", default=["off"],
+                        help="progress display(s) to compare, run alternately (default: off)")
     parser.add_argument("--flood", type=float, default=None, help="seconds of the report-flood benchmark")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -131,17 +160,30 @@ def main():
         for _ in range(args.repeats):
             run_flood(args.flood, args.workers)
         return
+    throughput: dict[tuple[str, str], list[float]] = {}
     for backend in args.backend * args.repeats:
-        latency = ReportLatency()
-        wall, _ = run(backend, args.trials, args.workers, sleep=0.0, sleep_time=args.sleep_time, latency=latency)
-        median = sorted(latency.latencies)[len(latency.latencies) // 2]
-        print(f"{backend}: {args.trials} trivial trials, {args.workers} workers: {wall:.2f} s, "
-              f"{args.trials / wall:.1f} trials/s cold, "
-              f"{latency.steady_throughput(2 * args.workers):.1f} trials/s steady; "
-              f"report latency median {1000 * median:.0f} ms, max {1000 * max(latency.latencies):.0f} ms")
-        wall, cpu = run(backend, args.workers, args.workers, sleep=3.0, sleep_time=args.sleep_time)
-        print(f"{backend}: {args.workers} trials sleeping 3 s: tuner CPU {cpu:.3f} s over {wall:.2f} s wallclock "
-              f"({100 * cpu / wall:.1f}% of one core)")
+        for progress in args.progress:
+            latency = ReportLatency()
+            wall, _ = run(backend, args.trials, args.workers, sleep=0.0, sleep_time=args.sleep_time,
+                          latency=latency, progress=progress)
+            median = sorted(latency.latencies)[len(latency.latencies) // 2]
+            steady = latency.steady_throughput(2 * args.workers)
+            if progress == "live":
+                print(f"{backend} (progress live): {1000 * TimedProgress.seconds:.0f} ms in the display over "
+                      f"{TimedProgress.redraws} redraws ({100 * TimedProgress.seconds / wall:.2f}% of {wall:.2f} s)")
+                TimedProgress.seconds, TimedProgress.redraws = 0.0, 0
+            throughput.setdefault((backend, progress), []).append(steady)
+            print(f"{backend} (progress {progress}): {args.trials} trivial trials, {args.workers} workers: "
+                  f"{wall:.2f} s, {args.trials / wall:.1f} trials/s cold, {steady:.1f} trials/s steady; "
+                  f"report latency median {1000 * median:.0f} ms, max {1000 * max(latency.latencies):.0f} ms")
+            wall, cpu = run(backend, args.workers, args.workers, sleep=3.0, sleep_time=args.sleep_time,
+                            progress=progress)
+            print(f"{backend} (progress {progress}): {args.workers} trials sleeping 3 s: tuner CPU {cpu:.3f} s "
+                  f"over {wall:.2f} s wallclock ({100 * cpu / wall:.1f}% of one core)")
+    if len(args.progress) > 1:
+        for (backend, progress), values in throughput.items():
+            print(f"{backend}, progress {progress}: median steady throughput {statistics.median(values):.1f} "
+                  f"trials/s over {len(values)} runs ({', '.join(f'{v:.1f}' for v in values)})")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from syne_tune.constants import ST_TUNER_CREATION_TIMESTAMP, ST_TUNER_TIME
+from syne_tune.constants import ST_TUNER_CREATION_TIMESTAMP
+from syne_tune.experiment_plots import plot_experiments  # noqa: F401 (re-exported; matplotlib loads on use)
 from syne_tune.results_journal import JOURNAL_NAME, journal_rows
 from syne_tune.results_path import experiment_path, results_root
 
@@ -69,20 +70,28 @@ class ExperimentResult:
         row = self.results.loc[values.idxmax() if self.metric_mode() == "max" else values.idxmin()]
         return {k: _builtin(v) for k, v in row.items() if not k.startswith("st_")}
 
-    def plot(self, ax=None, **plot_kwargs):
-        """Best value of the first metric so far against the tuner's wallclock time."""
-        import matplotlib.pyplot as plt
+    def trials(self, resource_attr: str | None = None) -> pd.DataFrame:
+        """One row per trial: status, best and last value of the first metric, resource reached,
+        number of reports, wall and worker time, and the config (``config_*`` columns).
 
-        metric = self._metric()
-        frame = self.results.sort_values(ST_TUNER_TIME)
-        best = frame[metric].cummax() if self.metric_mode() == "max" else frame[metric].cummin()
-        if ax is None:
-            _, ax = plt.subplots()
-        ax.plot(frame[ST_TUNER_TIME], best, **plot_kwargs)
-        ax.set_xlabel("wallclock time (s)")
-        ax.set_ylabel(f"best {metric}")
-        ax.set_title(self.name)
-        return ax
+        Final statuses come from the stored tuner (``tuner.dill``) when it can be read. The
+        resource is the highest ``resource_attr`` reported (default: the scheduler's, from the
+        metadata). See ``syne_tune.experiment_trials.trials_table``.
+        """
+        from syne_tune.experiment_trials import trials_table, tuner_record
+
+        final_status, configs = tuner_record(experiment_path(self.name), self.tuner)
+        return trials_table(self.results, self.metric_names()[0], self.metric_mode(),
+                            resource_attr=resource_attr or self.metadata.get("resource_attr"),
+                            final_status=final_status, configs=configs)
+
+    def plot(self, ax=None, learning_curves: bool = False, **plot_kwargs):
+        """Best value of the first metric so far against the tuner's wallclock time; with
+        ``learning_curves``, also every trial's metric against its resource, stopped and paused
+        trials marked (returns both axes). Needs matplotlib (the ``plot`` extra)."""
+        from syne_tune.experiment_plots import plot_experiment
+
+        return plot_experiment(self, learning_curves=learning_curves, ax=ax, **plot_kwargs)
 
 
 def _builtin(value):
@@ -182,3 +191,4 @@ def load_experiments_df(name_filter=None, experiment_filter=None) -> pd.DataFram
                 frame[key] = value
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+

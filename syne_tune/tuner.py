@@ -28,9 +28,10 @@ from syne_tune.constants import ST_DECISION, ST_TRIAL_ID, ST_TUNER_CREATION_TIME
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
 from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, read_journal, report_of_row, \
     results_row
+from syne_tune.progress import TuningProgress, as_progress
 from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
-from syne_tune.tuning_status import TuningStatus, format_status_table
+from syne_tune.tuning_status import TuningStatus
 
 logger = logging.getLogger(__name__)
 
@@ -55,20 +56,23 @@ class Tuner:
             wakes the tuner earlier as soon as a trial reports or ends.
         results_update_interval: longest time (seconds) between saves of ``tuner.dill``.
             Reports reach ``journal.jsonl`` at once whatever this is.
-        print_update_interval: seconds between status tables in the log.
+        print_update_interval: seconds between progress lines in a log (and status tables at DEBUG).
         max_failures: the experiment stops once more trials than this failed.
         tuner_name: name of the experiment; a timestamp is appended.
         asynchronous_scheduling: False waits until all trials of a batch ended before
             starting ``n_workers`` new ones (synchronous scheduling).
         callbacks: hooks into the loop; default ``[StoreResultsCallback()]``.
         metadata: user dict stored in ``metadata.json``.
+        progress: live progress display: ``"auto"`` (default: a redrawn block on a terminal,
+            an updating display in a notebook, log lines elsewhere), ``"live"``, ``"notebook"``,
+            ``"lines"``, ``"off"`` (summary only), or a ``TuningProgress``.
     """
 
     def __init__(self, trial_backend: TrialBackend, scheduler: TrialScheduler, stop_criterion,
                  n_workers: int, sleep_time: float = 5.0, results_update_interval: float = 10.0,
                  print_update_interval: float = 30.0, max_failures: int = 1, tuner_name: str | None = None,
                  asynchronous_scheduling: bool = True, callbacks: list[TunerCallback] | None = None,
-                 metadata: dict | None = None):
+                 metadata: dict | None = None, progress: str | bool | TuningProgress = "auto"):
         if not isinstance(trial_backend, TrialBackend):
             raise bad_argument("Tuner", "trial_backend", "a TrialBackend such as LocalBackend", trial_backend)
         if not isinstance(scheduler, TrialScheduler):
@@ -87,6 +91,7 @@ class Tuner:
         self.max_failures = check_int("Tuner", "max_failures", max_failures, minimum=0)
         self.asynchronous_scheduling = check_bool("Tuner", "asynchronous_scheduling", asynchronous_scheduling)
         self.callbacks = list(callbacks) if callbacks is not None else [StoreResultsCallback()]
+        self.progress = as_progress(progress)
         if tuner_name is None:
             entry_point = trial_backend.entrypoint_path()
             tuner_name = entry_point.stem.replace("_", "-") if entry_point else "st-tuner"
@@ -118,6 +123,7 @@ class Tuner:
             "config_space": {k: to_dict(v) if isinstance(v, Domain) else v
                              for k, v in self.scheduler.config_space.items()},
             "tuner_name": self.name,
+            "resource_attr": getattr(self.scheduler, "resource_attr", None),
         })
         return metadata
 
@@ -152,17 +158,13 @@ class Tuner:
     def _loop(self) -> None:
         status = self.tuning_status
         exhausted = False
-        last_print = time.perf_counter()
         while not self.stop_criterion(status) and status.num_trials_failed <= self.max_failures:
             for callback in self.callbacks:
                 callback.on_loop_start()
             trials_ended = self._process_new_results()
             self.journal.flush()
             self._maybe_save(trials_ended)
-            now = time.perf_counter()
-            if now - last_print > self.print_update_interval:
-                logger.info("Status:\n%s", format_status_table(status))
-                last_print = now
+            self.progress.on_loop_end()
             if exhausted and not self._running:
                 logger.info("The search space is exhausted and all trials have ended.")
                 break
@@ -193,6 +195,7 @@ class Tuner:
         self._structure_changed = False
         for callback in self.callbacks:
             callback.on_tuning_start(self)
+        self.progress.on_tuning_start(self)
         logger.info("Tuning %s: results in %s", self.name, self.tuner_path)
         if self._resuming:
             if not self.stop_criterion(self.tuning_status):
@@ -472,14 +475,7 @@ class Tuner:
 
     # -- results -------------------------------------------------------------------------------------
     def _log_summary(self, status: TuningStatus) -> None:
-        logger.info("Tuning finished. Status:\n%s", format_status_table(status))
-        best = self.best_trial()
-        if best is not None:
-            trial_id, value = best
-            metric = self.scheduler.metric_names()[0]
-            logger.info("%s: best %s for trial-id %d\nbest config: %s", metric, value, trial_id,
-                        status.trial_configs.get(trial_id))
-        logger.info("Results are in %s", self.tuner_path)
+        self.progress.on_tuning_end()  # closes the live display, logs the top trials and the results folder
 
     def best_trial(self) -> tuple[int, float] | None:
         """(trial id, value) of the best reported value of the first metric, or None.

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-OPTIONAL = ("scipy", "autograd", "ray", "matplotlib", "threadpoolctl")
+OPTIONAL = ("scipy", "autograd", "ray", "matplotlib", "threadpoolctl", "rich", "IPython")
 
 
 @pytest.mark.parametrize("statement", [

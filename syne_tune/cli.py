@@ -1,0 +1,215 @@
+"""The ``syne-tune`` command: list, show, plot and remove stored experiments.
+
+    syne-tune list [--filter 'height*'] [--limit 20]
+    syne-tune show NAME [--top 20 | --all]
+    syne-tune plot NAME [NAME ...] --output best.png [--learning-curves] [--group-by method]
+    syne-tune remove NAME-OR-PATTERN ... | --older-than DAYS [--yes]
+
+A NAME may be the full experiment name, a unique prefix of it, or a glob pattern ('rs-*').
+Experiments live below $SYNETUNE_FOLDER (default ~/syne-tune). Also ``python -m syne_tune.cli``.
+"""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import shutil
+import sys
+import time
+
+from syne_tune.constants import ST_CONFIG_PREFIX, ST_TUNER_CREATION_TIMESTAMP
+from syne_tune.progress_text import text_table
+from syne_tune.results_path import experiment_path, results_root
+
+
+class _UsageError(Exception):
+    """A bad name or selection: printed as one line, exit status 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.command(args)
+    except _UsageError as error:
+        print(f"syne-tune {args.name}: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="syne-tune", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="name", required=True, metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="experiments, newest first: name, date, scheduler, trials, best metric")
+    listing.add_argument("--filter", default="*", help="glob pattern on the name (default: all)")
+    listing.add_argument("--limit", type=int, default=None, help="show at most this many")
+    listing.set_defaults(command=_list)
+
+    show = commands.add_parser("show", help="one experiment: its trials (best first) and its best config")
+    show.add_argument("experiment")
+    show.add_argument("--top", type=int, default=20, help="number of trials shown (default 20)")
+    show.add_argument("--all", action="store_true", help="show every trial")
+    show.set_defaults(command=_show)
+
+    plot = commands.add_parser("plot", help="plot one or several experiments to a file (needs matplotlib)")
+    plot.add_argument("experiments", nargs="+")
+    plot.add_argument("--output", "-o", required=True, help="image file, e.g. best.png or best.pdf")
+    plot.add_argument("--learning-curves", action="store_true", help="one experiment: add every trial's curve")
+    plot.add_argument("--group-by", default="method",
+                      help="several experiments: metadata entry naming the curve (default 'method', "
+                           "falling back to the scheduler)")
+    plot.set_defaults(command=_plot)
+
+    remove = commands.add_parser("remove", help="delete experiment folders (asks for --yes)")
+    remove.add_argument("experiments", nargs="*", help="names or patterns")
+    remove.add_argument("--older-than", type=float, default=None, metavar="DAYS",
+                        help="only experiments created more than DAYS days ago")
+    remove.add_argument("--yes", action="store_true", help="really delete; without it, only list what would go")
+    remove.set_defaults(command=_remove)
+    return parser
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+def _list(args) -> int:
+    from syne_tune.experiments import list_experiments
+
+    experiments = list_experiments(name_filter=lambda name: fnmatch.fnmatch(name, args.filter))
+    if args.limit is not None:
+        experiments = experiments[:args.limit]
+    if not experiments:
+        print(f"No experiments matching '{args.filter}' in {results_root()}.")
+        return 0
+    rows = [["name", "created", "scheduler", "trials", "best"]]
+    rows += [[e.name, _created(e.metadata), _scheduler(e.metadata), str(_num_trials(e)), _best(e)]
+             for e in experiments]
+    print(text_table(rows, right=False))
+    return 0
+
+
+def _show(args) -> int:
+    from syne_tune.experiments import load_experiment
+
+    experiment = load_experiment(_resolve_one(args.experiment))
+    metadata = experiment.metadata
+    print(f"{experiment.name}  created {_created(metadata)}  scheduler {_scheduler(metadata)}  "
+          f"folder {experiment_path(experiment.name)}")
+    trials = experiment.trials()
+    if trials.empty:
+        print("No trial reported yet.")
+        return 0
+    metric, mode = experiment.metric_names()[0], experiment.metric_mode()
+    best_column = f"best_{metric}"
+    if best_column in trials:
+        trials = trials.sort_values(best_column, ascending=mode != "max", na_position="last")
+    shown = trials if args.all else trials.head(args.top)
+    shown = shown.rename(columns=lambda c: c[len(ST_CONFIG_PREFIX):] if c.startswith(ST_CONFIG_PREFIX) else c)
+    counts = ", ".join(f"{n} {status.lower()}" for status, n in trials["status"].value_counts().items())
+    print(f"{len(trials)} trials ({counts}); {'all' if len(shown) == len(trials) else f'top {len(shown)}'} "
+          f"by {metric} ({mode}):")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if best_column in trials and trials[best_column].notna().any():
+        best = experiment.best_config()
+        config = {k[len(ST_CONFIG_PREFIX):]: v for k, v in best.items() if k.startswith(ST_CONFIG_PREFIX)}
+        print(f"best {metric}: {best[metric]:.6g} (trial {best['trial_id']})")
+        print("best config: " + ", ".join(f"{k}={v}" for k, v in config.items()))
+    return 0
+
+
+def _plot(args) -> int:
+    from syne_tune.experiment_plots import plot_experiment, plot_experiments, pyplot
+    from syne_tune.experiments import load_experiment
+
+    names = [name for pattern in args.experiments for name in _resolve(pattern)]
+    names = list(dict.fromkeys(names))
+    try:
+        plt = pyplot()
+        plt.switch_backend("Agg")  # write files, never open a window
+    except ImportError as error:
+        raise _UsageError(str(error)) from None
+    experiments = [load_experiment(name) for name in names]
+    if len(experiments) == 1:
+        axes = plot_experiment(experiments[0], learning_curves=args.learning_curves)
+    else:
+        axes = plot_experiments(experiments, group_by=args.group_by)
+    figure = getattr(axes, "figure", None) or axes[0].figure
+    figure.savefig(args.output, bbox_inches="tight")
+    print(f"Plot of {len(names)} experiment{'s' if len(names) > 1 else ''} written to {args.output}")
+    return 0
+
+
+def _remove(args) -> int:
+    from syne_tune.experiments import get_metadata
+
+    if not args.experiments and args.older_than is None:
+        raise _UsageError("name the experiments to remove (names or patterns), or pass --older-than DAYS.")
+    metadata = get_metadata()
+    names = sorted({n for p in args.experiments for n in _resolve(p)}) if args.experiments else sorted(metadata)
+    if args.older_than is not None:
+        cutoff = time.time() - 86400 * args.older_than
+        names = [n for n in names if metadata.get(n, {}).get(ST_TUNER_CREATION_TIMESTAMP, time.time()) < cutoff]
+    if not names:
+        print("No experiment to remove.")
+        return 0
+    for name in names:
+        print(f"{'removing' if args.yes else 'would remove'} {name}  (created {_created(metadata.get(name, {}))})")
+        if args.yes:
+            shutil.rmtree(experiment_path(name))
+    if not args.yes:
+        print(f"Nothing removed: pass --yes to delete these {len(names)} experiment folders.")
+    return 0
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+
+def _resolve(pattern: str) -> list[str]:
+    """Experiment names for a full name, a glob pattern or a unique prefix; at least one."""
+    from syne_tune.experiments import get_metadata
+
+    names = sorted(get_metadata())
+    if pattern in names:
+        return [pattern]
+    matches = fnmatch.filter(names, pattern) if any(c in pattern for c in "*?[") else \
+        [n for n in names if n.startswith(pattern)]
+    if not matches:
+        raise _UsageError(f"no experiment matches '{pattern}' in {results_root()}; "
+                          "'syne-tune list' shows those that exist.")
+    return matches
+
+
+def _resolve_one(pattern: str) -> str:
+    matches = _resolve(pattern)
+    if len(matches) > 1:
+        raise _UsageError(f"'{pattern}' matches {len(matches)} experiments ({', '.join(matches[:5])}"
+                          f"{', ...' if len(matches) > 5 else ''}); give a longer prefix or the full name.")
+    return matches[0]
+
+
+def _created(metadata: dict) -> str:
+    stamp = metadata.get(ST_TUNER_CREATION_TIMESTAMP)
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp)) if stamp else "?"
+
+
+def _scheduler(metadata: dict) -> str:
+    name = metadata.get("scheduler_name", "?")
+    method = metadata.get("method")
+    return f"{name} ({method})" if method else name
+
+
+def _num_trials(experiment) -> int:
+    results = experiment.results
+    return 0 if results is None or results.empty else results["trial_id"].nunique()
+
+
+def _best(experiment) -> str:
+    try:
+        metric = experiment._metric()
+    except (ValueError, KeyError):
+        return "-"
+    values = experiment.results[metric]
+    best = values.max() if experiment.metric_mode() == "max" else values.min()
+    return f"{metric} {best:.6g} ({experiment.metric_mode()})"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
