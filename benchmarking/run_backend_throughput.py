@@ -16,6 +16,7 @@ holding to ``run()`` returning.
 prints the median throughput of each; ``--repeats`` sets the number of pairs.
 
     python benchmarking/run_backend_throughput.py --trials 60
+    python benchmarking/run_backend_throughput.py --trials 100 --backend local python --repeats 3
     python benchmarking/run_backend_throughput.py --flood 20
     python benchmarking/run_backend_throughput.py --trials 100 --progress off live --repeats 5
 """
@@ -43,9 +44,23 @@ SCRIPT = Path(__file__).parent / "training_scripts" / "trivial" / "report_once.p
 FLOOD_SCRIPT = Path(__file__).parent / "training_scripts" / "trivial" / "report_flood.py"
 
 
+def report_once(x: float = 0.0, sleep: float = 0.0) -> None:
+    """What SCRIPT does, as a function for PythonBackend."""
+    import time
+
+    from syne_tune import Reporter
+
+    time.sleep(sleep)
+    Reporter()(loss=(x - 0.5) ** 2, epoch=1)
+
+
 def make_backend(name: str, n_workers: int):
     if name == "local":
         return LocalBackend(str(SCRIPT))
+    if name == "python":
+        from syne_tune.backend import PythonBackend
+
+        return PythonBackend(report_once, {"x": uniform(0, 1), "sleep": 0.0})
     from syne_tune.backend import RayBackend
 
     # A local Ray instance with as many CPUs as workers, so that 4 trials run at once as with LocalBackend.
@@ -147,7 +162,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--backend", choices=["local", "ray"], nargs="+", default=["local"])
+    parser.add_argument("--backend", choices=["local", "python", "ray"], nargs="+", default=["local"])
     parser.add_argument("--sleep_time", type=float, default=5.0, help="Tuner sleep_time (its default is 5)")
     parser.add_argument("--repeats", type=int, default=1, help="runs of the backend list, e.g. local ray local ray")
     parser.add_argument("--progress", choices=["off", "lines", "live"], nargs="+", default=["off"],

@@ -2,8 +2,8 @@
 
 The results hold one row per report, so a trial's final status is not always in them: a
 trial that ran to its end last reported while still ``InProgress``, and a trial that failed
-before its first report has no row. The tuner's own record (``tuner.dill``) knows both, so
-it is used when it can be read; otherwise the status is inferred from the last report.
+before its first report has no row. The journal's trial events (``journal.jsonl``) know both,
+so they are used; without a journal the status is inferred from the last report.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from syne_tune.constants import (
     ST_CONFIG_PREFIX, ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME, ST_WORKER_TIME,
 )
 from syne_tune.optimizer.scheduler import SchedulerDecision
+from syne_tune.results_journal import JOURNAL_NAME, trial_records
 
 logger = logging.getLogger(__name__)
 
@@ -92,18 +93,14 @@ def _add_unreported(table: pd.DataFrame, configs: dict[int, dict]) -> pd.DataFra
 
 
 def tuner_record(tuner_path: Path, tuner=None) -> tuple[dict[int, str], dict[int, dict]]:
-    """(final status, config) of every trial from the tuner, loading ``tuner.dill`` if needed.
-
-    ({}, {}) when there is no readable tuner record.
-    """
-    if tuner is None and (Path(tuner_path) / "tuner.dill").exists():
-        try:
-            from syne_tune.tuner import Tuner
-
-            tuner = Tuner.load(tuner_path)
-        except Exception as error:  # written by another version, or an optional dependency is missing
-            logger.debug("Cannot read %s/tuner.dill (%s); statuses are inferred from the reports.", tuner_path, error)
+    """(final status, config) of every trial: from ``tuner`` if given, else from the journal's
+    trial events (nothing is unpickled). ({}, {}) when neither is there."""
     status = getattr(tuner, "tuning_status", None)
-    if status is None:
+    if status is not None:
+        return dict(status.last_trial_status_seen), dict(status.trial_configs)
+    path = Path(tuner_path)
+    journal, results = path / JOURNAL_NAME, path / "results.csv.zip"
+    if not journal.exists():
         return {}, {}
-    return dict(status.last_trial_status_seen), dict(status.trial_configs)
+    ended = results.exists() and results.stat().st_mtime >= journal.stat().st_mtime
+    return trial_records(journal, ended)

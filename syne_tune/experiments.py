@@ -74,7 +74,7 @@ class ExperimentResult:
         """One row per trial: status, best and last value of the first metric, resource reached,
         number of reports, wall and worker time, and the config (``config_*`` columns).
 
-        Final statuses come from the stored tuner (``tuner.dill``) when it can be read. The
+        Final statuses come from the journal's trial events (or the loaded tuner). The
         resource is the highest ``resource_attr`` reported (default: the scheduler's, from the
         metadata). See ``syne_tune.experiment_trials.trials_table``.
         """

@@ -137,3 +137,21 @@ def read_journal(path: Path, start: int = 0) -> list[dict]:
 def journal_rows(path: Path) -> list[dict]:
     """The result rows of a journal, in the order they were written."""
     return [record for record in read_journal(path) if ST_EVENT not in record]
+
+
+def trial_records(path: Path, ended: bool) -> tuple[dict[int, str], dict[int, dict]]:
+    """(status, config) of every trial the journal's events name.
+
+    A trial without an end event was running when the journal was last written: it is
+    "InProgress", or "Stopped" if the experiment ``ended`` (the tuner stops such trials).
+    """
+    statuses, configs = {}, {}
+    for record in read_journal(path):
+        event, trial_id = record.get(ST_EVENT), record.get(ST_TRIAL_ID)
+        if event in ("start", "resume"):
+            statuses[trial_id] = "Stopped" if ended else "InProgress"
+            if isinstance(record.get("config"), dict):
+                configs[trial_id] = record["config"]
+        elif event == "end":
+            statuses[trial_id] = record.get("status")
+    return statuses, configs

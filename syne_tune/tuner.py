@@ -104,7 +104,7 @@ class Tuner:
         self.metadata = self._metadata(metadata or {})
         self.tuning_status: TuningStatus | None = None
         self.journal: ResultsJournal | None = None
-        self.tuner_time = 0.0  # seconds of tuning so far, as of the reports being handled
+        self.tuner_time = 0.0  # seconds of tuning so far, as of the report being handled
         self._last_results: dict[int, dict] = {}
         self._running: set[int] = set()  # trials running (or to be restarted when resumed)
         self._journal_lines = 0  # journal lines the saved state accounts for
@@ -258,7 +258,6 @@ class Tuner:
             sorted(self._running), _MAX_REPORTS_PER_ROUND)
         for callback in self.callbacks:
             callback.on_fetch_status_results(statuses, new_results)
-        self.tuner_time = self.tuning_status.wallclock_time
         ended: dict[int, str] = {}  # trials that ended in this round, by the tuner's decision
         for trial_id, result in new_results:
             trial, status = statuses[trial_id]
@@ -317,6 +316,7 @@ class Tuner:
 
     def _record(self, trial: Trial, status: str, result: dict, decision: str) -> None:
         """Journals a report, tells the callbacks and updates the tuning status."""
+        self.tuner_time = self.tuning_status.wallclock_time
         self.journal.add_row(results_row(trial.trial_id, trial.config, status, result, decision, self.tuner_time))
         for callback in self.callbacks:
             callback.on_trial_result(trial, status, result, decision)
