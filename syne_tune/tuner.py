@@ -317,9 +317,11 @@ class Tuner:
     def _record(self, trial: Trial, status: str, result: dict, decision: str) -> None:
         """Journals a report, tells the callbacks and updates the tuning status."""
         self.tuner_time = self.tuning_status.wallclock_time
-        self.journal.add_row(results_row(trial.trial_id, trial.config, status, result, decision, self.tuner_time))
+        row = results_row(trial.trial_id, trial.config, status, result, decision, self.tuner_time)
+        self.journal.add_row(row)
         for callback in self.callbacks:
             callback.on_trial_result(trial, status, result, decision)
+            callback.on_result_row(row)
         self.tuning_status.add_result(trial.trial_id, result)
 
     def _metric_error(self, trial_id: int, result: dict) -> str | None:

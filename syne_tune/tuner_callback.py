@@ -8,7 +8,7 @@ from pathlib import Path
 
 from syne_tune.backend.trial_status import Trial
 from syne_tune.constants import ST_TUNER_TIME
-from syne_tune.results_journal import JOURNAL_NAME, journal_rows, results_row
+from syne_tune.results_journal import JOURNAL_NAME, journal_rows
 
 
 class TunerCallback:
@@ -27,6 +27,10 @@ class TunerCallback:
     def on_trial_complete(self, trial: Trial, result: dict) -> None: ...
 
     def on_trial_result(self, trial: Trial, status: str, result: dict, decision: str) -> None: ...
+
+    def on_result_row(self, row: dict) -> None:
+        """The results row of the report just handled (report, decision, status, trial id,
+        ``config_*`` and ``st_tuner_time``), as stored in the journal. Do not modify it."""
 
     def on_tuning_sleep(self, sleep_time: float) -> None: ...
 
@@ -47,6 +51,7 @@ class StoreResultsCallback(TunerCallback):
         self.add_wallclock_time = add_wallclock_time
         self._tuner = None
         self._csv: CsvZipWriter | None = None
+        self._batch: list[dict] = []  # rows of the current round
         self._restarts = 0
 
     def on_tuning_start(self, tuner) -> None:
@@ -62,13 +67,21 @@ class StoreResultsCallback(TunerCallback):
                 row.pop(ST_TUNER_TIME, None)
         return rows
 
-    def on_trial_result(self, trial: Trial, status: str, result: dict, decision: str) -> None:
-        tuner_time = self._tuner.tuner_time if self.add_wallclock_time else None
-        row = results_row(trial.trial_id, trial.config, status, result, decision, tuner_time)
-        if self._restarts > self._MAX_RESTARTS or self._csv.write([row]):
+    def on_result_row(self, row: dict) -> None:
+        if not self.add_wallclock_time:
+            row = {k: v for k, v in row.items() if k != ST_TUNER_TIME}
+        self._batch.append(row)
+
+    def on_loop_end(self) -> None:
+        self._write_batch()
+
+    def _write_batch(self) -> None:
+        """Streams the rows of this round; one call per round keeps the cost per row low."""
+        batch, self._batch = self._batch, []
+        if self._restarts > self._MAX_RESTARTS or self._csv is None or self._csv.write(batch):
             return
         # A new column appeared: the header changes, so the archive is rebuilt from the journal
-        # (which already holds this row), now or, if columns keep appearing, at the end.
+        # (which already holds these rows), now or, if columns keep appearing, at the end.
         self._restarts += 1
         self._csv.restart()
         if self._restarts <= self._MAX_RESTARTS:
@@ -80,6 +93,7 @@ class StoreResultsCallback(TunerCallback):
 
     def write(self) -> None:
         """Completes ``results.csv.zip`` with the rows so far (at the end of tuning)."""
+        self._write_batch()
         if self._csv is None:
             return
         if self._restarts > self._MAX_RESTARTS:
@@ -99,6 +113,7 @@ class StoreResultsCallback(TunerCallback):
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_csv"] = None  # an open archive belongs to this run
+        state["_batch"] = []
         state["_tuner"] = None
         return state
 
