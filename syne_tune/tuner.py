@@ -259,15 +259,22 @@ class Tuner:
         for callback in self.callbacks:
             callback.on_fetch_status_results(statuses, new_results)
         ended: dict[int, str] = {}  # trials that ended in this round, by the tuner's decision
+        late: dict[int, tuple[str, list[dict]]] = {}  # (decision, reports still queued when it ended)
         for trial_id, result in new_results:
             trial, status = statuses[trial_id]
             if trial_id in ended:  # printed after the decision, before its process ended
                 self._store_reports(trial, ended[trial_id], [result])
                 continue
-            decision, status = self._on_report(trial, status, result)
+            decision, status, queued = self._on_report(trial, status, result)
             if decision is not None:
                 ended[trial_id] = status
+                late[trial_id] = (decision, queued)
                 statuses[trial_id] = (trial, status)
+        for trial_id, (decision, queued) in late.items():  # after this round's reports: order is kept
+            trial, status = statuses[trial_id]
+            self._store_reports(trial, status, queued, SchedulerDecision.STOP if status == Status.failed else None)
+            if decision == SchedulerDecision.PAUSE and status == Status.completed:
+                self._on_completed(trial)  # its script finished before the pause reached it
         for trial_id, (trial, status) in statuses.items():
             if status == Status.in_progress:
                 continue
@@ -278,31 +285,33 @@ class Tuner:
         self.tuning_status.update(statuses, [])
         return any(status != Status.in_progress for _, status in statuses.values())
 
-    def _on_report(self, trial: Trial, status: str, result: dict) -> tuple[str | None, str]:
-        """Handles one report of a running trial; returns (decision that ended it or None, its status)."""
+    def _on_report(self, trial: Trial, status: str, result: dict) -> tuple[str | None, str, list[dict]]:
+        """Handles one report of a running trial.
+
+        Returns the decision that ended it (or None), its status, and the reports it printed
+        that were still queued when it ended (to be stored after the round's reports).
+        """
         error = self._metric_error(trial.trial_id, result)
         if error is not None:
             self._record(trial, Status.failed, result, SchedulerDecision.STOP)
-            self._fail_trial(trial, error)
-            return SchedulerDecision.STOP, Status.failed
+            return SchedulerDecision.STOP, Status.failed, self._fail_trial(trial, error)
         self._last_results[trial.trial_id] = result
         decision = self.scheduler.on_trial_result(trial, result)
         if decision == SchedulerDecision.STOP:
             if status != Status.completed:
                 status = Status.stopped
             self._record(trial, status, result, decision)
-            late = self.trial_backend.stop_trial(trial.trial_id, result=result) if status == Status.stopped else []
+            queued = self.trial_backend.stop_trial(trial.trial_id, result=result) if status == Status.stopped else []
             self.scheduler.on_trial_remove(trial)
         elif decision == SchedulerDecision.PAUSE:
-            status = Status.paused
-            self._record(trial, status, result, decision)
-            late = self.trial_backend.pause_trial(trial.trial_id, result=result)
+            self._record(trial, Status.paused, result, decision)
+            queued = self.trial_backend.pause_trial(trial.trial_id, result=result)
             self.scheduler.on_trial_remove(trial)
         else:
             self._record(trial, status, result, decision)
-            return None, status
-        self._store_reports(trial, status, late)
-        return decision, status
+            return None, status, []
+        # Paused or Stopped; Completed if its script had finished before the decision reached it.
+        return decision, self.trial_backend.end_status(trial.trial_id) or status, queued
 
     def _store_reports(self, trial: Trial, status: str, reports: list[dict], decision: str | None = None) -> None:
         """Keeps reports a trial printed after it was paused or stopped; the scheduler learns from them."""
@@ -333,11 +342,12 @@ class Tuner:
                     return error
         return None
 
-    def _fail_trial(self, trial: Trial, reason: str) -> None:
-        late = self.trial_backend.fail_trial(trial.trial_id, reason)
-        self._store_reports(trial, Status.failed, late, SchedulerDecision.STOP)
+    def _fail_trial(self, trial: Trial, reason: str) -> list[dict]:
+        """Ends a trial that reported garbage; returns the reports it had still queued."""
+        queued = self.trial_backend.fail_trial(trial.trial_id, reason)
         logger.error("%s", reason)
         self.scheduler.on_trial_error(trial)
+        return queued
 
     def _on_trial_end(self, trial: Trial, status: str) -> None:
         if status == Status.completed:

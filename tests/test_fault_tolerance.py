@@ -56,10 +56,23 @@ def _noted_pids(tuner_path: Path) -> list[int]:
     return [int(p) for f in tuner_path.glob("*/pids.txt") for p in f.read_text().split()]
 
 
+def _in_trial_groups(pids: list[int]) -> list[int]:
+    """Live processes whose process group is one of the trials' (each trial leads its own group)."""
+    groups, found = set(pids), []
+    for process in psutil.process_iter():
+        try:
+            if os.getpgid(process.pid) in groups and _alive(process.pid):
+                found.append(process.pid)
+        except (OSError, psutil.Error):
+            continue
+    return found
+
+
 def _assert_nothing_alive(tuner_path: Path, results_root: Path) -> None:
     deadline = time.time() + 5
     while time.time() < deadline:
-        alive = [p for p in _noted_pids(tuner_path) if _alive(p)] + _experiment_processes(results_root)
+        pids = _noted_pids(tuner_path)
+        alive = [p for p in pids if _alive(p)] + _experiment_processes(results_root) + _in_trial_groups(pids)
         if not alive:
             return
         time.sleep(0.1)
@@ -118,6 +131,25 @@ def test_nan_under_asha_stops_the_trial_and_experiment_goes_on(_results_root):
     nan_trial = results[results["trial_id"] == 0]
     assert nan_trial["epoch"].max() < 9  # stopped at a rung after its loss became NaN
     assert math.isfinite(tuner.best_trial()[1])
+
+
+def test_promotion_keeps_reports_printed_while_a_pause_travels(_results_root):
+    # No max_resource_attr: the script keeps training (and checkpointing) after its report at a
+    # rung until the pause reaches it. Those reports are stored, the scheduler learns from them,
+    # and the resumed trial continues right after them: no epoch is lost or run twice.
+    space = {"x": uniform(0, 1), "epochs": 27, "hold_after": 0, "sleep": 0.0, "mode": "checkpointing"}
+    scheduler = HyperbandScheduler(space, metric="loss", mode="min", resource_attr="epoch", max_t=27,
+                                   grace_period=1, reduction_factor=3, type="promotion", random_seed=0)
+    tuner = Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(max_num_trials_completed=1), n_workers=2,
+                  sleep_time=0.1)
+    tuner.run()
+    results = load_experiment(tuner.name).results
+    for trial_id, rows in results.groupby("trial_id"):
+        # a kill between a report and its checkpoint makes the resumed script repeat that epoch
+        epochs = list(rows["epoch"])
+        assert epochs == sorted(epochs) and set(epochs) == set(range(1, max(epochs) + 1)), (trial_id, epochs)
+    paused = results[results["st_decision"] == "PAUSE"]["trial_id"].unique()
+    assert len(paused) > 0
 
 
 def test_option_like_config_values_reach_the_script_verbatim(tmp_path):

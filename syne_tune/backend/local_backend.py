@@ -108,6 +108,10 @@ class LocalBackend(TrialBackend):
         process = self._processes.get(trial_id)
         return [] if process is None else process.take_reports(limit)
 
+    def _exited_by_itself(self, trial_id: int) -> bool:
+        process = self._processes.get(trial_id)
+        return process is not None and process.returncode == 0
+
     def _read_status(self, trial_id: int) -> str:
         process = self._processes.get(trial_id)
         if process is None or not process.finished or process.reports:

@@ -97,6 +97,7 @@ class RayBackend(TrialBackend):
         self.tuner_name = self.trial_root.name
         self._run_ids = itertools.count()
         self._ended: dict[int, str] = {}  # status of trials whose last run ended by itself
+        self._returncodes: dict[int, int] = {}  # exit code of each trial's last run, killed or not
         self._results: dict[int, deque] = {}
         self._nodes: dict[int, list[str]] = {}  # node ids of a trial's runs, in order
         self._pids: dict[int, int | None] = {}
@@ -206,6 +207,7 @@ class RayBackend(TrialBackend):
         start_args = (trial_id, self.entry_point, self._script, arguments, checkpoint,
                       str(self.checkpoint_path(trial_id)) if shared else None)
         self._ended.pop(trial_id, None)
+        self._returncodes.pop(trial_id, None)
         self._results[trial_id] = deque()
         self._waiting[trial_id] = (start_args, 0)
         self._dispatch()
@@ -242,6 +244,9 @@ class RayBackend(TrialBackend):
             return []
         count = len(results) if limit is None else min(limit, len(results))
         return [results.popleft() for _ in range(count)]
+
+    def _exited_by_itself(self, trial_id: int) -> bool:
+        return self._returncodes.get(trial_id) == 0
 
     def _read_status(self, trial_id: int) -> str:
         if self._results.get(trial_id):
@@ -318,6 +323,7 @@ class RayBackend(TrialBackend):
         if self.storage_path is None:
             unpack_folder(reply["checkpoint"], self.checkpoint_path(trial_id))
         del self._runs[trial_id]
+        self._returncodes[trial_id] = reply["returncode"]
         if not run.killed:
             self._ended[trial_id] = Status.completed if reply["returncode"] == 0 else Status.failed
         self._release_runner(run.runner)

@@ -81,8 +81,15 @@ class TrialBackend:
     def _end(self, trial_id: int, status: str) -> list[dict]:
         self._forced_status[trial_id] = status
         late = self._kill(trial_id) or []
+        if status != Status.failed and self._exited_by_itself(trial_id):
+            self._forced_status[trial_id] = Status.completed  # its script finished before the kill
         self._end_times[trial_id] = datetime.now()
         return late
+
+    def end_status(self, trial_id: int) -> str | None:
+        """How the tuner ended the trial: Paused, Stopped, Failed, or Completed if its script
+        had finished by itself before the pause or stop reached it. None while it runs."""
+        return self._forced_status.get(trial_id)
 
     def stop_all(self) -> dict[int, list[dict]]:
         """Stops every trial that is still running; returns their unread reports by trial id."""
@@ -207,6 +214,10 @@ class TrialBackend:
     def _read_status(self, trial_id: int) -> str:
         """InProgress while the process runs or has unread reports; then Completed or Failed."""
         raise NotImplementedError
+
+    def _exited_by_itself(self, trial_id: int) -> bool:
+        """After ``_kill``: True if the trial's last run had ended with success before it."""
+        return False
 
 
 def command_line_arguments(config: dict) -> list[str]:

@@ -1,7 +1,7 @@
 """Training script for fault-injection tests: misbehaves in the way ``--mode`` names.
 
-Every process it starts appends its pid to ``<trial>/pids.txt``. With ``--hold_after N`` it
-checkpoints each epoch, and on its first run stops after epoch N, writes ``<trial>/holding``
+Every process it starts appends its pid to ``<trial>/pids.txt``. With ``--hold_after N`` (or ``--mode checkpointing``)
+it checkpoints each epoch, and on its first run stops after epoch N, writes ``<trial>/holding``
 and sleeps until killed; run again, it continues from its checkpoint to ``--epochs``.
 """
 import argparse
@@ -59,6 +59,7 @@ start = json.loads(checkpoint.read_text())["epoch"] if checkpoint.exists() else 
 report = Reporter()
 for epoch in range(start + 1, args.epochs + 1):
     loss = (args.x - 0.3) ** 2 + 1.0 / epoch
+
     if mode == "nan" and epoch >= 2:
         loss = float("nan")
     elif mode == "inf" and epoch >= 2:
@@ -77,9 +78,10 @@ for epoch in range(start + 1, args.epochs + 1):
         print(PREFIX + json.dumps({"epoch": epoch, "loss": loss, "st_worker_timestamp": "forged"}), flush=True)
     else:
         report(epoch=epoch, loss=loss)
-    if args.hold_after:
+    if args.hold_after or mode == "checkpointing":  # after the report, atomically
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
-        checkpoint.write_text(json.dumps({"epoch": epoch}))
+        checkpoint.with_suffix(".tmp").write_text(json.dumps({"epoch": epoch}))
+        checkpoint.with_suffix(".tmp").replace(checkpoint)
     if mode == "crash_mid" and epoch == 2:
         print("simulated crash mid-run", file=sys.stderr)
         os._exit(3)
