@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
-import signal
-import threading
 import time
 from pathlib import Path
 
@@ -25,10 +22,11 @@ from syne_tune.backend.trial_status import Status, Trial
 from syne_tune.config_space import Domain, to_dict
 from syne_tune.constants import ST_DECISION, ST_TRIAL_ID, ST_TUNER_CREATION_TIMESTAMP, ST_TUNER_START_TIMESTAMP, \
     ST_TUNER_TIME
+from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F401 (TuningInterrupted: public)
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
+from syne_tune.progress import TuningProgress, as_progress
 from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, read_journal, report_of_row, \
     results_row
-from syne_tune.progress import TuningProgress, as_progress
 from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 from syne_tune.tuning_status import TuningStatus
@@ -38,10 +36,6 @@ logger = logging.getLogger(__name__)
 _STDERR_TAIL_LINES = 20
 _MAX_REPORTS_PER_ROUND = 2_500  # per trial: the stopping criterion is checked between rounds
 _SNAPSHOT_MIN_SECONDS = 1.0  # tuner.dill is saved at most this often when trials start or end
-
-
-class TuningInterrupted(KeyboardInterrupt):
-    """Raised in the tuning loop when the launcher receives SIGINT, SIGTERM or SIGHUP."""
 
 
 class Tuner:
@@ -85,9 +79,9 @@ class Tuner:
         self.scheduler = scheduler
         self.stop_criterion = stop_criterion
         self.n_workers = check_int("Tuner", "n_workers", n_workers, minimum=1)
-        self.sleep_time = _check_finite("sleep_time", sleep_time)
-        self.results_update_interval = _check_finite("results_update_interval", results_update_interval)
-        self.print_update_interval = _check_finite("print_update_interval", print_update_interval)
+        self.sleep_time = check_number("Tuner", "sleep_time", sleep_time, minimum=0, finite=True)
+        self.results_update_interval = check_number("Tuner", "results_update_interval", results_update_interval, minimum=0, finite=True)
+        self.print_update_interval = check_number("Tuner", "print_update_interval", print_update_interval, minimum=0, finite=True)
         self.max_failures = check_int("Tuner", "max_failures", max_failures, minimum=0)
         self.asynchronous_scheduling = check_bool("Tuner", "asynchronous_scheduling", asynchronous_scheduling)
         self.callbacks = list(callbacks) if callbacks is not None else [StoreResultsCallback()]
@@ -135,7 +129,7 @@ class Tuner:
         from their checkpoints and the stopping criterion counts the time already spent.
         """
         remove_handler = _log_to_console_if_unconfigured()
-        interruptions = _Interruptions()
+        interruptions = Interruptions()
         try:
             with interruptions:
                 try:
@@ -497,50 +491,6 @@ class Tuner:
         if self.tuning_status is None:
             return None
         return self.tuning_status.best_trial(self.scheduler.metric_names()[0], self.scheduler.metric_mode())
-
-
-def _check_finite(name: str, value) -> float:
-    value = check_number("Tuner", name, value, minimum=0)
-    if not math.isfinite(value):
-        raise bad_argument("Tuner", name, "a finite number >= 0", value)
-    return value
-
-
-class _Interruptions:
-    """Turns the first SIGINT, SIGTERM or SIGHUP into TuningInterrupted in the tuning loop.
-
-    Later signals, and every signal once ``shield`` was called, are logged and ignored until
-    results are saved: a second Ctrl-C cannot cut the shutdown short. Only in the main thread.
-    """
-
-    _SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-    def __init__(self):
-        self._previous: dict = {}
-        self._raised = False
-        self._shielded = False
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            for signum in self._SIGNALS:
-                self._previous[signum] = signal.signal(signum, self._handle)
-        return self
-
-    def _handle(self, signum, frame) -> None:
-        if self._raised or self._shielded:
-            logger.warning("Received signal %d while ending the experiment; finishing to save results first.",
-                           signum)
-            return
-        self._raised = True
-        raise TuningInterrupted(f"received signal {signum}")
-
-    def shield(self) -> None:
-        self._shielded = True
-
-    def __exit__(self, *exc_info) -> bool:
-        for signum, previous in self._previous.items():
-            signal.signal(signum, previous)
-        return False
 
 
 def _log_to_console_if_unconfigured():

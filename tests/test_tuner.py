@@ -150,3 +150,10 @@ def test_sigterm_ends_every_trial_process_and_saves_results(tmp_path, _results_r
     assert alive == []
     results = pd.read_csv(path / "results.csv.zip")
     assert len(results) > 0 and (path / "tuner.dill").exists()
+
+
+@pytest.mark.parametrize("name", ["sleep_time", "results_update_interval", "print_update_interval"])
+def test_non_finite_intervals_are_refused(name):
+    scheduler = FIFOScheduler({"x": uniform(0, 1)}, metric="loss")
+    with pytest.raises(ValueError, match=name):
+        Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(), n_workers=1, **{name: float("inf")})

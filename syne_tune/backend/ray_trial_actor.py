@@ -134,7 +134,10 @@ class TrialRunner:
                                cwd=str(workdir), on_output=self._notify, label=f"trial {trial_id}")
         with self._changed:
             run.process = process
+            killed_meanwhile = run.killed  # kill came while the process was being started
             self._changed.notify_all()
+        if killed_meanwhile:
+            process.kill()
         return self._where(process.pid)
 
     def _notify(self) -> None:
