@@ -2,19 +2,22 @@
 
 Each trial runs in its own process, exactly as with LocalBackend (pause, stop, kill, parallel
 trials, checkpoints), through the small entry point ``python_entrypoint.py``: it loads the
-function, serialised with dill, and calls it with the trial's config. The function reports
-with :class:`~syne_tune.Reporter` as a script would; it gets ``st_checkpoint_dir`` if it
-takes that argument (or ``**kwargs``). A function defined in a notebook or in ``__main__`` is
-serialised by value; one from a module is imported again in the trial process, which sees
-the launcher's ``sys.path``.
+function and calls it with the trial's config. The function reports with
+:class:`~syne_tune.Reporter` as a script would; it gets ``st_checkpoint_dir`` if it takes that
+argument (or ``**kwargs``). A function defined in a notebook, in ``__main__`` or in another
+function travels by value, pickled with the standard library where it can (trials then start
+without importing dill, see ``function_pickle``) and with dill otherwise; a function from a
+module is imported again in the trial process, which sees the launcher's ``sys.path``.
 """
 from __future__ import annotations
 
 import inspect
+import pickle
 import sys
 from pathlib import Path
 from typing import Callable
 
+from syne_tune.backend import function_pickle
 from syne_tune.backend.local_backend import LocalBackend
 from syne_tune.constants import ST_CHECKPOINT_DIR
 
@@ -80,12 +83,18 @@ def _check_parameters(function: Callable, name: str, config_space: dict) -> None
 
 
 def _serialize(function: Callable, name: str) -> bytes:
-    import dill
-
+    """The function for the entry point: by plain pickle when it can (the trial then starts
+    without importing dill, see ``function_pickle``), else with dill."""
     try:
-        payload = dill.dumps(function, recurse=True)
-    except Exception as error:  # noqa: BLE001 - dill raises many kinds
-        raise TypeError(f"The 'tune_function' argument of PythonBackend ({name}) cannot be serialised with dill: "
-                        f"{type(error).__name__}: {error}. It may not capture open files, locks, sockets or "
-                        f"similar objects; create those inside the function.") from error
-    return dill.dumps({"function": payload, "sys_path": list(sys.path)})
+        payload = {"loader": "pickle", "function": function_pickle.dumps(function)}
+    except function_pickle.ByValueUnsupported:
+        import dill
+
+        try:
+            payload = {"loader": "dill", "function": dill.dumps(function, recurse=True)}
+        except Exception as error:  # noqa: BLE001 - dill raises many kinds
+            raise TypeError(f"The 'tune_function' argument of PythonBackend ({name}) cannot be serialised with "
+                            f"dill: {type(error).__name__}: {error}. It may not capture open files, locks, "
+                            f"sockets, generators or similar objects; create those inside the function.") from error
+    payload["sys_path"] = list(sys.path)
+    return pickle.dumps(payload)

@@ -24,12 +24,17 @@ def main(argv: list[str]) -> None:
     args = dict(arg[2:].split("=", 1) for arg in argv if arg.startswith("--") and "=" in arg)
     if not {"st_tune_function", "st_checkpoint_dir"} <= set(args):
         sys.exit(f"usage: {sys.argv[0]} --st_tune_function=<file> --st_checkpoint_dir=<dir> (run by PythonBackend)")
-    import dill
+    import pickle
 
     with open(args["st_tune_function"], "rb") as stream:
-        payload = dill.load(stream)
+        payload = pickle.load(stream)
     sys.path[1:1] = [p for p in payload["sys_path"] if p not in sys.path]  # the launcher's modules
-    function = dill.loads(payload["function"])
+    if payload["loader"] == "dill":
+        import dill
+
+        function = dill.loads(payload["function"])
+    else:
+        function = pickle.loads(payload["function"])
     with open(os.path.join(os.path.dirname(os.path.normpath(args["st_checkpoint_dir"])), "config.json")) as stream:
         config = json.load(stream)
     config["st_checkpoint_dir"] = args["st_checkpoint_dir"]

@@ -62,6 +62,24 @@ def test_a_closure_with_checkpoints_is_paused_and_resumed_by_asha_promotion(_res
         assert list(rows["epoch"]) == sorted(set(rows["epoch"])), trial_id  # no epoch run twice
 
 
+def test_a_function_only_dill_can_serialise_runs_too(_results_root):
+    class Offset:  # a local class: the standard library cannot pickle it by value, dill can
+        value = 0.25
+
+    def shifted(x: float):
+        from syne_tune import Reporter
+
+        Reporter()(loss=(x - Offset.value) ** 2, epoch=1)
+
+    space = {"x": uniform(0, 1)}
+    backend = PythonBackend(shifted, space)
+    assert b"dill" in backend._function
+    tuner = Tuner(backend, FIFOScheduler(space, metric="loss", random_seed=0),
+                  StoppingCriterion(max_num_trials_completed=2), n_workers=2, sleep_time=0.2)
+    tuner.run()
+    assert tuner.tuning_status.num_trials_completed >= 3
+
+
 def test_a_function_that_cannot_be_serialised_is_refused():
     numbers = (i for i in range(3))
 
