@@ -96,11 +96,36 @@ defvjp(explained_variance,
        lambda ans, Kq, L_inv: lambda g: 2.0 * g[:, None] * np.dot(np.dot(Kq, L_inv.T), L_inv))
 
 
+# The model's functions of the query inputs as autograd primitives; their VJPs are the model's own
+# input gradients (model.py), so the acquisition differentiates the same definition the fit uses.
+@primitive
+def cross_covariance(Xq, model: GPModel, params: dict, X: np.ndarray):
+    """k(Xq, X): (q, n)."""
+    return model.covariance(params, Xq, X)
+
+
+@primitive
+def prior_diagonal(Xq, model: GPModel, params: dict):
+    """k(xq, xq) per query row: (q,)."""
+    return model.diagonal(params, Xq)
+
+
+@primitive
+def prior_mean(Xq, model: GPModel, params: dict):
+    """m(xq) per query row: (q,)."""
+    return model.mean(params, Xq)
+
+
+defvjp(cross_covariance, lambda ans, Xq, model, params, X: lambda G: model.covariance_input_gradient(params, Xq, X, G))
+defvjp(prior_diagonal, lambda ans, Xq, model, params: lambda g: model.diagonal_input_gradient(params, Xq, g))
+defvjp(prior_mean, lambda ans, Xq, model, params: lambda g: model.mean_input_gradient(params, Xq, g))
+
+
 def predict(state: PosteriorState, Xq):
     """Normalized predictive mean (q, m) and variance (q,); differentiable in ``Xq`` by autograd."""
-    Kq = state.model.covariance(state.params, Xq, state.X)
-    mean = anp.dot(Kq, state.alpha) + state.model.mean(state.params, Xq)[:, None]
-    var = state.model.diagonal(state.params, Xq) - explained_variance(Kq, state.L_inv)
+    Kq = cross_covariance(Xq, state.model, state.params, state.X)
+    mean = anp.dot(Kq, state.alpha) + prior_mean(Xq, state.model, state.params)[:, None]
+    var = prior_diagonal(Xq, state.model, state.params) - explained_variance(Kq, state.L_inv)
     return mean, anp.maximum(var, MIN_VARIANCE)
 
 
