@@ -46,9 +46,9 @@ NUM_LOCAL_STARTS = 5
 # With ``max_size_data_for_model``, this fraction of the subset is the best observations (lowest
 # criterion); the rest is a random sample (reference default ``max_size_top_fraction`` = 0.25).
 TOP_FRACTION = 0.25
-# Past ``opt_skip_init_length`` observations, hyperparameters are refitted only once the data grew
-# by this fraction since the last fit (every 8 at n = 150, every 100 at n = 2000): the posterior
-# changes little between refits, and the fit is the most expensive step (docs/benchmarks-bayesopt.md).
+# Hyperparameters are refitted only once the data grew by this fraction since the last fit (every
+# observation up to 20, every 5th at n = 100, every 100th at n = 2000): the posterior changes little
+# between refits, and the fit is the most expensive step (docs/benchmarks-bayesopt.md).
 REFIT_GROWTH = 0.05
 
 
@@ -360,12 +360,14 @@ class GPFIFOSearcher(BaseSearcher):
         return compute_posterior(self.model, self._params, X, y, shift, scale)
 
     def _skip_refit(self, n: int) -> bool:
-        """Refit schedule. Below ``opt_skip_init_length`` observations: refit whenever the data changed.
-        Past it: refit only every ``opt_skip_period``-th size (reference SkipPeriodicallyPredicate) and
-        once the data grew by ``REFIT_GROWTH`` since the last fit (geometric schedule)."""
-        period, init_length = self.options.opt_skip_period, self.options.opt_skip_init_length
-        if n < init_length or self._fit_size < 0:
+        """Refit schedule: refit once the data grew by ``REFIT_GROWTH`` since the last fit (every new
+        observation up to n = 20, every 5th at n = 100, every 100th at n = 2000); past
+        ``opt_skip_init_length`` also only every ``opt_skip_period``-th size (reference
+        SkipPeriodicallyPredicate). A refit is ``opt_nstarts`` restarts (one from the previous optimum)
+        below ``opt_skip_init_length``, one warm-started run past it (:meth:`_warm_refit_only`)."""
+        if self._fit_size < 0:
             return False
-        if period > 1 and (n - init_length) % period != 0:
+        period, init_length = self.options.opt_skip_period, self.options.opt_skip_init_length
+        if period > 1 and n >= init_length and (n - init_length) % period != 0:
             return True
         return n < self._fit_size * (1.0 + REFIT_GROWTH)
