@@ -67,12 +67,13 @@ def hartmann6_with_nan_region(threshold: float = 0.6) -> SyntheticFunction:
     return SyntheticFunction("hartmann6-nan", function, base.config_space, base.optimum)
 
 
-def compare_non_finite_policies(seeds: int, evaluations: int) -> None:
-    """Regret of the GP searcher's two NaN policies on :func:`hartmann6_with_nan_region`."""
+def compare_non_finite_policies(seeds: int, evaluations: int, workers_list: list[int],
+                                policies: list[str]) -> None:
+    """Regret of the GP searcher's NaN policies on :func:`hartmann6_with_nan_region`."""
     function = hartmann6_with_nan_region()
-    checkpoints = [c for c in (30, 50, 100) if c <= evaluations]
-    for workers in (1, 4):
-        for policy in ("impute", "drop"):
+    checkpoints = [c for c in (30, 50, 100, 200) if c <= evaluations]
+    for workers in workers_list:
+        for policy in policies:
             regrets = np.array([run(function, "bayesopt", seed, evaluations, workers, non_finite=policy)[0]
                                 for seed in range(seeds)])
             cells = "  ".join(f"@{c}: {quartiles(regrets[:, c - 1])}" for c in checkpoints)
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--options", default="{}", help="search_options for bayesopt, as a JSON object")
     parser.add_argument("--non-finite", action="store_true",
                         help="only compare the NaN policies ('impute', 'drop') on Hartmann6 with a NaN region")
+    parser.add_argument("--policies", nargs="+", default=["impute", "drop"], choices=["impute", "drop"])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
     args = parser.parse_args(argv)
     if args.quick:
         args.seeds, args.evaluations, args.functions, args.timing_evaluations = 2, 30, ["branin"], 40
@@ -105,13 +108,13 @@ def main(argv: list[str] | None = None) -> None:
     if not isinstance(options, dict):
         parser.error(f"--options must be a JSON object. Got {args.options!r}.")
     if args.non_finite:
-        compare_non_finite_policies(args.seeds, args.evaluations)
+        compare_non_finite_policies(args.seeds, args.evaluations, args.workers, args.policies)
         return
     checkpoints = [c for c in (30, 50) if c <= args.evaluations]
     print(f"regret: median [q25, q75] over {args.seeds} seeds; bayesopt options {options}")
     for name in args.functions:
         function = SYNTHETIC_FUNCTIONS[name]
-        for workers in (1, 4):
+        for workers in args.workers:
             for searcher in ("random", "bayesopt"):
                 start = time.perf_counter()
                 regrets = np.array([run(function, searcher, seed, args.evaluations, workers,
