@@ -94,3 +94,26 @@ def test_extend_posterior_equals_full_factorization():
     # no new rows: only the targets (and alpha) change
     same = extend_posterior(full, X[:0], 2 * Y)
     np.testing.assert_allclose(same.alpha, compute_posterior(model, params, X, 2 * Y).alpha, rtol=1e-7, atol=1e-9)
+
+
+def test_rank_one_updates_one_case_at_a_time_equal_a_fresh_cholesky():
+    """Adding cases one by one (rank-one updates of L and L⁻¹, hyperparameters kept) and then
+    fantasies for pending inputs gives the factorization of the stacked data."""
+    from syne_tune.gp.posterior import extend_posterior
+    from syne_tune.gp.resource_kernels import matern52_res_warp_model
+
+    rng = np.random.RandomState(4)
+    model = matern52_res_warp_model(3)
+    params = dict(model.initial_params(), warping_a=np.array([2.0]), noise_variance=np.array([1e-3]))
+    X, y = rng.uniform(size=(40, 3)), rng.normal(size=40)
+    state = compute_posterior(model, params, X[:10], y[:10])
+    for n in range(11, 41):
+        state = extend_posterior(state, X[n - 1:n], y[:n])
+    full = compute_posterior(model, params, X, y)
+    for name in ("L", "L_inv", "alpha"):
+        np.testing.assert_allclose(getattr(state, name), getattr(full, name), rtol=1e-6, atol=1e-8, err_msg=name)
+    pending = rng.uniform(size=(3, 3))
+    fantasized = fantasize(state, pending, 4, np.random.RandomState(0))
+    fresh = compute_posterior(model, params, fantasized.X, fantasized.Y)
+    np.testing.assert_allclose(fantasized.L, fresh.L, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(fantasized.alpha, fresh.alpha, rtol=1e-5, atol=1e-7)
