@@ -56,9 +56,11 @@ def matern52_diagonal(X: np.ndarray, covariance_scale: float) -> np.ndarray:
 
 
 def matern52_parameter_gradients(X: np.ndarray, inv_bw: np.ndarray, covariance_scale: float,
-                                 W: np.ndarray) -> tuple[np.ndarray, float]:
-    """(Σ W∘∂K/∂inv_bw: (d,), Σ W∘∂K/∂c) for K = matern52(X, X, ...) and symmetric ``W: (n, n)``."""
-    P, dP = matern52_profile_and_derivative(squared_distances(X, X, inv_bw))
+                                 W: np.ndarray, profile: tuple[np.ndarray, np.ndarray] | None = None
+                                 ) -> tuple[np.ndarray, float]:
+    """(Σ W∘∂K/∂inv_bw: (d,), Σ W∘∂K/∂c) for K = matern52(X, X, ...) and symmetric ``W: (n, n)``;
+    ``profile``: (P, P') at r²(X, X) if the caller has them already."""
+    P, dP = matern52_profile_and_derivative(squared_distances(X, X, inv_bw)) if profile is None else profile
     G = covariance_scale * W * dP
     g = G.sum(axis=1)
     d_inv_bw = 4.0 * inv_bw * (np.dot(g, X * X) - np.sum(X * np.dot(G, X), axis=0))

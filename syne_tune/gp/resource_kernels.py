@@ -136,9 +136,12 @@ class ExpDecayModel(GPModel):
 
     def covariance(self, params, X1, X2):
         alpha, lam, gamma, d, mu, inv_bw, c = self._unpack(params)
-        u1, u2 = X1[:, -1], X2[:, -1]
-        k1, k2 = kappa_and_derivatives(u1, alpha, lam)[0], kappa_and_derivatives(u2, alpha, lam)[0]
-        k12 = kappa_and_derivatives(u1[:, None] + u2[None, :], alpha, lam)[0]
+        # κ on the grid of distinct resource levels (few rung levels), gathered to (n1, n2)
+        levels1, of1 = np.unique(X1[:, -1], return_inverse=True)
+        levels2, of2 = np.unique(X2[:, -1], return_inverse=True)
+        k1 = kappa_and_derivatives(levels1, alpha, lam)[0][of1]
+        k2 = kappa_and_derivatives(levels2, alpha, lam)[0][of2]
+        k12 = kappa_and_derivatives(levels1[:, None] + levels2[None, :], alpha, lam)[0][of1][:, of2]
         decay = k12 - k1[:, None] * k2[None, :]          # Cov(exp(−λu), exp(−λu'))
         # E[(1 − δe^{−λu})(1 − δe^{−λu'})] = 1 − δ(κ(u) + κ(u') − δκ(u+u'))
         scale = 1.0 - d * (k1[:, None] + k2[None, :] - d * k12)
@@ -172,9 +175,10 @@ class ExpDecayModel(GPModel):
         dec = k12 - k1[:, None] * k1[None, :]
         p = gamma - d * mu
         Xc = X[:, :-1]
-        kx = kernels.matern52(Xc, Xc, inv_bw, c)
-        WS = W * S.ravel()[flat].reshape(n, n)
-        W_grid, W_kx_grid = reduce(W), reduce(W * kx)
+        profile = kernels.matern52_profile_and_derivative(kernels.squared_distances(Xc, Xc, inv_bw))
+        WS = W if d == 0.0 else W * S.ravel()[flat].reshape(n, n)
+        W_grid = reduce(W)
+        W_kx_grid = reduce(W * (c * profile[0])) if (d != 0.0 or self.delta is None) else np.zeros((k, k))
         a_levels = np.bincount(level_of, weights=a, minlength=k)                         # (k,)
         Wdec = np.sum(W_grid * dec)
 
@@ -183,7 +187,7 @@ class ExpDecayModel(GPModel):
             return (p * p) * np.sum(W_grid * ddec) + p * np.dot(a_levels, dk1) \
                 - d * np.sum(W_kx_grid * (dk1[:, None] + dk1[None, :] - d * dk12))
 
-        d_inv_bw, d_scale = kernels.matern52_parameter_gradients(Xc, inv_bw, c, WS)
+        d_inv_bw, d_scale = kernels.matern52_parameter_gradients(Xc, inv_bw, c, WS, profile)
         grads = {
             "kernel_alpha": np.array([kappa_grad(k1_a, k12_a)]),
             "kernel_mean_lam": np.array([kappa_grad(k1_l, k12_l)]),
