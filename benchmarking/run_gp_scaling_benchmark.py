@@ -27,13 +27,13 @@ def time_suggestions(n: int, pending: int, seed: int, window: int | None = None,
                      search_options: dict | None = None) -> tuple[np.ndarray, int]:
     """CPU seconds of each of ``window`` suggestions starting at ``n`` observations; and the refits."""
     function = SYNTHETIC_FUNCTIONS["hartmann6"]
-    searcher = GPFIFOSearcher(function.config_space, metric="y", random_seed=seed, debug_log=False,
-                              **(search_options or {}))
+    options = dict({"num_init_random": 0}, **(search_options or {}))     # the random phase is the preload
+    searcher = GPFIFOSearcher(function.config_space, metric="y", points_to_evaluate=[], random_seed=seed,
+                              debug_log=False, **options)
     rs = np.random.RandomState(seed)
     for i in range(n - 1):
         config = {k: float(rs.rand()) for k in function.config_space}
         searcher.on_trial_result(f"r{i}", config, {"y": function.function(config)}, update=True)
-    searcher._proposed.update(f"r{i}" for i in range(n))   # the initial-random phase is over
     with gp_searcher.single_threaded_blas():
         searcher._posterior()                                # cold fit, not timed
     if window is None:
