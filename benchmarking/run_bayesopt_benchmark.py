@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.non_finite:
         compare_non_finite_policies(args.seeds, args.evaluations, args.workers, args.policies)
         return
-    checkpoints = [c for c in (30, 50) if c <= args.evaluations]
+    checkpoints = [c for c in (30, 50, 100, 200) if c <= args.evaluations]
     print(f"regret: median [q25, q75] over {args.seeds} seeds; bayesopt options {options}")
     for name in args.functions:
         function = SYNTHETIC_FUNCTIONS[name]

@@ -1,4 +1,5 @@
-"""Gaussian-process core on numpy/scipy/autograd; knows nothing about schedulers.
+"""Gaussian-process core on numpy/scipy (no autograd: every model supplies its gradients); knows
+nothing about schedulers.
 
 Modules, in data-flow order:
     encoding.py      configs <-> X in [0, 1]^d (``ConfigEncoding``)
@@ -10,10 +11,11 @@ Modules, in data-flow order:
     likelihood.py    MAP objective and its gradients from the model's own (R&W eq. 5.9)
     linalg.py        Cholesky with adaptive jitter
     fit.py           θ = flat vector of logs; L-BFGS-B with restarts (``fit_hyperparameters``)
-    posterior.py     frozen ``PosteriorState``; ``predict`` (autograd in the query inputs through the
-                     model's input gradients), ``extend_posterior`` (block/rank-p Cholesky update)
+    posterior.py     frozen ``PosteriorState``; ``predict``, ``predict_mean_std_vjp`` (gradient in the
+                     query inputs from the model's input gradients), ``extend_posterior`` (block/rank-p
+                     Cholesky update)
     fantasize.py     pending evaluations -> fantasy target columns
-    acquisition.py   expected improvement, Thompson scores (mean and std only)
+    acquisition.py   expected improvement and its gradients in mean and std, Thompson scores
     acquisition_optimizer.py  rank candidates, L-BFGS-B on −EI, exclusion fallback
 
 Import direction: kernels <- model <- resource_kernels; model <- likelihood <- fit; model <- posterior.

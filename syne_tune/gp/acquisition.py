@@ -6,7 +6,6 @@ Notation: ``mean: (q, m)`` over m fantasy columns, ``std: (q,)``, ``best: (m,)``
 from __future__ import annotations
 
 import numpy as np
-from autograd.extend import defvjp_argnums, primitive
 from scipy.special import ndtr
 
 XI = 0.01
@@ -17,28 +16,21 @@ def _normal_pdf(u):
     return np.exp(-0.5 * u * u) / np.sqrt(2.0 * np.pi)
 
 
-@primitive
-def expected_improvement(mean, std, best, xi: float = XI):
-    """EI per query point: (q,). One primitive, differentiable in ``mean`` and ``std`` (below)."""
-    std = np.maximum(std, MIN_STD)[:, None]
-    u = (best[None, :] - mean - xi) / std
-    return np.mean(std * (u * ndtr(u) + _normal_pdf(u)), axis=1)
+def expected_improvement(mean: np.ndarray, std: np.ndarray, best: np.ndarray, xi: float = XI) -> np.ndarray:
+    """EI per query point: (q,)."""
+    return expected_improvement_and_gradients(mean, std, best, xi)[0]
 
 
-def _expected_improvement_vjp(argnums, ans, args, kwargs):
-    # ∂EI/∂mean = −Φ(u) / m, ∂EI/∂std = mean_columns φ(u) (0 where std is floored); reference §3.6.
-    mean, std, best = args[:3]
-    xi = args[3] if len(args) > 3 else kwargs.get("xi", XI)
+def expected_improvement_and_gradients(mean: np.ndarray, std: np.ndarray, best: np.ndarray, xi: float = XI):
+    """(EI (q,), ∂EI/∂mean (q, m), ∂EI/∂std (q,)) with ∂EI/∂mean = −Φ(u)/m and ∂EI/∂std = mean over
+    the columns of φ(u), 0 where std is floored (reference §3.6)."""
     floored = std <= MIN_STD
     s = np.maximum(std, MIN_STD)[:, None]
     u = (best[None, :] - mean - xi) / s
+    cdf, pdf = ndtr(u), _normal_pdf(u)
     m = mean.shape[1]
-    grads = {0: lambda g: -g[:, None] * ndtr(u) / m,
-             1: lambda g: np.where(floored, 0.0, g * np.mean(_normal_pdf(u), axis=1))}
-    return lambda g: tuple(grads[i](g) for i in argnums)
-
-
-defvjp_argnums(expected_improvement, _expected_improvement_vjp)
+    ei = np.mean(s * (u * cdf + pdf), axis=1)
+    return ei, -cdf / m, np.where(floored, 0.0, np.mean(pdf, axis=1))
 
 
 def thompson_indep_scores(mean, std, random_state):

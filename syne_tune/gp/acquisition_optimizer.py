@@ -1,7 +1,8 @@
 """Choose the next point: score random candidates, then refine the best few by L-BFGS-B on −EI.
 
 Notation: ``candidates: (c, d)`` encoded, ``bounds: (d, 2)``, ``predict(Xq (q, d)) -> (mean (q, m),
-std (q,))`` in criterion units and differentiable by autograd, ``best: (m,)``.
+std (q,), vjp)`` with ``vjp(g_mean, g_std) -> (q, d)`` (:func:`~syne_tune.gp.posterior.predict_mean_std_vjp`),
+``best: (m,)``.
 Reference §3.3: rank candidates (Thompson or EI), optimize from the top one; if the result is
 excluded fall back to the candidate itself, then to the next ranked candidate. Here the top
 ``num_local_starts`` candidates (and optional extra starts such as the incumbent) are optimized in
@@ -12,12 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import autograd
-import autograd.numpy as anp
 import numpy as np
 import scipy.optimize
 
-from syne_tune.gp.acquisition import XI, expected_improvement, thompson_indep_scores
+from syne_tune.gp.acquisition import XI, expected_improvement, expected_improvement_and_gradients, thompson_indep_scores
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class Choice:
 def rank_candidates(candidates: np.ndarray, predict: Callable, best: np.ndarray, scoring: str,
                     random_state: np.random.RandomState, xi: float = XI) -> np.ndarray:
     """Indices of ``candidates`` from best to worst ('thompson_indep' or 'acq_func')."""
-    mean, std = predict(candidates)
+    mean, std = predict(candidates)[:2]
     if scoring == "thompson_indep":
         scores = thompson_indep_scores(mean, std, random_state)
     else:
@@ -51,23 +50,18 @@ def local_optimize_batch(X0: np.ndarray, predict: Callable, best: np.ndarray, bo
     """
     k, d = X0.shape
 
-    def neg_ei_sum(flat):
-        mean, std = predict(anp.reshape(flat, (k, d)))
-        return -anp.sum(expected_improvement(mean, std, best, xi))
-
-    value_and_grad = autograd.value_and_grad(neg_ei_sum)
-
     def fun(flat):
-        value, grad = value_and_grad(flat)
-        return float(value), np.asarray(grad, dtype=float)
+        mean, std, vjp = predict(np.reshape(flat, (k, d)))
+        ei, d_mean, d_std = expected_improvement_and_gradients(mean, std, best, xi)
+        return -float(np.sum(ei)), -vjp(d_mean, d_std).ravel()
 
     result = scipy.optimize.minimize(fun, X0.ravel(), jac=True, method="L-BFGS-B",
                                      bounds=[tuple(b) for b in np.tile(bounds, (k, 1))],
                                      options={"maxiter": maxiter})
     X = np.clip(np.reshape(result.x, (k, d)), bounds[:, 0], bounds[:, 1])
     X = np.where(np.all(np.isfinite(X), axis=1, keepdims=True), X, X0)
-    mean, std = predict(np.vstack([X, X0]))
-    ei = np.asarray(expected_improvement(mean, std, best, xi))
+    mean, std = predict(np.vstack([X, X0]))[:2]
+    ei = expected_improvement(mean, std, best, xi)
     keep_start = ei[k:] > ei[:k]
     return np.where(keep_start[:, None], X0, X), np.maximum(ei[:k], ei[k:])
 
@@ -103,6 +97,6 @@ def choose_next(candidates: np.ndarray, predict: Callable, best: np.ndarray, bou
     tries += [(candidates[index], "candidate", rank) for rank, index in enumerate(order) if rank >= len(top)]
     for x, how, rank in tries:
         if not is_excluded(x):
-            mean, std = predict(x[None, :])
+            mean, std = predict(x[None, :])[:2]
             return Choice(x, float(expected_improvement(mean, std, best, xi)[0]), how, rank)
     return None

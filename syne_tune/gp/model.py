@@ -2,7 +2,7 @@
 
 The model is data plus functions on plain numpy arrays: ``params`` maps each parameter name to a
 ``(size,)`` array. Every model defines each function once, with the gradients the rest of the
-GP core needs (no autograd tracing of kernels):
+GP core needs (no autograd):
 
     covariance(params, X1 (n1, d), X2 (n2, d)) -> K (n1, n2);  diagonal(params, X) -> (n,);  mean -> (n,)
     parameter_gradients(params, X, W (n, n) symmetric, a (n,)) -> {name: Σ W∘∂K(X, X)/∂θ + aᵀ ∂m/∂θ}
@@ -10,8 +10,8 @@ GP core needs (no autograd tracing of kernels):
     diagonal_input_gradient(params, X, g (n,)), mean_input_gradient(params, X, g) -> g_i ∂f_i/∂x_i: (n, d)
 
 The likelihood (``likelihood.py``) uses ``parameter_gradients`` (W = ∂nll/∂K, a = ∂nll/∂m); the
-posterior (``posterior.py``) wraps the three values as autograd primitives whose VJPs are the input
-gradients, for the acquisition. The observation noise is always the parameter ``noise_variance``
+posterior (``posterior.py``) chains the input gradients into the gradient of the predictive mean
+and std in the query inputs, for the acquisition (``predict_mean_std_vjp``). The observation noise is always the parameter ``noise_variance``
 (Gaussian likelihood, homoscedastic); its gradient is the likelihood's business.
 """
 from __future__ import annotations

@@ -30,7 +30,9 @@ from syne_tune.gp.encoding import ConfigEncoding
 from syne_tune.gp.fantasize import fantasize
 from syne_tune.gp.fit import fit_hyperparameters
 from syne_tune.gp.model import GPModel, matern52_model
-from syne_tune.gp.posterior import PosteriorState, compute_posterior, extend_posterior, predict_mean_std
+from syne_tune.gp.posterior import (
+    PosteriorState, compute_posterior, extend_posterior, predict_mean_std, predict_mean_std_vjp,
+)
 from syne_tune.optimizer.schedulers.searchers.search_options import (
     GPSearchOptions, parse_map_reward, parse_search_options,
 )
@@ -261,7 +263,7 @@ class GPFIFOSearcher(BaseSearcher):
             candidates = np.hstack([candidates, np.full((candidates.shape[0], 1), u_acq)])
             bounds = np.vstack([bounds, [u_acq, u_acq]])
         choice = choose_next(
-            candidates, lambda Xq: predict_mean_std(normalized, Xq), best, bounds,
+            candidates, lambda Xq: predict_mean_std_vjp(normalized, Xq), best, bounds,
             scoring=self.options.initial_scoring, skip_local_optimization=self.options.skip_local_optimization,
             is_excluded=lambda x: self.is_excluded(self.encoding.decode(x[:d])), random_state=self.random_state,
             xi=XI / state.y_scale, num_local_starts=NUM_LOCAL_STARTS, extra_starts=incumbent)
