@@ -347,10 +347,11 @@ class GPFIFOSearcher(BaseSearcher):
         return np.argsort(y, kind="stable")[:max(1, int(TOP_FRACTION * size))]
 
     def _warm_refit_only(self, n: int) -> bool:
-        """Past ``opt_skip_init_length`` a refit is one L-BFGS-B run from the previous optimum instead of
-        ``opt_nstarts`` restarts from the reset values: about 3x less work, with the cost of each
-        likelihood evaluation O(n³) (docs/benchmarks-mobster.md, docs/benchmarks-bayesopt.md)."""
-        return n >= self.options.opt_skip_init_length
+        """True: refit with one L-BFGS-B run from the previous optimum only. FIFO: never; each refit
+        also restarts from the reset values, which lets the fit leave a poor optimum (measured in
+        docs/benchmarks-bayesopt.md: warm-only refits past 150 observations left more Hartmann6
+        runs stuck in a local minimum after 200 evaluations)."""
+        return False
 
     def _updated_state(self, X: np.ndarray, y: np.ndarray, shift: float, scale: float) -> PosteriorState:
         """Posterior for (X, y); extends the last factorization by blocks when the hyperparameters are
@@ -365,8 +366,8 @@ class GPFIFOSearcher(BaseSearcher):
         """Refit schedule: refit once the data grew by ``REFIT_GROWTH`` since the last fit (every new
         observation up to n = 20, every 5th at n = 100, every 100th at n = 2000); past
         ``opt_skip_init_length`` also only every ``opt_skip_period``-th size (reference
-        SkipPeriodicallyPredicate). A refit is ``opt_nstarts`` restarts (one from the previous optimum)
-        below ``opt_skip_init_length``, one warm-started run past it (:meth:`_warm_refit_only`)."""
+        SkipPeriodicallyPredicate). A refit is ``opt_nstarts`` restarts, one from the previous optimum
+        (MOBSTER: one warm-started run past ``opt_skip_init_length``, :meth:`_warm_refit_only`)."""
         if self._fit_size < 0:
             return False
         period, init_length = self.options.opt_skip_period, self.options.opt_skip_init_length

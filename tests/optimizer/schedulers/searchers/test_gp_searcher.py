@@ -292,5 +292,4 @@ def test_refit_schedule_refits_less_often_as_data_grows(monkeypatch):
         searcher._posterior()
     # once the data grew by 25 % since the last fit: 5 >= 1.25·4, 7 >= 1.25·5, 9, 12, 15, 19
     assert [n for n, _ in sizes] == [1, 2, 3, 4, 5, 7, 9, 12, 15, 19]
-    # opt_nstarts restarts below opt_skip_init_length, then one warm-started run
-    assert [r for _, r in sizes] == [2] * 6 + [1] * 4
+    assert [r for _, r in sizes] == [2] * 10           # FIFO: reset + warm restart at every refit
