@@ -136,3 +136,28 @@ def test_choose_next_with_several_starts_takes_the_largest_local_ei():
     many = choose_next(candidates, predict, best, bounds, random_state=np.random.RandomState(0),
                        num_local_starts=8, **kwargs)
     assert many.how == "local" and many.ei >= one.ei - 1e-12
+
+
+def test_log_ei_equals_log_of_ei_and_its_gradients_match_finite_differences():
+    from syne_tune.gp.acquisition import log_expected_improvement_and_gradients
+
+    rs = np.random.RandomState(3)
+    mean, std, best = 2.0 * rs.randn(5, 3), np.exp(rs.randn(5)), rs.randn(3)
+    value, d_mean, d_std = log_expected_improvement_and_gradients(mean, std, best, 0.05)
+    np.testing.assert_allclose(value, np.log(expected_improvement(mean, std, best, 0.05)), rtol=1e-10)
+    weights = rs.randn(5)
+    f_mean = lambda v: np.dot(weights, log_expected_improvement_and_gradients(v.reshape(5, 3), std, best, 0.05)[0])
+    f_std = lambda v: np.dot(weights, log_expected_improvement_and_gradients(mean, v, best, 0.05)[0])
+    assert check_grad(f_mean, lambda v: (weights[:, None] * d_mean).ravel(), mean.ravel(), epsilon=1e-7) < 1e-5
+    assert check_grad(f_std, lambda v: weights * d_std, std, epsilon=1e-7) < 1e-5
+
+
+def test_log_ei_stays_finite_with_a_gradient_where_ei_underflows():
+    from syne_tune.gp.acquisition import log_expected_improvement_and_gradients
+
+    mean, std, best = np.array([[40.0], [400.0]]), np.array([1.0, 1.0]), np.array([0.0])
+    assert np.all(expected_improvement(mean, std, best) == 0.0)
+    value, d_mean, d_std = log_expected_improvement_and_gradients(mean, std, best)
+    assert np.all(np.isfinite(value)) and value[1] < value[0]
+    assert np.all(d_mean < 0) and np.all(np.isfinite(d_mean)) and np.all(d_std > 0)
+    np.testing.assert_allclose(d_mean[:, 0], [-40.0, -400.0], rtol=0.01)     # d log h/du ≈ −u far out
