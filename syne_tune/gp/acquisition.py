@@ -70,9 +70,11 @@ def log_expected_improvement_and_gradients(mean: np.ndarray, std: np.ndarray, be
     log_h = _log_h(u)
     total = logsumexp(log_h, axis=1)
     w = np.exp(log_h - total[:, None])
-    ratio_cdf = np.exp(log_ndtr(u) - log_h)                                  # Φ/h
-    ratio_pdf = np.exp(-0.5 * u * u - 0.5 * np.log(2.0 * np.pi) - log_h)   # φ/h
+    # Φ/h ≈ |u| and φ/h ≈ u² far out; the clip only acts where std is floored (|u| ~ 1e10 and
+    # beyond), where both logs lose every digit and the gradient is set to 0 below.
+    ratio_cdf = np.exp(np.clip(log_ndtr(u) - log_h, -600.0, 600.0))                              # Φ/h
+    ratio_pdf = np.exp(np.clip(-0.5 * u * u - 0.5 * np.log(2.0 * np.pi) - log_h, -600.0, 600.0))  # φ/h
     value = np.log(s[:, 0]) + total - np.log(mean.shape[1])
-    d_mean = -w * ratio_cdf / s
+    d_mean = np.divide(-w * ratio_cdf, s, out=np.zeros_like(u), where=~floored[:, None])
     d_std = np.where(floored, 0.0, np.sum(w * ratio_pdf, axis=1) / s[:, 0])
     return value, d_mean, d_std
