@@ -4,20 +4,18 @@ All hyperparameters live in one flat vector θ: log(value) for positive paramete
 itself otherwise, in the order of ``model.parameters`` (as the original library: restart 0 from the
 entry values, restart i > 0 from entry + N(0, 1) in θ-space, clipped; best restart wins).
 Optional ``warm_start`` (the previous optimum) replaces the random start of restart 1.
-If the model provides a fast nll (``GPModel.nll_factory``) with numpy gradients and every prior
-has a derivative, the MAP objective is one autograd primitive (one traced node per evaluation).
+Value and gradient come from :func:`~syne_tune.gp.likelihood.neg_log_posterior_and_gradients`
+(the model's own gradients, no autograd tracing), handed to ``scipy.optimize.minimize(jac=True)``.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
-import autograd
 import numpy as np
-from autograd.extend import defvjp, primitive
 import scipy.optimize
 
-from syne_tune.gp.likelihood import neg_log_posterior
+from syne_tune.gp.likelihood import neg_log_posterior_and_gradients
 from syne_tune.gp.model import GPModel
 
 logger = logging.getLogger(__name__)
@@ -31,11 +29,9 @@ def pack(model: GPModel, params: dict) -> np.ndarray:
 
 
 def unpack(model: GPModel, theta) -> dict:
-    """θ: (p,) -> params dict (works on autograd boxes; one traced exp for all positive entries)."""
-    import autograd.numpy as anp
-
+    """θ: (p,) -> params dict."""
     positive = np.concatenate([np.full(s.size, s.positive) for s in model.parameters])
-    exp_theta = anp.exp(anp.where(positive, theta, 0.0))  # identity entries never overflow exp
+    exp_theta = np.exp(np.where(positive, theta, 0.0))    # identity entries never overflow exp
     params, start = {}, 0
     for s in model.parameters:
         params[s.name] = (exp_theta if s.positive else theta)[start:start + s.size]
@@ -54,38 +50,18 @@ def theta_bounds(model: GPModel) -> list[tuple[float | None, float | None]]:
     return bounds
 
 
-def _objective(model: GPModel, X: np.ndarray, y: np.ndarray):
-    """θ -> MAP objective, autograd-differentiable; the fastest form the model supports."""
-    nll = None if model.nll_factory is None else model.nll_factory(X, y)
-    if nll is None:
-        return lambda theta: neg_log_posterior(unpack(model, theta), model, X, y)
-    fusable = hasattr(nll, "value_and_grads") and all(
-        p.log_prior is None or hasattr(p.log_prior, "derivative") for p in model.parameters)
-    if not fusable:
-        return lambda theta: (lambda params: nll(params) - model.log_prior(params))(unpack(model, theta))
+def map_objective(model: GPModel, X: np.ndarray, y: np.ndarray):
+    """θ -> (MAP objective, gradient in θ), plain numpy (the model's own gradients, likelihood.py)."""
     positive = np.concatenate([np.full(s.size, s.positive) for s in model.parameters])
 
-    def value_and_gradient(theta):
+    def value_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
         params = unpack(model, theta)
-        value, grads = nll.value_and_grads(params)
-        parts = []
-        for s in model.parameters:
-            grad = np.asarray(grads[s.name], dtype=float).reshape(s.size)
-            if s.log_prior is not None:
-                value = value - s.log_prior(params[s.name])
-                grad = grad - s.log_prior.derivative(params[s.name])
-            parts.append(grad)
+        value, grads = neg_log_posterior_and_gradients(params, model, X, y)
+        grad = np.concatenate([np.asarray(grads[s.name], dtype=float).reshape(s.size) for s in model.parameters])
         # chain rule to θ: d/dθ = value · d/dvalue for log-encoded (positive) entries
-        grad = np.concatenate(parts)
         return float(value), np.where(positive, grad * np.exp(np.where(positive, theta, 0.0)), grad)
 
-    # One primitive for the whole objective: nll (hand-written VJP) + priors (analytic derivatives).
-    @primitive
-    def objective(theta):
-        return value_and_gradient(theta)[0]
-
-    defvjp(objective, lambda ans, theta: lambda g: g * value_and_gradient(theta)[1])
-    return objective
+    return value_and_gradient
 
 
 @dataclass(frozen=True)
@@ -107,11 +83,7 @@ def fit_hyperparameters(model: GPModel, X: np.ndarray, y: np.ndarray, init_param
             of at a random perturbation (it usually converges in a few iterations).
     Returns the best parameters found; ``init_params`` if every restart fails.
     """
-    value_and_grad = autograd.value_and_grad(_objective(model, X, y))
-
-    def fun(theta):
-        value, grad = value_and_grad(theta)
-        return float(value), np.asarray(grad, dtype=float)
+    fun = map_objective(model, X, y)
 
     bounds = theta_bounds(model)
     lower = np.array([-np.inf if b[0] is None else b[0] for b in bounds])

@@ -1,21 +1,26 @@
-"""A GP model = its hyperparameters (specs) + covariance, diagonal and mean functions.
+"""A GP model = its hyperparameters (specs) + covariance, diagonal and mean, each with its gradients.
 
-The model is data: the functions take ``params``, a dict from parameter name to value
-(scalar or ``(size,)`` array, possibly an autograd box), and arrays. Adding a kernel means
-writing one :class:`GPModel` factory such as :func:`matern52_model`; fitting, posterior,
-fantasizing and acquisition work with any model. The observation noise is always the
-parameter ``noise_variance`` (Gaussian likelihood, homoscedastic).
+The model is data plus functions on plain numpy arrays: ``params`` maps each parameter name to a
+``(size,)`` array. Every model defines each function once, with the gradients the rest of the
+GP core needs (no autograd):
+
+    covariance(params, X1 (n1, d), X2 (n2, d)) -> K (n1, n2);  diagonal(params, X) -> (n,);  mean -> (n,)
+    parameter_gradients(params, X, W (n, n) symmetric, a (n,)) -> {name: Σ W∘∂K(X, X)/∂θ + aᵀ ∂m/∂θ}
+    covariance_input_gradient(params, X1, X2, G (n1, n2)) -> Σ_j G_ij ∂K(x1_i, x2_j)/∂x1_i: (n1, d)
+    diagonal_input_gradient(params, X, g (n,)), mean_input_gradient(params, X, g) -> g_i ∂f_i/∂x_i: (n, d)
+
+The likelihood (``likelihood.py``) uses ``parameter_gradients`` (W = ∂nll/∂K, a = ∂nll/∂m); the
+posterior (``posterior.py``) chains the input gradients into the gradient of the predictive mean
+and std in the query inputs, for the acquisition (``predict_mean_std_vjp``). The observation noise is always the parameter ``noise_variance``
+(Gaussian likelihood, homoscedastic); its gradient is the likelihood's business.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass
 
-import autograd.numpy as anp
 import numpy as np
 
 from syne_tune.gp import kernels, priors
-from syne_tune.gp.likelihood import matern52_nll
 from syne_tune.gp.priors import LogPrior
 
 
@@ -27,7 +32,7 @@ class Parameter:
         init: initial value, used at every reset; ``None`` means "mean of the targets"
             (only sensible for a mean parameter).
         lower, upper: box bounds on the external value.
-        log_prior: log density on the external value, or None for a flat prior.
+        log_prior: log density on the external value (with a ``derivative``), or None for a flat prior.
         size: number of entries (e.g. d inverse bandwidths).
         positive: True -> optimized as log(value); False -> optimized as is (identity).
         vector: report entries as ``name0, name1, ...`` even when ``size == 1``.
@@ -46,29 +51,11 @@ class Parameter:
 NOISE_VARIANCE = Parameter("noise_variance", 1e-3, 1e-9, 1e6, priors.gamma(mean=0.1, alpha=0.1))
 
 
-@dataclass(frozen=True)
 class GPModel:
-    """Hyperparameters plus the functions that use them.
+    """Base of every model: parameter bookkeeping; subclasses define the functions (module docstring)."""
 
-    Args:
-        parameters: specs, including ``NOISE_VARIANCE``; names must be unique.
-        covariance: ``(params, X1 (n1, d), X2 (n2, d)) -> K (n1, n2)``.
-        diagonal: ``(params, X (n, d)) -> diag K (n,)``.
-        mean: ``(params, X (n, d)) -> m (n,)``.
-        nll_factory: optional ``(X (n, d), Y (n, m)) -> (params -> nll)``, a faster equivalent of
-            :func:`~syne_tune.gp.likelihood.neg_log_marginal_likelihood` for fixed data (work that
-            does not depend on ``params`` done once). The fit uses it unless it returns None.
-            If the returned function also has ``value_and_grads(params) -> (nll, {name: gradient})``
-            and every prior has a ``derivative``, the fit fuses the whole MAP objective into one
-            autograd primitive.
-    """
-
-    parameters: tuple[Parameter, ...]
-    covariance: Callable
-    diagonal: Callable
-    mean: Callable
-    name: str = field(default="gp")
-    nll_factory: Callable | None = None
+    name = "gp"
+    parameters: tuple[Parameter, ...] = ()
 
     def initial_params(self, targets: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Init values of all parameters; ``init=None`` takes the mean of ``targets``."""
@@ -80,7 +67,7 @@ class GPModel:
         return values
 
     def flat_parameters(self, params: dict) -> dict[str, float]:
-        """``{'kernel_inv_bw': [a, b]}`` -> ``{'kernel_inv_bw0': a, 'kernel_inv_bw1': b}`` (reference names)."""
+        """``{'kernel_inv_bw': [a, b]}`` -> ``{'kernel_inv_bw0': a, 'kernel_inv_bw1': b}`` (the original library's names)."""
         flat = {}
         for p in self.parameters:
             value = np.atleast_1d(params[p.name])
@@ -90,53 +77,70 @@ class GPModel:
                 flat[p.name] = float(value[0])
         return flat
 
-    def log_prior(self, params: dict) -> object:
-        """Σ of log priors over all parameters (a scalar, autograd-differentiable)."""
-        total = 0.0
-        for p in self.parameters:
-            if p.log_prior is not None:
-                total = total + p.log_prior(params[p.name])
-        return total
+    def log_prior(self, params: dict) -> float:
+        """Σ of log priors over all parameters."""
+        return float(sum(p.log_prior(params[p.name]) for p in self.parameters if p.log_prior is not None))
+
+    def log_prior_gradients(self, params: dict) -> dict[str, np.ndarray]:
+        """{name: d Σ log priors / d value} for the parameters that have a prior."""
+        return {p.name: np.asarray(p.log_prior.derivative(np.asarray(params[p.name], dtype=float)), dtype=float)
+                for p in self.parameters if p.log_prior is not None}
+
+    def covariance(self, params: dict, X1: np.ndarray, X2: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def diagonal(self, params: dict, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def mean(self, params: dict, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def parameter_gradients(self, params: dict, X: np.ndarray, W: np.ndarray, a: np.ndarray) -> dict:
+        raise NotImplementedError
+
+    def covariance_input_gradient(self, params: dict, X1: np.ndarray, X2: np.ndarray, G: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def diagonal_input_gradient(self, params: dict, X: np.ndarray, g: np.ndarray) -> np.ndarray:
+        return np.zeros_like(X)            # stationary kernels: k(x, x) does not depend on x
+
+    def mean_input_gradient(self, params: dict, X: np.ndarray, g: np.ndarray) -> np.ndarray:
+        return np.zeros_like(X)            # constant means
 
 
-_MAX_DIFFERENCE_TENSOR = 10_000_000     # entries of D (80 MB); e.g. n = 1290 at d = 6
+class Matern52Model(GPModel):
+    """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Rasmussen & Williams, 2006, eq. 4.17)."""
 
+    name = "matern52"
 
-def matern52_model(dim: int) -> GPModel:
-    """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Snoek et al., NeurIPS 2012)."""
-    parameters = (
-        NOISE_VARIANCE,
-        Parameter("kernel_inv_bw", 1.0, 1e-4, 100.0, None, size=dim, vector=True),
-        Parameter("kernel_covariance_scale", 1.0, 1e-3, 1e3, priors.log_normal(0.0, 1.0)),
-        Parameter("mean_mean_value", None, -np.inf, np.inf, priors.normal(0.0, 1.0), positive=False),
-    )
+    def __init__(self, dim: int):
+        self.parameters = (
+            NOISE_VARIANCE,
+            Parameter("kernel_inv_bw", 1.0, 1e-4, 100.0, None, size=dim, vector=True),
+            Parameter("kernel_covariance_scale", 1.0, 1e-3, 1e3, priors.log_normal(0.0, 1.0)),
+            Parameter("mean_mean_value", None, -np.inf, np.inf, priors.normal(0.0, 1.0), positive=False),
+        )
 
-    def covariance(params, X1, X2):
+    def covariance(self, params, X1, X2):
         return kernels.matern52(X1, X2, params["kernel_inv_bw"], params["kernel_covariance_scale"][0])
 
-    def diagonal(params, X):
+    def diagonal(self, params, X):
         return kernels.matern52_diagonal(X, params["kernel_covariance_scale"][0])
 
-    def mean(params, X):
-        return params["mean_mean_value"][0] * anp.ones(X.shape[0])
+    def mean(self, params, X):
+        return np.full(X.shape[0], float(params["mean_mean_value"][0]))
 
-    names = ("kernel_inv_bw", "kernel_covariance_scale", "noise_variance", "mean_mean_value")
+    def parameter_gradients(self, params, X, W, a):
+        d_inv_bw, d_scale = kernels.matern52_parameter_gradients(
+            X, params["kernel_inv_bw"], params["kernel_covariance_scale"][0], W)
+        return {"kernel_inv_bw": d_inv_bw, "kernel_covariance_scale": np.array([d_scale]),
+                "mean_mean_value": np.array([np.sum(a)])}
 
-    def nll_factory(X, Y):
-        if X.shape[1] * X.shape[0] ** 2 > _MAX_DIFFERENCE_TENSOR:
-            return None                       # D: (d, n, n) too large to cache; generic path
-        nll = matern52_nll(X, Y)
+    def covariance_input_gradient(self, params, X1, X2, G):
+        return kernels.matern52_input_gradient(X1, X2, params["kernel_inv_bw"],
+                                               params["kernel_covariance_scale"][0], G)
 
-        def model_nll(params):
-            return nll(*(params[name] for name in names))
 
-        def value_and_grads(params):
-            """nll and {name: gradient} in plain numpy, for fit.py's fused objective."""
-            value, grads = nll.value_and_grads(*(params[name] for name in names))
-            return value, dict(zip(names, grads))
-
-        model_nll.value_and_grads = value_and_grads
-        return model_nll
-
-    return GPModel(parameters, covariance, diagonal, mean, name="matern52", nll_factory=nll_factory)
-
+def matern52_model(dim: int) -> Matern52Model:
+    """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Rasmussen & Williams, 2006, eq. 4.17)."""
+    return Matern52Model(dim)

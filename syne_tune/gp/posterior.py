@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import autograd.numpy as anp
 import numpy as np
-from autograd.extend import defvjp, primitive
 
 from syne_tune.gp.linalg import cho_solve, cholesky_with_jitter, inverse_lower
 from syne_tune.gp.model import GPModel
@@ -85,29 +83,44 @@ def extend_posterior(state: PosteriorState, X_new: np.ndarray, Y: np.ndarray,
     return PosteriorState(model, params, X, Y, L, L_inv, alpha, y_shift, y_scale)
 
 
-@primitive
-def explained_variance(Kq, L_inv):
-    """‖L⁻¹ kq‖² per query row: (q,); Kq: (q, n). One primitive: VJP g·2 (Kq L⁻ᵀ) L⁻¹."""
-    V = np.dot(Kq, L_inv.T)
-    return np.sum(V * V, axis=1)
+def predict(state: PosteriorState, Xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Normalized predictive mean (q, m) and variance (q,) (R&W eq. 2.25, 2.26)."""
+    mean, var, _ = _predict_parts(state, Xq)
+    return mean, var
 
 
-defvjp(explained_variance,
-       lambda ans, Kq, L_inv: lambda g: 2.0 * g[:, None] * np.dot(np.dot(Kq, L_inv.T), L_inv))
+def _predict_parts(state: PosteriorState, Xq: np.ndarray):
+    Kq = state.model.covariance(state.params, Xq, state.X)                     # (q, n)
+    V = Kq @ state.L_inv.T                                                       # L⁻¹ kq per row
+    mean = Kq @ state.alpha + state.model.mean(state.params, Xq)[:, None]
+    raw = state.model.diagonal(state.params, Xq) - np.sum(V * V, axis=1)
+    return mean, np.maximum(raw, MIN_VARIANCE), (V, raw > MIN_VARIANCE)
 
 
-def predict(state: PosteriorState, Xq):
-    """Normalized predictive mean (q, m) and variance (q,); differentiable in ``Xq`` by autograd."""
-    Kq = state.model.covariance(state.params, Xq, state.X)
-    mean = anp.dot(Kq, state.alpha) + state.model.mean(state.params, Xq)[:, None]
-    var = state.model.diagonal(state.params, Xq) - explained_variance(Kq, state.L_inv)
-    return mean, anp.maximum(var, MIN_VARIANCE)
-
-
-def predict_mean_std(state: PosteriorState, Xq):
-    """De-normalized mean (q, m) and std (q,), in criterion units; differentiable in ``Xq``."""
+def predict_mean_std(state: PosteriorState, Xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """De-normalized mean (q, m) and std (q,), in criterion units."""
     mean, var = predict(state, Xq)
-    return state.y_shift + state.y_scale * mean, state.y_scale * anp.sqrt(var)
+    return state.y_shift + state.y_scale * mean, state.y_scale * np.sqrt(var)
+
+
+def predict_mean_std_vjp(state: PosteriorState, Xq: np.ndarray):
+    """As :func:`predict_mean_std`, plus ``vjp(g_mean (q, m), g_std (q,)) -> (q, d)``, the gradient of
+    Σ g_mean∘mean + Σ g_std∘std in ``Xq`` from the model's input gradients (model.py):
+        ∂mean/∂xq = ∂kq/∂xq α + ∂m/∂xq,  ∂var/∂xq = ∂k(xq, xq)/∂xq − 2 (L⁻ᵀ L⁻¹ kq)ᵀ ∂kq/∂xq,
+    with std' = var' / (2 std), and 0 where the variance is floored."""
+    mean, var, (V, free) = _predict_parts(state, Xq)
+    std = np.sqrt(var)
+    model, params = state.model, state.params
+
+    def vjp(g_mean: np.ndarray, g_std: np.ndarray) -> np.ndarray:
+        g_mean = state.y_scale * g_mean
+        g_var = np.where(free, state.y_scale * g_std / (2.0 * std), 0.0)
+        G = g_mean @ state.alpha.T - 2.0 * g_var[:, None] * (V @ state.L_inv)   # weights on kq: (q, n)
+        return (model.covariance_input_gradient(params, Xq, state.X, G)
+                + model.diagonal_input_gradient(params, Xq, g_var)
+                + model.mean_input_gradient(params, Xq, g_mean.sum(axis=1)))
+
+    return state.y_shift + state.y_scale * mean, state.y_scale * std, vjp
 
 
 def sample_joint(state: PosteriorState, Xq: np.ndarray, num_samples: int, random_state: np.random.RandomState,

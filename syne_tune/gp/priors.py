@@ -1,44 +1,45 @@
-"""Log densities of hyperparameter priors, up to additive constants (autograd-differentiable).
+"""Log densities of hyperparameter priors, up to additive constants, with their derivatives.
 
-Each factory returns a function ``value -> scalar`` evaluated on the external (positive) value,
-as the reference does (no Jacobian of the log encoding is added). Each is one autograd primitive
-with its analytic derivative, so a prior costs one traced operation per objective evaluation.
+Each factory returns a :class:`LogPrior` evaluated on the external (positive) value, as
+the original library does (no Jacobian of the log encoding is added): ``prior(v)`` is Σ log p(v_i) and
+``prior.derivative(v)`` the elementwise d log p / dv, used by the MAP objective's gradient.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from autograd.extend import defvjp, primitive
-
-LogPrior = Callable[[object], object]
 
 
-def _log_prior(log_density: Callable, derivative: Callable) -> LogPrior:
-    """Σ log_density(v) as a primitive whose VJP is g·derivative(v) (both elementwise, numpy)."""
-    @primitive
-    def log_prior(v):
-        return np.sum(log_density(np.asarray(v, dtype=float)))
+@dataclass(frozen=True)
+class LogPrior:
+    """Σ log_density(v) and its elementwise derivative (both on numpy arrays)."""
 
-    defvjp(log_prior, lambda ans, v: lambda g: g * derivative(np.asarray(v, dtype=float)))
-    log_prior.derivative = derivative       # elementwise d log p / dv, for fit.py's fused objective
-    return log_prior
+    log_density: Callable[[np.ndarray], np.ndarray]
+    derivative_of_log_density: Callable[[np.ndarray], np.ndarray]
+
+    def __call__(self, v) -> float:
+        return float(np.sum(self.log_density(np.asarray(v, dtype=float))))
+
+    def derivative(self, v) -> np.ndarray:
+        return self.derivative_of_log_density(np.asarray(v, dtype=float))
 
 
 def gamma(mean: float, alpha: float) -> LogPrior:
     """Gamma(alpha, beta = alpha / mean): log p(v) = (alpha − 1) log v − beta v."""
     beta = alpha / mean
-    return _log_prior(lambda v: (alpha - 1.0) * np.log(v) - beta * v,
-                      lambda v: (alpha - 1.0) / v - beta)
+    return LogPrior(lambda v: (alpha - 1.0) * np.log(v) - beta * v,
+                    lambda v: (alpha - 1.0) / v - beta)
 
 
 def log_normal(mu: float, sigma: float) -> LogPrior:
     """LogNormal(mu, sigma): log p(v) = −log v − (log v − mu)² / (2 sigma²)."""
-    return _log_prior(lambda v: -np.log(v) - (np.log(v) - mu) ** 2 / (2.0 * sigma ** 2),
-                      lambda v: -1.0 / v - (np.log(v) - mu) / (sigma ** 2 * v))
+    return LogPrior(lambda v: -np.log(v) - (np.log(v) - mu) ** 2 / (2.0 * sigma ** 2),
+                    lambda v: -1.0 / v - (np.log(v) - mu) / (sigma ** 2 * v))
 
 
 def normal(mu: float, sigma: float) -> LogPrior:
     """Normal(mu, sigma): log p(v) = −(v − mu)² / (2 sigma²)."""
-    return _log_prior(lambda v: -((v - mu) ** 2) / (2.0 * sigma ** 2),
-                      lambda v: -(v - mu) / sigma ** 2)
+    return LogPrior(lambda v: -((v - mu) ** 2) / (2.0 * sigma ** 2),
+                    lambda v: -(v - mu) / sigma ** 2)

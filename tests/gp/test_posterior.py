@@ -57,20 +57,27 @@ def test_fantasize_adds_columns_and_pending_inputs():
     np.testing.assert_allclose(fantasy.Y[:len(X)], np.repeat(state.Y, 7, axis=1))
 
 
-def test_explained_variance_vjp_matches_finite_differences():
-    import autograd
-    from scipy.optimize import check_grad
+def test_mean_and_std_gradients_in_the_inputs_match_finite_differences():
+    """predict_mean_std_vjp for a resource kernel (mean and diagonal depend on the inputs too)."""
+    from scipy.optimize import approx_fprime
 
-    from syne_tune.gp.linalg import cholesky_with_jitter, inverse_lower
-    from syne_tune.gp.posterior import explained_variance
-    rs = np.random.RandomState(0)
-    A = rs.rand(5, 5)
-    L_inv = inverse_lower(cholesky_with_jitter(A @ A.T + np.eye(5)))
-    weights = rs.randn(3)
-    f = lambda k: float(np.dot(weights, explained_variance(k.reshape(3, 5), L_inv)))
-    g = autograd.grad(lambda k: np.dot(weights, explained_variance(k.reshape(3, 5), L_inv)))
-    k0 = rs.randn(15)
-    assert check_grad(f, g, k0, epsilon=1e-7) < 1e-5 * max(1.0, np.linalg.norm(g(k0)))
+    from syne_tune.gp.posterior import predict_mean_std_vjp
+    from syne_tune.gp.resource_kernels import exp_decay_combined_model
+
+    rs = np.random.RandomState(5)
+    model = exp_decay_combined_model(3)
+    params = model.initial_params()
+    X, Y = rs.rand(15, 3), rs.randn(15, 2)
+    state = compute_posterior(model, params, X, Y, 0.3, 2.0)
+    Xq = rs.rand(4, 3)
+    g_mean, g_std = rs.randn(4, 2), rs.randn(4)
+    _, _, vjp = predict_mean_std_vjp(state, Xq)
+
+    def f(flat):
+        mean, std = predict_mean_std(state, flat.reshape(Xq.shape))
+        return float(np.sum(g_mean * mean) + np.dot(g_std, std))
+
+    np.testing.assert_allclose(vjp(g_mean, g_std).ravel(), approx_fprime(Xq.ravel(), f, 1e-7), rtol=1e-4, atol=1e-5)
 
 
 def test_extend_posterior_equals_full_factorization():
@@ -94,3 +101,26 @@ def test_extend_posterior_equals_full_factorization():
     # no new rows: only the targets (and alpha) change
     same = extend_posterior(full, X[:0], 2 * Y)
     np.testing.assert_allclose(same.alpha, compute_posterior(model, params, X, 2 * Y).alpha, rtol=1e-7, atol=1e-9)
+
+
+def test_rank_one_updates_one_case_at_a_time_equal_a_fresh_cholesky():
+    """Adding cases one by one (rank-one updates of L and L⁻¹, hyperparameters kept) and then
+    fantasies for pending inputs gives the factorization of the stacked data."""
+    from syne_tune.gp.posterior import extend_posterior
+    from syne_tune.gp.resource_kernels import matern52_res_warp_model
+
+    rng = np.random.RandomState(4)
+    model = matern52_res_warp_model(3)
+    params = dict(model.initial_params(), warping_a=np.array([2.0]), noise_variance=np.array([1e-3]))
+    X, y = rng.uniform(size=(40, 3)), rng.normal(size=40)
+    state = compute_posterior(model, params, X[:10], y[:10])
+    for n in range(11, 41):
+        state = extend_posterior(state, X[n - 1:n], y[:n])
+    full = compute_posterior(model, params, X, y)
+    for name in ("L", "L_inv", "alpha"):
+        np.testing.assert_allclose(getattr(state, name), getattr(full, name), rtol=1e-6, atol=1e-8, err_msg=name)
+    pending = rng.uniform(size=(3, 3))
+    fantasized = fantasize(state, pending, 4, np.random.RandomState(0))
+    fresh = compute_posterior(model, params, fantasized.X, fantasized.Y)
+    np.testing.assert_allclose(fantasized.L, fresh.L, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(fantasized.alpha, fresh.alpha, rtol=1e-5, atol=1e-7)

@@ -1,7 +1,7 @@
 """Contract tests shared by every resource kernel (reference §3.8), plus learning-curve extrapolation."""
 from __future__ import annotations
 
-import autograd
+
 import numpy as np
 import pytest
 import scipy.optimize
@@ -30,37 +30,7 @@ def _random_theta(model, rs):
     return np.array(theta)
 
 
-@pytest.mark.parametrize("name", KERNELS)
-def test_marginal_likelihood_gradient_matches_finite_differences(name):
-    rs = np.random.RandomState(0)
-    model = resource_kernel_model(name, DIM)
-    X, y = _inputs(rs, 15), rs.randn(15)
-
-    def objective(theta):
-        return float(neg_log_posterior(unpack(model, theta), model, X, y))
-
-    gradient = autograd.grad(lambda theta: neg_log_posterior(unpack(model, theta), model, X, y))
-    for trial in range(3):
-        theta = _random_theta(model, rs)
-        theta[0] = np.log(0.1)  # noise variance: keeps K well conditioned for finite differences
-        error = scipy.optimize.check_grad(objective, gradient, theta, epsilon=1e-6)
-        scale = max(1.0, float(np.linalg.norm(gradient(theta))))
-        assert error / scale < 1e-4, f"{name}: gradient error {error} at θ={theta}"
-
-
-@pytest.mark.parametrize("name", KERNELS)
-def test_gram_matrices_are_positive_definite_and_match_the_diagonal(name):
-    rs = np.random.RandomState(1)
-    model = resource_kernel_model(name, DIM)
-    for trial in range(10):
-        params = unpack(model, _random_theta(model, rs))
-        X = _inputs(rs, 30)
-        K = np.asarray(model.covariance(params, X, X))
-        np.testing.assert_allclose(K, K.T, atol=1e-10)
-        np.testing.assert_allclose(np.diag(K), model.diagonal(params, X), rtol=1e-7, atol=1e-10)
-        eigenvalues = np.linalg.eigvalsh(K)
-        assert eigenvalues.min() > -1e-8 * max(1.0, eigenvalues.max()), f"{name}: eigenvalue {eigenvalues.min()}"
-        assert np.all(np.isfinite(model.mean(params, X)))
+# Gradients and Gram matrices of every kernel: tests/gp/test_model.py (contract tests).
 
 
 @pytest.mark.parametrize("name", KERNELS)
@@ -146,31 +116,3 @@ def test_packing_roundtrip_for_every_kernel():
         back = unpack(model, pack(model, params))
         for key, value in params.items():
             np.testing.assert_allclose(back[key], value)
-
-
-@pytest.mark.parametrize("name", ["exp-decay-sum", "exp-decay-delta1", "exp-decay-combined"])
-@pytest.mark.parametrize("seed", [0, 1])
-def test_fused_exp_decay_nll_matches_the_generic_likelihood(name, seed):
-    """exp_decay_nll (hand-written gradients) against the traced nll: value, gradient, and the
-    fused MAP objective of fit.py against central finite differences."""
-    from syne_tune.gp.fit import _objective
-    from syne_tune.gp.likelihood import neg_log_marginal_likelihood
-
-    rs = np.random.RandomState(seed)
-    model = resource_kernel_model(name, DIM)
-    X, Y = _inputs(rs, 20), rs.randn(20, 2)
-    params = unpack(model, _random_theta(model, rs))
-    fused = model.nll_factory(X, Y)
-    value, grads = fused.value_and_grads(params)
-    expected = neg_log_marginal_likelihood(params, model, X, Y)
-    expected_grads = autograd.grad(lambda p: neg_log_marginal_likelihood(p, model, X, Y))(params)
-    np.testing.assert_allclose(value, expected, rtol=1e-8)
-    assert sorted(grads) == sorted(expected_grads)
-    for key, grad in expected_grads.items():
-        np.testing.assert_allclose(grads[key], grad, rtol=1e-5, atol=1e-6 * (1 + abs(value)), err_msg=key)
-    objective = _objective(model, X, Y)
-    theta = pack(model, params)
-    gradient = autograd.grad(objective)(theta)
-    assert objective(theta) == pytest.approx(float(neg_log_posterior(params, model, X, Y)), rel=1e-8)
-    numeric = scipy.optimize.approx_fprime(theta, lambda t: float(objective(t)), 1e-6)
-    np.testing.assert_allclose(gradient, numeric, rtol=1e-3, atol=1e-3)

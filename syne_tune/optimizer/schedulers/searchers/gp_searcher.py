@@ -2,11 +2,16 @@
 
 Glue only: configs in, arrays to :mod:`syne_tune.gp`, configs out. The searcher minimizes a
 criterion: the metric for mode='min', ``a − metric`` (``map_reward='<a>_minus_x'``) for 'max'.
-Usable standalone::
+A NaN or ±inf metric (e.g. a diverged loss) is the worst value in both modes: it is stored as
++inf and imputed before the model sees it (:func:`impute_non_finite`). Usable standalone::
 
     searcher = GPFIFOSearcher(config_space, metric="loss", random_seed=1)
     config = searcher.get_config(trial_id="0"); searcher.register_pending("0", config)
     searcher.on_trial_result("0", config, {"loss": 0.3}, update=True)
+
+The multi-fidelity searcher (MOBSTER) shares everything here; it only keys observations by
+``(trial_id, resource)`` and appends a resource column to the model inputs (hooks ``_key``,
+``_model_input``, ``_acquisition_resource``).
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import contextlib
 import logging
 import time
 from dataclasses import replace
+from typing import Hashable
 
 import numpy as np
 
@@ -24,7 +30,9 @@ from syne_tune.gp.encoding import ConfigEncoding
 from syne_tune.gp.fantasize import fantasize
 from syne_tune.gp.fit import fit_hyperparameters
 from syne_tune.gp.model import GPModel, matern52_model
-from syne_tune.gp.posterior import PosteriorState, compute_posterior, extend_posterior, predict_mean_std
+from syne_tune.gp.posterior import (
+    PosteriorState, compute_posterior, extend_posterior, predict_mean_std, predict_mean_std_vjp,
+)
 from syne_tune.optimizer.schedulers.searchers.search_options import (
     GPSearchOptions, parse_map_reward, parse_search_options,
 )
@@ -35,11 +43,15 @@ logger = logging.getLogger(__name__)
 _BLAS_CONTROLLER = []
 
 # EI is refined from this many top-ranked candidates plus the incumbent, in one batched L-BFGS-B
-# run (the reference refines the top candidate only); measured in docs/benchmarks-bayesopt.md.
+# run (the original library refines the top candidate only); measured in docs/benchmarks-bayesopt.md.
 NUM_LOCAL_STARTS = 5
 # With ``max_size_data_for_model``, this fraction of the subset is the best observations (lowest
-# criterion); the rest is a random sample (reference default ``max_size_top_fraction`` = 0.25).
+# criterion); the rest is a random sample (the original library's default ``max_size_top_fraction`` = 0.25).
 TOP_FRACTION = 0.25
+# Hyperparameters are refitted only once the data grew by this fraction since the last fit (every
+# observation up to 20, every 5th at n = 100, every 100th at n = 2000): the posterior changes little
+# between refits, and the fit is the most expensive step (docs/benchmarks-bayesopt.md).
+REFIT_GROWTH = 0.05
 
 
 def single_threaded_blas():
@@ -65,15 +77,32 @@ def normalization(y: np.ndarray) -> tuple[float, float]:
     return float(np.mean(z) * magnitude), max(float(np.std(z) * magnitude), 1e-9)
 
 
+def impute_non_finite(y: np.ndarray) -> np.ndarray:
+    """Criteria ``y: (n,)`` with every non-finite entry replaced by a value worse than the worst
+    finite one: ``worst + 0.1·(worst − best)`` (``worst + 1`` if all finite values are equal).
+    Measured against leaving such observations out in docs/benchmarks-bayesopt.md."""
+    finite = np.isfinite(y)
+    if finite.all() or not finite.any():
+        return y
+    worst, best = float(np.max(y[finite])), float(np.min(y[finite]))
+    spread = worst - best
+    return np.where(finite, y, worst + (0.1 * spread if spread > 0 else 1.0))
+
+
 class GPFIFOSearcher(BaseSearcher):
     """Gaussian-process Bayesian optimization with expected improvement (Snoek et al., NeurIPS 2012).
 
     Args:
         config_space, metric, points_to_evaluate, mode, random_seed: as for RandomSearcher.
         **search_options: see :class:`GPSearchOptions` (unknown names and wrong types raise ValueError).
+
+    Attributes:
+        non_finite: 'impute' (default) or 'drop': what the model sees of an observation whose metric
+            was NaN or ±inf (:func:`impute_non_finite`, or nothing). Never the value itself.
     """
 
     _OPTIONS_CLASS = GPSearchOptions
+    non_finite = "impute"
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, **search_options):
@@ -90,49 +119,96 @@ class GPFIFOSearcher(BaseSearcher):
         self.model: GPModel = self._make_model()
         # Second seed draw: the GP's own RandomState (restarts, fantasies), as the original library derives it.
         self._gp_random_state = np.random.RandomState(self.random_state.randint(0, 2 ** 31))
-        self._observed: dict[str, tuple[np.ndarray, float]] = {}   # trial_id -> (x (d,), criterion)
-        self._pending: dict[str, np.ndarray] = {}                  # trial_id -> x (d,)
+        self._observed: dict[Hashable, tuple[np.ndarray, float]] = {}   # key -> (model input, criterion)
+        self._pending: dict[Hashable, np.ndarray] = {}                  # key -> model input
+        self._data_version = 0         # incremented on every change of self._observed
         self._params = self.model.initial_params()
         self._state: PosteriorState | None = None
+        self._state_version = -1       # data version behind self._state
         self._last_state: PosteriorState | None = None   # last unfantasized state, reused by extension
-        self._state_size = -1          # observations behind self._state
         self._fit_size = -1            # observations at the last hyperparameter fit
+        self._fit_version = -1         # data version at the last hyperparameter fit
         self._decision = ""
+        self._warned_non_finite = False
 
     def _make_model(self) -> GPModel:
-        """The surrogate over encoded configs; subclasses may return another GPModel."""
+        """The surrogate over model inputs; subclasses may return another GPModel."""
         return matern52_model(self.encoding.dim)
+
+    # --- hooks: what distinguishes the multi-fidelity searcher ------------------------------------
+
+    def _key(self, trial_id: str, resource: int | None) -> Hashable:
+        """Key of an observation or pending evaluation (FIFO: the trial id)."""
+        return trial_id
+
+    def _trial_of(self, key: Hashable) -> str:
+        return key
+
+    def _model_input(self, config: dict, resource: int | None) -> np.ndarray:
+        """GP input of ``config`` (at ``resource``): (d,) here."""
+        return self.encoding.encode([config])[0]
+
+    def _result_resource(self, result: dict) -> int | None:
+        """The resource of a reported result (FIFO: none)."""
+        return None
+
+    def _pending_resource(self, trial_id: str, milestone: int | None) -> int | None:
+        """The resource of a pending evaluation (FIFO: none; the milestone is ignored)."""
+        return None
+
+    def _acquisition_resource(self) -> float | None:
+        """Encoded resource the acquisition pins its last input column to (FIFO: no such column)."""
+        return None
 
     # --- data from the scheduler ----------------------------------------------------------------
 
     def criterion(self, result: dict) -> float:
-        """The minimized value: metric (mode='min') or a − metric (mode='max')."""
+        """The minimized value: metric (mode='min') or a − metric (mode='max'); +inf for NaN/±inf."""
         if self.metric not in result:
             raise ValueError(f"The result {result!r} has no '{self.metric}', the metric of {type(self).__name__}. "
                              "Include it in every reported result.")
         value = float(result[self.metric])
         if not np.isfinite(value):
-            raise ValueError(f"The metric '{self.metric}' must be a finite number. Got {value!r}.")
+            return np.inf
         return self._reward_constant - value if self.mode == "max" else value
 
     def _update(self, trial_id: str, config: dict, result: dict) -> None:
-        self._observed[trial_id] = (self.encoding.encode([config])[0], self.criterion(result))
-        self._pending.pop(trial_id, None)
+        resource = self._result_resource(result)
+        key = self._key(trial_id, resource)
+        criterion = self.criterion(result)
+        if not np.isfinite(criterion):
+            log = logger.debug if self._warned_non_finite else logger.warning
+            log("Trial %s reported %s=%r; %s treats it as worse than every finite value (%s)%s.",
+                trial_id, self.metric, result[self.metric], type(self).__name__, self.non_finite,
+                "" if self._warned_non_finite else "; further such reports are logged at debug level")
+            self._warned_non_finite = True
+        self._observed[key] = (self._model_input(config, resource), criterion)
+        self._data_version += 1
+        self._pending.pop(key, None)
         self._proposed.add(self.match_string(config))
 
     def register_pending(self, trial_id: str, config: dict | None = None, milestone: int | None = None) -> None:
+        """Pending evaluation of ``trial_id`` (at resource ``milestone``); no-op if already pending or observed."""
         if config is None:
             raise ValueError(f"The 'config' argument of {type(self).__name__}.register_pending is needed "
                              f"for trial {trial_id!r}. Pass the config returned by get_config.")
-        if trial_id not in self._observed:
-            self._pending[trial_id] = self.encoding.encode([config])[0]
-            self._proposed.add(self.match_string(config))
+        resource = self._pending_resource(trial_id, milestone)
+        key = self._key(trial_id, resource)
+        if key not in self._observed and key not in self._pending:
+            self._pending[key] = self._model_input(config, resource)
+        self._proposed.add(self.match_string(config))
 
     def cleanup_pending(self, trial_id: str) -> None:
-        self._pending.pop(trial_id, None)
+        for key in [k for k in self._pending if self._trial_of(k) == trial_id]:
+            del self._pending[key]
 
     def remove_case(self, trial_id: str, **kwargs) -> None:
-        self._observed.pop(trial_id, None)
+        """Forget the observation of ``trial_id`` (multi-fidelity: at ``kwargs[resource_attr]``)."""
+        if self._observed.pop(self._key(trial_id, self._removed_resource(kwargs)), None) is not None:
+            self._data_version += 1
+
+    def _removed_resource(self, kwargs: dict) -> int | None:
+        return None
 
     def dataset_size(self) -> int:
         return len(self._observed)
@@ -150,58 +226,85 @@ class GPFIFOSearcher(BaseSearcher):
         return config
 
     def _next_config(self, **kwargs) -> dict | None:
-        if len(self._proposed) < self.options.num_init_random or not self._observed:
+        usable = sum(1 for _, c in self._observed.values() if np.isfinite(c))
+        if len(self._proposed) < self.options.num_init_random or usable == 0:
             self._decision = f"random ({len(self._proposed)} of {self.options.num_init_random} initial, " \
-                             f"{len(self._observed)} observed)"
+                             f"{usable} finite observed)"
             return self.sample_random_config()
         with single_threaded_blas():
             return self._bayesopt_config()
 
     def _bayesopt_config(self) -> dict | None:
+        """EI over configs (with the resource column pinned, if any), given observed and fantasized data."""
         start = time.perf_counter()
+        u_acq = self._acquisition_resource()
         state, refit = self._posterior()
-        X_pending = np.array(list(self._pending.values())).reshape(-1, self.encoding.dim)
-        if X_pending.shape[0] and not self.options.no_fantasizing:
+        n_obs = state.X.shape[0]
+        if self._pending and not self.options.no_fantasizing:
+            X_pending = np.array(list(self._pending.values()))
             state = fantasize(state, X_pending, self.options.num_fantasy_samples, self._gp_random_state)
         # EI in normalized units with ξ / scale equals EI in criterion units / scale (Jones et al., 1998),
         # without overflow for huge targets.
         normalized = replace(state, y_shift=0.0, y_scale=1.0)
-        mean, _ = predict_mean_std(normalized, state.X)
+        # Incumbent (as in the original library): min posterior mean over the observed and pending inputs (at r_acq).
+        rows = np.arange(state.X.shape[0]) if u_acq is None else np.flatnonzero(np.isclose(state.X[:, -1], u_acq))
+        if rows.size == 0:                  # cannot happen for an observed r_acq; be safe
+            rows = np.arange(state.X.shape[0])
+        X_inc = state.X[rows] if u_acq is None else np.hstack([state.X[rows, :-1], np.full((rows.size, 1), u_acq)])
+        mean, _ = predict_mean_std(normalized, X_inc)
         best = mean.min(axis=0)                                   # (m,) incumbent per fantasy column
-        n_obs = self._state.X.shape[0]             # rows of the model data (a subset past max_size)
-        incumbent = state.X[np.argmin(mean[:n_obs].mean(axis=1))][None, :]   # observed, lowest mean
+        observed = rows < n_obs
+        start_rows = np.flatnonzero(observed) if observed.any() else np.arange(rows.size)
+        incumbent = X_inc[start_rows[np.argmin(mean[start_rows].mean(axis=1))]][None, :]
+        d = self.encoding.dim
         candidates = self.encoding.sample(self.options.num_init_candidates, self.random_state)
+        bounds = self.encoding.bounds
+        if u_acq is not None:                                     # pin the resource to r_acq
+            candidates = np.hstack([candidates, np.full((candidates.shape[0], 1), u_acq)])
+            bounds = np.vstack([bounds, [u_acq, u_acq]])
         choice = choose_next(
-            candidates, lambda Xq: predict_mean_std(normalized, Xq), best, self.encoding.bounds,
+            candidates, lambda Xq: predict_mean_std_vjp(normalized, Xq), best, bounds,
             scoring=self.options.initial_scoring, skip_local_optimization=self.options.skip_local_optimization,
-            is_excluded=lambda x: self.is_excluded(self.encoding.decode(x)), random_state=self.random_state,
+            is_excluded=lambda x: self.is_excluded(self.encoding.decode(x[:d])), random_state=self.random_state,
             xi=XI / state.y_scale, num_local_starts=NUM_LOCAL_STARTS, extra_starts=incumbent)
         if choice is None:
             self._decision = "random (all top-ranked BO candidates already proposed)"
             return self.sample_random_config()
         best_criterion = state.y_shift + state.y_scale * float(best.mean())
-        self._decision = (f"BO {choice.how} (rank {choice.rank}) EI={choice.ei * state.y_scale:.3g} "
+        where = "" if u_acq is None else f" r_acq={self._r_acq}"
+        self._decision = (f"BO {choice.how} (rank {choice.rank}){where} EI={choice.ei * state.y_scale:.3g} "
                           f"best={best_criterion:.4g} "
                           f"n={len(self._observed)} pending={len(self._pending)} refit={refit} "
                           f"{time.perf_counter() - start:.3f}s")
-        return self.encoding.decode(choice.x)
+        return self.encoding.decode(choice.x[:d])
 
-    def _posterior(self) -> tuple[PosteriorState, bool]:
-        """Posterior on observed data; refits hyperparameters only if the data grew and the policy allows."""
-        n = len(self._observed)
-        if self._state is not None and n == self._state_size:
-            return self._state, False
+    def _model_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs (n', d') and criteria (n',) the GP sees: non-finite criteria imputed or dropped
+        (``non_finite``), then subsampled past ``max_size_data_for_model`` (:meth:`_model_rows`)."""
+        keys = list(self._observed)
         X = np.array([x for x, _ in self._observed.values()])
         y = np.array([c for _, c in self._observed.values()])
-        rows = self._model_rows(list(self._observed), y)
-        X, y = X[rows], y[rows]
+        if self.non_finite == "drop":
+            finite = np.isfinite(y)
+            keys, X, y = [k for k, f in zip(keys, finite) if f], X[finite], y[finite]
+        else:
+            y = impute_non_finite(y)
+        rows = self._model_rows(keys, y)
+        return X[rows], y[rows]
+
+    def _posterior(self) -> tuple[PosteriorState, bool]:
+        """Posterior on observed data, cached by data version; refits hyperparameters if the schedule says so."""
+        if self._state is not None and self._state_version == self._data_version:
+            return self._state, False
+        n = len(self._observed)
+        X, y = self._model_data()
         shift, scale = normalization(y) if self.options.normalize_targets else (0.0, 1.0)
         y_normalized = (y - shift) / scale
-        refit = n != self._fit_size and not self._skip_refit(n)
+        refit = self._data_version != self._fit_version and not self._skip_refit(n)
         if refit:
             init = self._params if (self.options.opt_warmstart and self._fit_size > 0) \
                 else self.model.initial_params(y_normalized)
-            # Restart 0 from the reset values (reference); restart 1 from the previous optimum
+            # Restart 0 from the reset values (as the original library); restart 1 from the previous optimum
             # instead of a random perturbation: it converges in a few iterations and is never
             # worse than keeping the previous fit (docs/benchmarks-bayesopt.md).
             warm = self._params if (not self.options.opt_warmstart and self._fit_size > 0) else None
@@ -211,11 +314,15 @@ class GPFIFOSearcher(BaseSearcher):
             self._params = fit_hyperparameters(
                 self.model, X, y_normalized, init, num_restarts=num_restarts,
                 maxiter=self.options.opt_maxiter, random_state=self._gp_random_state, warm_start=warm).params
-            self._fit_size = n
+            self._fit_size, self._fit_version = n, self._data_version
+            self._on_refit()
         self._state = self._updated_state(X, y_normalized, shift, scale)
         self._last_state = self._state
-        self._state_size = n
+        self._state_version = self._data_version
         return self._state, refit
+
+    def _on_refit(self) -> None:
+        """Called after each hyperparameter fit (subclasses record what their refit rule needs)."""
 
     def _model_rows(self, keys: list, y: np.ndarray) -> np.ndarray:
         """Indices (ascending) of the observations the GP is fitted and conditioned on: all of them up to
@@ -240,7 +347,10 @@ class GPFIFOSearcher(BaseSearcher):
         return np.argsort(y, kind="stable")[:max(1, int(TOP_FRACTION * size))]
 
     def _warm_refit_only(self, n: int) -> bool:
-        """True: refit with one L-BFGS-B run from the previous optimum only (subclasses; FIFO: never)."""
+        """True: refit with one L-BFGS-B run from the previous optimum only. FIFO: never; each refit
+        also restarts from the reset values, which lets the fit leave a poor optimum (measured in
+        docs/benchmarks-bayesopt.md: warm-only refits past 150 observations left more Hartmann6
+        runs stuck in a local minimum after 200 evaluations)."""
         return False
 
     def _updated_state(self, X: np.ndarray, y: np.ndarray, shift: float, scale: float) -> PosteriorState:
@@ -253,6 +363,14 @@ class GPFIFOSearcher(BaseSearcher):
         return compute_posterior(self.model, self._params, X, y, shift, scale)
 
     def _skip_refit(self, n: int) -> bool:
-        """Reference SkipPeriodicallyPredicate: past ``opt_skip_init_length``, refit every k-th size."""
+        """Refit schedule: refit once the data grew by ``REFIT_GROWTH`` since the last fit (every new
+        observation up to n = 20, every 5th at n = 100, every 100th at n = 2000); past
+        ``opt_skip_init_length`` also only every ``opt_skip_period``-th size (the original library
+        SkipPeriodicallyPredicate). A refit is ``opt_nstarts`` restarts, one from the previous optimum
+        (MOBSTER: one warm-started run past ``opt_skip_init_length``, :meth:`_warm_refit_only`)."""
+        if self._fit_size < 0:
+            return False
         period, init_length = self.options.opt_skip_period, self.options.opt_skip_init_length
-        return period > 1 and n >= init_length and (n - init_length) % period != 0
+        if period > 1 and n >= init_length and (n - init_length) % period != 0:
+            return True
+        return n < self._fit_size * (1.0 + REFIT_GROWTH)

@@ -58,7 +58,7 @@ class MultiFidelityGPSearchOptions(GPSearchOptions):
     """Options of ``searcher='bayesopt'`` with HyperbandScheduler (MOBSTER)."""
 
     num_init_random: int = 6
-    # The reference default is 'exp-decay-sum'; it stalls on crossing learning curves
+    # The original library's default is 'exp-decay-sum'; it stalls on crossing learning curves
     # (docs/benchmarks-mobster.md), 'matern52-res-warp' met the issue-5 targets there.
     gp_resource_kernel: str = "matern52-res-warp"
     # r_acq, the resource EI is computed at: 'bohb' (largest level with enough data), 'first'

@@ -334,3 +334,34 @@ def test_bad_max_size_data_for_model_is_named_for_mobster():
     with pytest.raises(ValueError, match="max_size_data_for_model"):
         _searcher(max_size_data_for_model=0)
     assert _searcher(max_size_data_for_model=None).options.max_size_data_for_model is None
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_metric_never_aborts_mobster(mode, bad):
+    searcher = GPMultiFidelitySearcher(SPACE, metric="m", mode=mode, resource_attr="epoch", max_t=9,
+                                       random_seed=3, num_init_random=2, debug_log=False)
+    sign = 1.0 if mode == "min" else -1.0
+    for i in range(5):
+        config = searcher.get_config(trial_id=str(i))
+        searcher.register_pending(str(i), config, milestone=1)
+        for epoch in (1, 3):
+            value = bad if (i == 1 or (i == 3 and epoch == 3)) else sign * _loss(config, epoch)
+            searcher.on_trial_result(str(i), config, {"m": value, "epoch": epoch}, update=True)
+    searcher.get_config(trial_id="5")
+    assert "BO" in searcher._decision
+    state, _ = searcher._posterior()
+    assert state.X.shape[0] == 10 and np.all(np.isfinite(state.Y))
+    assert all(np.isfinite(v) for v in searcher.model_parameters().values())
+
+
+def test_remove_then_add_at_the_same_size_refreshes_the_posterior():
+    searcher = _searcher(num_init_random=1)
+    config = searcher.get_config(trial_id="0")
+    _feed(searcher, "0", config, [1, 3])
+    before, _ = searcher._posterior()
+    searcher.remove_case("0", epoch=3)
+    _feed(searcher, "0", config, [4])
+    after, _ = searcher._posterior()
+    assert after is not before
+    np.testing.assert_allclose(after.X[:, -1], [searcher.encode_resource(1), searcher.encode_resource(4)])

@@ -214,3 +214,82 @@ def test_decisions_with_subsampled_data_and_pending():
 def test_bad_max_size_data_for_model_is_named(value):
     with pytest.raises(ValueError, match="max_size_data_for_model.*integer >= 1 or None"):
         GPFIFOSearcher(SPACE, metric="loss", max_size_data_for_model=value)
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("policy", ["impute", "drop"])
+def test_non_finite_metric_never_aborts_and_never_reaches_the_model(mode, bad, policy):
+    searcher = GPFIFOSearcher(SPACE, metric="m", mode=mode, random_seed=1, num_init_random=2, **FAST)
+    searcher.non_finite = policy
+    sign = 1.0 if mode == "min" else -1.0
+    for trial in range(8):
+        config = searcher.get_config(trial_id=str(trial))
+        searcher.register_pending(str(trial), config)
+        value = bad if trial % 3 == 1 else sign * objective(config)
+        searcher.on_trial_result(str(trial), config, {"m": value}, update=True)
+    assert searcher.criterion({"m": bad}) == np.inf                   # worst in both modes
+    assert "BO" in searcher._decision
+    state, _ = searcher._posterior()
+    assert np.all(np.isfinite(state.Y)) and np.all(np.isfinite(state.alpha))
+    assert all(np.isfinite(v) for v in searcher.model_parameters().values())
+    finite = [c for _, c in searcher._observed.values() if np.isfinite(c)]
+    y = state.y_shift + state.y_scale * state.Y[:, 0]
+    if policy == "drop":
+        assert state.X.shape[0] == len(finite) == 5
+    else:
+        assert state.X.shape[0] == 8 and np.sum(y > max(finite) + 1e-9) == 3   # imputed as worse than the worst
+
+
+def test_only_non_finite_observations_give_random_configs():
+    searcher = GPFIFOSearcher(SPACE, metric="m", random_seed=1, num_init_random=1, **FAST)
+    for trial in range(3):
+        config = searcher.get_config(trial_id=str(trial))
+        searcher.on_trial_result(str(trial), config, {"m": float("nan")}, update=True)
+    assert searcher.get_config(trial_id="3") is not None
+    assert "random" in searcher._decision
+
+
+def test_impute_non_finite():
+    from syne_tune.optimizer.schedulers.searchers.gp_searcher import impute_non_finite
+
+    np.testing.assert_array_equal(impute_non_finite(np.array([1.0, np.inf, 3.0])), [1.0, 3.2, 3.0])
+    np.testing.assert_array_equal(impute_non_finite(np.array([2.0, np.inf])), [2.0, 3.0])
+    np.testing.assert_array_equal(impute_non_finite(np.array([1.0, 2.0])), [1.0, 2.0])
+
+
+def test_remove_then_add_a_case_refreshes_the_posterior():
+    """Stale-cache regression: the data changes at constant size, the posterior must follow."""
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST)
+    _observe(searcher, 6)
+    before, _ = searcher._posterior()
+    searcher.remove_case("5")
+    config = {"x": 0.9, "n": 3, "lr": 1e-2, "act": "elu"}
+    searcher.on_trial_result("6", config, {"loss": 7.0}, update=True)
+    assert searcher.dataset_size() == 6
+    after, _ = searcher._posterior()
+    assert after is not before                # same size, new data: not served from the cache
+    np.testing.assert_allclose(after.X[-1], searcher.encoding.encode([config])[0])
+    assert after.y_shift + after.y_scale * after.Y[-1, 0] == pytest.approx(7.0)
+
+
+def test_refit_schedule_refits_less_often_as_data_grows(monkeypatch):
+    from syne_tune.optimizer.schedulers.searchers import gp_searcher
+
+    sizes = []
+    original = gp_searcher.fit_hyperparameters
+
+    def recording_fit(model, X, y, init_params, **kwargs):
+        sizes.append((X.shape[0], kwargs["num_restarts"]))
+        return original(model, X, y, init_params, **kwargs)
+
+    monkeypatch.setattr(gp_searcher, "fit_hyperparameters", recording_fit)
+    monkeypatch.setattr(gp_searcher, "REFIT_GROWTH", 0.25)
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, opt_skip_init_length=8, **FAST)
+    for trial in range(20):
+        config = {"x": (trial * 0.37) % 1.0, "n": 1 + trial % 19, "lr": 1e-3, "act": "relu"}
+        searcher.on_trial_result(str(trial), config, {"loss": objective(config)}, update=True)
+        searcher._posterior()
+    # once the data grew by 25 % since the last fit: 5 >= 1.25·4, 7 >= 1.25·5, 9, 12, 15, 19
+    assert [n for n, _ in sizes] == [1, 2, 3, 4, 5, 7, 9, 12, 15, 19]
+    assert [r for _, r in sizes] == [2] * 10           # FIFO: reset + warm restart at every refit

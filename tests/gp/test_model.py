@@ -1,0 +1,108 @@
+"""Contract tests shared by every GP model: each function's gradients against finite differences."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.optimize
+
+from syne_tune.gp.fit import map_objective, pack, theta_bounds, unpack
+from syne_tune.gp.likelihood import neg_log_posterior
+from syne_tune.gp.model import matern52_model
+from syne_tune.gp.resource_kernels import RESOURCE_KERNELS, resource_kernel_model
+
+DIM = 3  # two config dims + the resource (for resource kernels)
+MODELS = ["plain-matern52", *sorted(RESOURCE_KERNELS)]
+
+
+def _model(name):
+    return matern52_model(DIM) if name == "plain-matern52" else resource_kernel_model(name, DIM)
+
+
+def _inputs(rs, n, max_t=27):
+    r = rs.randint(1, max_t + 1, size=n)
+    return np.hstack([rs.rand(n, DIM - 1), ((r - 0.5) / max_t)[:, None]])
+
+
+def _params(model, rs):
+    """Parameters drawn inside the box (log-uniform for positive ones, within [−2, 2] otherwise)."""
+    theta = []
+    for lo, hi in theta_bounds(model):
+        lo_, hi_ = max(-2.0 if lo is None else lo, -3.0), min(2.0 if hi is None else hi, 3.0)
+        theta.append(rs.uniform(lo_, hi_))
+    return unpack(model, np.array(theta))
+
+
+def _numeric(f, x, eps=1e-6):
+    """Central differences of scalar f at array x (any shape)."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[i] = eps
+        grad[i] = (f(x + step) - f(x - step)) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_parameter_gradients_match_finite_differences(name, seed):
+    rs = np.random.RandomState(seed)
+    model = _model(name)
+    X, params = _inputs(rs, 12), _params(model, rs)
+    W = rs.randn(12, 12)
+    W = W + W.T
+    a = rs.randn(12)
+    grads = model.parameter_gradients(params, X, W, a)
+    assert set(grads) == {p.name for p in model.parameters} - {"noise_variance"}
+    for p in model.parameters:
+        if p.name == "noise_variance":
+            continue
+
+        def f(value, name=p.name):
+            moved = dict(params, **{name: value})
+            return float(np.sum(W * model.covariance(moved, X, X)) + np.dot(a, model.mean(moved, X)))
+
+        numeric = _numeric(f, np.asarray(params[p.name], dtype=float))
+        np.testing.assert_allclose(grads[p.name], numeric, rtol=1e-5, atol=1e-6, err_msg=f"{name}: {p.name}")
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_input_gradients_match_finite_differences(name):
+    rs = np.random.RandomState(2)
+    model = _model(name)
+    X1, X2, params = _inputs(rs, 5), _inputs(rs, 9), _params(model, rs)
+    G, g = rs.randn(5, 9), rs.randn(5)
+    checks = [
+        (model.covariance_input_gradient(params, X1, X2, G), lambda Z: np.sum(G * model.covariance(params, Z, X2))),
+        (model.diagonal_input_gradient(params, X1, g), lambda Z: np.dot(g, model.diagonal(params, Z))),
+        (model.mean_input_gradient(params, X1, g), lambda Z: np.dot(g, model.mean(params, Z))),
+    ]
+    for which, (analytic, f) in zip(("covariance", "diagonal", "mean"), checks):
+        np.testing.assert_allclose(analytic, _numeric(f, X1), rtol=1e-5, atol=1e-6, err_msg=f"{name}: {which}")
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_gram_matrices_are_positive_definite_and_match_the_diagonal(name):
+    rs = np.random.RandomState(1)
+    model = _model(name)
+    for _ in range(5):
+        params, X = _params(model, rs), _inputs(rs, 30)
+        K = model.covariance(params, X, X)
+        np.testing.assert_allclose(K, K.T, atol=1e-10)
+        np.testing.assert_allclose(np.diag(K), model.diagonal(params, X), rtol=1e-7, atol=1e-10)
+        eigenvalues = np.linalg.eigvalsh(K)
+        assert eigenvalues.min() > -1e-8 * max(1.0, eigenvalues.max()), f"{name}: eigenvalue {eigenvalues.min()}"
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_map_objective_gradient_in_theta_matches_finite_differences(name):
+    rs = np.random.RandomState(4)
+    model = _model(name)
+    X, Y = _inputs(rs, 20), rs.randn(20, 2)
+    params = _params(model, rs)
+    params["noise_variance"] = np.array([0.1])      # keeps K well conditioned for finite differences
+    theta = pack(model, params)
+    objective = map_objective(model, X, Y)
+    value, gradient = objective(theta)
+    assert value == pytest.approx(neg_log_posterior(params, model, X, Y), rel=1e-10)
+    numeric = scipy.optimize.approx_fprime(theta, lambda t: objective(t)[0], 1e-6)
+    np.testing.assert_allclose(gradient, numeric, rtol=1e-4, atol=1e-4 * max(1.0, np.abs(gradient).max()))
