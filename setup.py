@@ -5,7 +5,9 @@ from setuptools import find_packages, setup
 
 EXTRAS = {
     # GP-based searchers (bayesopt, MOBSTER) and the MLP benchmark's training script.
-    "gpsearchers": ["scipy>=1.7", "autograd>=1.4", "threadpoolctl>=3"],
+    # (The GP core supplies its own gradients, checked against finite differences: no autograd.)
+    "gpsearchers": ["scipy>=1.7", "threadpoolctl>=3"],
+    # autograd: the MLP benchmark's training script.
     "benchmarks": ["scipy>=1.7", "autograd>=1.4", "threadpoolctl>=3", "matplotlib>=3.3"],
     # Trials on a Ray cluster: syne_tune.backend.RayBackend.
     "ray": ["ray>=2.9"],
