@@ -1,11 +1,13 @@
 """The tutorial's methods under their usual names; each is a configured scheduler.
 
-Accepts all arguments of the scheduler it configures (FIFOScheduler or HyperbandScheduler).
+Accepts all arguments of the scheduler it configures (FIFOScheduler, HyperbandScheduler or
+SynchronousHyperbandScheduler).
 """
 from __future__ import annotations
 
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.hyperband import HyperbandScheduler
+from syne_tune.optimizer.schedulers.synchronous.hyperband import SynchronousHyperbandScheduler
 
 
 class RandomSearch(FIFOScheduler):
@@ -46,10 +48,18 @@ class MOBSTER(HyperbandScheduler):
         super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="bayesopt", **kwargs)
 
 
+class SyncHyperband(SynchronousHyperbandScheduler):
+    """Synchronous Hyperband (Li et al., 2018): SynchronousHyperbandScheduler with random search."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="random", **kwargs)
+
+
 baselines_dict = {
     "Random Search": RandomSearch,
     "Bayesian Optimization": BayesianOptimization,
     "ASHA": ASHA,
     "PASHA": PASHA,
     "MOBSTER": MOBSTER,
+    "SyncHyperband": SyncHyperband,
 }
