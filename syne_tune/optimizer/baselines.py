@@ -55,6 +55,27 @@ class SyncHyperband(SynchronousHyperbandScheduler):
         super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="random", **kwargs)
 
 
+class SyncBOHB(SynchronousHyperbandScheduler):
+    """Synchronous BOHB (Falkner et al., 2018): SynchronousHyperbandScheduler with ``searcher='kde'``."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="kde", **kwargs)
+
+
+class BOHB(HyperbandScheduler):
+    """Asynchronous BOHB: HyperbandScheduler with ``searcher='kde'`` (Falkner et al., 2018, run asynchronously)."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="kde", **kwargs)
+
+
+class KDE(FIFOScheduler):
+    """TPE-style Bayesian optimization with BOHB's kernel densities: FIFOScheduler with ``searcher='kde'``."""
+
+    def __init__(self, config_space: dict, metric: str, **kwargs):
+        super().__init__(config_space, metric=metric, searcher="kde", **kwargs)
+
+
 baselines_dict = {
     "Random Search": RandomSearch,
     "Bayesian Optimization": BayesianOptimization,
@@ -62,4 +83,7 @@ baselines_dict = {
     "PASHA": PASHA,
     "MOBSTER": MOBSTER,
     "SyncHyperband": SyncHyperband,
+    "SyncBOHB": SyncBOHB,
+    "BOHB": BOHB,
+    "KDE": KDE,
 }
