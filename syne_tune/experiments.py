@@ -85,6 +85,17 @@ class ExperimentResult:
                             resource_attr=resource_attr or self.metadata.get("resource_attr"),
                             final_status=final_status, configs=configs)
 
+    def lineage(self) -> pd.DataFrame:
+        """Population-based training's lineage: one row per cloned trial (trial_id, parent_trial_id,
+        resource of the parent's checkpoint, timestamp, config, parent_config); empty if the run
+        had no PBTLineageCallback or cloned nothing."""
+        from syne_tune.optimizer.schedulers.pbt_lineage import LINEAGE_FILE
+
+        path = experiment_path(self.name) / LINEAGE_FILE
+        columns = ["trial_id", "parent_trial_id", "resource", "timestamp", "config", "parent_config"]
+        rows = json.loads(path.read_text()) if path.exists() else []
+        return pd.DataFrame(rows, columns=columns)
+
     def plot(self, ax=None, learning_curves: bool = False, **plot_kwargs):
         """Best value of the first metric so far against the tuner's wallclock time; with
         ``learning_curves``, also every trial's metric against its resource, stopped and paused

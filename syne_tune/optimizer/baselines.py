@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.hyperband import HyperbandScheduler
+from syne_tune.optimizer.schedulers.pbt import PopulationBasedTraining
 from syne_tune.optimizer.schedulers.synchronous.hyperband import SynchronousHyperbandScheduler
 
 
@@ -76,6 +77,13 @@ class KDE(FIFOScheduler):
         super().__init__(config_space, metric=metric, searcher="kde", **kwargs)
 
 
+class PBT(PopulationBasedTraining):
+    """Population-based training (Jaderberg et al., 2017); accepts all PopulationBasedTraining arguments."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, **kwargs)
+
+
 baselines_dict = {
     "Random Search": RandomSearch,
     "Bayesian Optimization": BayesianOptimization,
@@ -86,4 +94,5 @@ baselines_dict = {
     "SyncBOHB": SyncBOHB,
     "BOHB": BOHB,
     "KDE": KDE,
+    "PBT": PBT,
 }
