@@ -84,6 +84,8 @@ class PopulationBasedTraining(FIFOScheduler):
         custom_explore_fn: ``config -> config`` replacing :func:`explore`.
     """
 
+    accepts_metric_list = False
+
     def __init__(self, config_space: dict, custom_explore_fn: Callable[[dict], dict] | None = None,
                  resource_attr: str = "time_total_s", population_size: int = 4,
                  perturbation_interval: float = 60.0, quantile_fraction: float = 0.25,

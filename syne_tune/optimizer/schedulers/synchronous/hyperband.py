@@ -37,6 +37,8 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
     trial is told the level it must reach, so its script ends there; otherwise it is paused.
     """
 
+    accepts_metric_list = False
+
     def __init__(self, config_space: dict, resource_attr: str = "epoch", grace_period: int = 1,
                  reduction_factor: float = 3, brackets: int | None = None, searcher_data: str = "rungs",
                  **kwargs):
