@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.hyperband import HyperbandScheduler
+from syne_tune.optimizer.schedulers.multiobjective.moasha import MOASHA
 from syne_tune.optimizer.schedulers.pbt import PopulationBasedTraining
 from syne_tune.optimizer.schedulers.synchronous.hyperband import SynchronousHyperbandScheduler
 
 
 class RandomSearch(FIFOScheduler):
-    """Random search: FIFOScheduler with ``searcher='random'``."""
+    """Random search: FIFOScheduler with ``searcher='random'``; with a list of metrics (and modes),
+    multi-objective random search."""
 
     def __init__(self, config_space: dict, metric: str, **kwargs):
         super().__init__(config_space, metric=metric, searcher="random", **kwargs)
@@ -95,4 +97,5 @@ baselines_dict = {
     "BOHB": BOHB,
     "KDE": KDE,
     "PBT": PBT,
+    "MOASHA": MOASHA,
 }
