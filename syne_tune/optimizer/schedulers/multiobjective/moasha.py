@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import logging
-import math
-import numbers
 
 import numpy as np
 
@@ -20,9 +17,9 @@ from syne_tune.backend.trial_status import Trial
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialSuggestion, check_metric_reported
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.multiobjective.non_dominated import rank_of_last, to_losses
-from syne_tune.optimizer.schedulers.rung_levels import bracket_probabilities, compute_rung_levels
-
-logger = logging.getLogger(__name__)
+from syne_tune.optimizer.schedulers.rung_levels import (
+    bracket_probabilities, compute_rung_levels, reported_resource,
+)
 
 _OWNER = "MOASHA"
 
@@ -99,11 +96,7 @@ class MOASHA(FIFOScheduler):
         return rank_of_last(np.array(list(rung.values()))) <= (n - 1) / self.reduction_factor
 
     def _resource(self, result: dict) -> int | None:
-        value = result.get(self.resource_attr)
-        if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value) and value >= 1:
-            return int(value)
-        logger.warning("A report without a positive '%s' is ignored for scheduling: %s", self.resource_attr, result)
-        return None
+        return reported_resource(result, self.resource_attr)
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
         for metric in self.metrics:

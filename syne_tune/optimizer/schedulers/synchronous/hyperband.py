@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import math
-import numbers
 
 from syne_tune._validation import check_choice, check_int, check_number, check_str, reject_unknown
 from syne_tune.backend.trial_status import Trial
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialSuggestion, check_metric_reported
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, infer_max_t
+from syne_tune.optimizer.schedulers.rung_levels import reported_resource
 from syne_tune.optimizer.schedulers.synchronous.bracket import BracketManager, SlotInRung, geometric_bracket_rungs
 
 logger = logging.getLogger(__name__)
@@ -122,11 +122,7 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
         return SchedulerDecision.PAUSE
 
     def _resource(self, result: dict) -> int | None:
-        value = result.get(self.resource_attr)
-        if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value) and value >= 1:
-            return int(value)
-        logger.warning("A report without a positive '%s' is ignored for scheduling: %s", self.resource_attr, result)
-        return None
+        return reported_resource(result, self.resource_attr)
 
     def _update_searcher(self, trial_id: int, result: dict, resource: int, at_rung: bool) -> None:
         """The searcher learns each resource level once (a restarted script may repeat levels)."""
