@@ -10,7 +10,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from syne_tune.constants import ST_TRIAL_ID
+from syne_tune.constants import ST_TRIAL_ID, ST_TUNER_TIME
 from syne_tune.optimizer.schedulers.multiobjective.non_dominated import pareto_mask
 
 logger = logging.getLogger(__name__)
@@ -70,3 +70,23 @@ def pareto_front(results: pd.DataFrame, metrics: list[str], modes: list[str],
                               for m, mode in zip(metrics, modes)])
     front = frame[pareto_mask(losses)]
     return front.sort_values(metrics[0], ascending=modes[0] == "min").drop_duplicates(subset=metrics)
+
+
+def hypervolume_over_time(results: pd.DataFrame, metrics: list[str], modes: list[str],
+                          reference_point: list[float]) -> pd.DataFrame:
+    """``st_tuner_time`` and the hypervolume of all reports up to then, one row per report.
+
+    ``reference_point`` is in the metrics' own units (one value per metric, worse than any value
+    that should count); compare runs with the same reference point.
+    """
+    from syne_tune.optimizer.schedulers.multiobjective.hypervolume import hypervolume_cumulative
+
+    if len(reference_point) != len(metrics):
+        raise ValueError(f"The 'reference_point' argument must hold one value per metric {metrics}. "
+                         f"Got {reference_point!r}.")
+    frame = results.sort_values(ST_TUNER_TIME) if ST_TUNER_TIME in results else results
+    signs = np.array([1.0 if mode == "min" else -1.0 for mode in modes])
+    losses = frame[metrics].apply(pd.to_numeric, errors="coerce").to_numpy(float) * signs
+    values = hypervolume_cumulative(losses, np.asarray(reference_point, dtype=float) * signs)
+    times = frame[ST_TUNER_TIME].to_numpy(float) if ST_TUNER_TIME in frame else np.arange(len(frame), dtype=float)
+    return pd.DataFrame({ST_TUNER_TIME: times, "hypervolume": values})

@@ -101,6 +101,18 @@ class ExperimentResult:
                              f"Got {modes!r}.")
         return pareto_front(self.results, metrics, modes, last_report_only)
 
+    def hypervolume_over_time(self, reference_point: list[float], metrics: list[str] | None = None,
+                              modes: list[str] | None = None) -> pd.DataFrame:
+        """Tuner time and hypervolume of the reports so far, per report, for ``metrics`` (default:
+        all) against ``reference_point`` (one value per metric, in its own units)."""
+        from syne_tune.experiment_pareto import experiment_metric_modes, hypervolume_over_time
+
+        metrics = list(metrics or self.metric_names())
+        if self.results is None or self.results.empty:
+            raise ValueError(f"Experiment {self.name} has no results yet.")
+        modes = list(modes) if modes is not None else experiment_metric_modes(self, metrics)
+        return hypervolume_over_time(self.results, metrics, modes, reference_point)
+
     def lineage(self) -> pd.DataFrame:
         """Population-based training's lineage: one row per cloned trial (trial_id, parent_trial_id,
         resource of the parent's checkpoint, timestamp, config, parent_config); empty if the run

@@ -1,4 +1,4 @@
-"""Multi-objective tuning: MOASHA and non-dominated sorting. Multi-objective random search is
+"""Multi-objective tuning: MOASHA, non-dominated sorting and the hypervolume. Multi-objective random search is
 ``RandomSearch(metric=[...], mode=[...])`` (or FIFOScheduler with ``searcher='random'``)."""
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ _EXPORTS = {
     "pareto_mask": "syne_tune.optimizer.schedulers.multiobjective.non_dominated",
     "nondominated_fronts": "syne_tune.optimizer.schedulers.multiobjective.non_dominated",
     "nondominated_order": "syne_tune.optimizer.schedulers.multiobjective.non_dominated",
+    "hypervolume": "syne_tune.optimizer.schedulers.multiobjective.hypervolume",
+    "hypervolume_cumulative": "syne_tune.optimizer.schedulers.multiobjective.hypervolume",
 }
 
 __all__ = list(_EXPORTS)

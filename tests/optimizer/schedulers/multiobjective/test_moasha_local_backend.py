@@ -56,6 +56,8 @@ def test_pareto_front_of_a_real_run(method, tmp_path, _results_root):
     assert set(last["trial_id"]) <= set(results["trial_id"])
     with pytest.raises(ValueError, match="modes"):
         experiment.pareto_front(modes=["max"])
+    hv = experiment.hypervolume_over_time(reference_point=[0.0, 12.0])
+    assert len(hv) == len(results) and np.all(np.diff(hv["hypervolume"]) >= 0) and hv["hypervolume"].iloc[-1] > 0
 
     import matplotlib
 
