@@ -115,7 +115,7 @@ class ExperimentResult:
 
     def lineage(self) -> pd.DataFrame:
         """Population-based training's lineage: one row per cloned trial (trial_id, parent_trial_id,
-        resource of the parent's checkpoint, timestamp, config, parent_config); empty if the run
+        the parent's resource when cloned, timestamp, config, parent_config); empty if the run
         had no PBTLineageCallback or cloned nothing."""
         from syne_tune.optimizer.schedulers.pbt_lineage import LINEAGE_FILE
 

@@ -29,12 +29,14 @@ class _Member:
     config: dict
     last_score: float | None = None  # signed metric at the last perturbation (higher is better)
     last_perturbation_time: float = 0.0
+    resource: float = 0.0  # largest resource reported so far
     stopped: bool = False
 
 
 @dataclass(frozen=True)
 class LineageEntry:
-    """Trial ``trial_id`` started from ``parent_trial_id``'s checkpoint taken at ``resource``."""
+    """Trial ``trial_id`` started from ``parent_trial_id``'s checkpoint; the parent had reported
+    ``resource`` when the clone was decided (its checkpoint is at least that far)."""
 
     trial_id: int
     parent_trial_id: int
@@ -116,7 +118,7 @@ class PopulationBasedTraining(FIFOScheduler):
     def _suggest(self, trial_id: int) -> TrialSuggestion | None:
         if self._clones:
             parent, config, resource, timestamp = self._clones.pop(0)
-            self._members[trial_id] = _Member(config, last_perturbation_time=resource)
+            self._members[trial_id] = _Member(config, last_perturbation_time=resource, resource=resource)
             self._lineage[trial_id] = LineageEntry(trial_id, parent, resource, timestamp, dict(config),
                                                    dict(self._members[parent].config))
             return TrialSuggestion.start_suggestion(config, checkpoint_trial_id=parent)
@@ -136,6 +138,7 @@ class PopulationBasedTraining(FIFOScheduler):
             raise ValueError(f"Trial {trial.trial_id} reported {public_result(result)} without '{self.resource_attr}'"
                              f", the resource_attr of {_OWNER}. Include it in every reporter(...) call.")
         resource = float(result[self.resource_attr])
+        member.resource = max(member.resource, resource)
         if self.max_t is not None and resource >= self.max_t:
             member.stopped = True  # its script ends here; it no longer competes
             return SchedulerDecision.CONTINUE if resource == self.max_t else SchedulerDecision.STOP
@@ -149,7 +152,8 @@ class PopulationBasedTraining(FIFOScheduler):
             return SchedulerDecision.CONTINUE
         parent = upper[self._random_state.randint(len(upper))]
         member.stopped = True
-        self._clones.append((parent, self._explore(self._members[parent].config), resource, time.time()))
+        self._clones.append((parent, self._explore(self._members[parent].config), self._members[parent].resource,
+                             time.time()))
         return SchedulerDecision.STOP
 
     def _quantiles(self) -> tuple[list[int], list[int]]:
@@ -183,7 +187,7 @@ class PopulationBasedTraining(FIFOScheduler):
             self._members[trial_id].stopped = True
 
     def lineage(self) -> list[dict]:
-        """One dict per cloned trial: trial_id, parent_trial_id, resource (of the parent's checkpoint),
+        """One dict per cloned trial: trial_id, parent_trial_id, resource (the parent's, when cloned),
         timestamp, config and parent_config; ordered by trial id."""
         return [asdict(self._lineage[t]) for t in sorted(self._lineage)]
 

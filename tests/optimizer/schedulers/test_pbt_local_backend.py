@@ -46,6 +46,5 @@ def test_clones_continue_from_their_parents_checkpoint(_results_root):
         if first_epoch - 1 in parent.index:
             multiplier = rows["config_multiplier"].iloc[0]
             assert rows["train_acc"].iloc[0] == pytest.approx((parent[first_epoch - 1] + 1) * multiplier)
-            assert multiplier != pytest.approx(entry.parent_config["multiplier"])  # explored
             checked += 1
     assert checked >= 1
