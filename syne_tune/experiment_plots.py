@@ -80,6 +80,27 @@ def plot_learning_curves(experiment, ax=None, resource_attr: str | None = None):
     return ax
 
 
+def plot_pareto_front(experiment, metrics: Sequence[str] | None = None, modes: Sequence[str] | None = None,
+                      ax=None, last_report_only: bool = False):
+    """Two metrics against each other: every report (grey) and the Pareto front (a red staircase).
+
+    ``metrics`` default to the first two of the experiment; see ``ExperimentResult.pareto_front``.
+    """
+    metrics = list(metrics or experiment.metric_names()[:2])
+    if len(metrics) != 2:
+        raise ValueError(f"The 'metrics' argument of plot_pareto_front must name two metrics. Got {metrics!r}.")
+    front = experiment.pareto_front(metrics, modes, last_report_only=last_report_only)
+    ax = ax if ax is not None else pyplot().subplots()[1]
+    ax.scatter(experiment.results[metrics[0]], experiment.results[metrics[1]], s=8, color="lightgrey",
+               label="reports")
+    ax.step(front[metrics[0]], front[metrics[1]], where="post", color="tab:red", marker="o", label="Pareto front")
+    ax.set_xlabel(metrics[0])
+    ax.set_ylabel(metrics[1])
+    ax.set_title(f"{experiment.name}: Pareto front")
+    ax.legend(fontsize="small")
+    return ax
+
+
 def plot_experiment(experiment, learning_curves: bool = False, ax=None, **plot_kwargs):
     """Best so far; with ``learning_curves``, a second panel with every trial's curve (returns both axes)."""
     if not learning_curves:

@@ -85,6 +85,45 @@ class ExperimentResult:
                             resource_attr=resource_attr or self.metadata.get("resource_attr"),
                             final_status=final_status, configs=configs)
 
+    def pareto_front(self, metrics: list[str] | None = None, modes: list[str] | None = None,
+                     last_report_only: bool = False) -> pd.DataFrame:
+        """Reports on the Pareto front of ``metrics`` (default: all metrics of the scheduler), best
+        first metric first; ``modes`` default to the scheduler's (see ``experiment_pareto``).
+        With ``last_report_only``, each trial counts with its last report only."""
+        from syne_tune.experiment_pareto import experiment_metric_modes, pareto_front
+
+        metrics = list(metrics or self.metric_names())
+        if self.results is None or self.results.empty:
+            raise ValueError(f"Experiment {self.name} has no results yet.")
+        modes = list(modes) if modes is not None else experiment_metric_modes(self, metrics)
+        if len(modes) != len(metrics) or any(m not in ("min", "max") for m in modes):
+            raise ValueError(f"The 'modes' argument of pareto_front must list 'min' or 'max' for each of {metrics}. "
+                             f"Got {modes!r}.")
+        return pareto_front(self.results, metrics, modes, last_report_only)
+
+    def hypervolume_over_time(self, reference_point: list[float], metrics: list[str] | None = None,
+                              modes: list[str] | None = None) -> pd.DataFrame:
+        """Tuner time and hypervolume of the reports so far, per report, for ``metrics`` (default:
+        all) against ``reference_point`` (one value per metric, in its own units)."""
+        from syne_tune.experiment_pareto import experiment_metric_modes, hypervolume_over_time
+
+        metrics = list(metrics or self.metric_names())
+        if self.results is None or self.results.empty:
+            raise ValueError(f"Experiment {self.name} has no results yet.")
+        modes = list(modes) if modes is not None else experiment_metric_modes(self, metrics)
+        return hypervolume_over_time(self.results, metrics, modes, reference_point)
+
+    def lineage(self) -> pd.DataFrame:
+        """Population-based training's lineage: one row per cloned trial (trial_id, parent_trial_id,
+        the parent's resource when cloned, timestamp, config, parent_config); empty if the run
+        had no PBTLineageCallback or cloned nothing."""
+        from syne_tune.optimizer.schedulers.pbt_lineage import LINEAGE_FILE
+
+        path = experiment_path(self.name) / LINEAGE_FILE
+        columns = ["trial_id", "parent_trial_id", "resource", "timestamp", "config", "parent_config"]
+        rows = json.loads(path.read_text()) if path.exists() else []
+        return pd.DataFrame(rows, columns=columns)
+
     def plot(self, ax=None, learning_curves: bool = False, **plot_kwargs):
         """Best value of the first metric so far against the tuner's wallclock time; with
         ``learning_curves``, also every trial's metric against its resource, stopped and paused

@@ -1,15 +1,20 @@
 """The tutorial's methods under their usual names; each is a configured scheduler.
 
-Accepts all arguments of the scheduler it configures (FIFOScheduler or HyperbandScheduler).
+Accepts all arguments of the scheduler it configures (FIFOScheduler, HyperbandScheduler or
+SynchronousHyperbandScheduler).
 """
 from __future__ import annotations
 
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.hyperband import HyperbandScheduler
+from syne_tune.optimizer.schedulers.multiobjective.moasha import MOASHA
+from syne_tune.optimizer.schedulers.pbt import PopulationBasedTraining
+from syne_tune.optimizer.schedulers.synchronous.hyperband import SynchronousHyperbandScheduler
 
 
 class RandomSearch(FIFOScheduler):
-    """Random search: FIFOScheduler with ``searcher='random'``."""
+    """Random search: FIFOScheduler with ``searcher='random'``; with a list of metrics (and modes),
+    multi-objective random search."""
 
     def __init__(self, config_space: dict, metric: str, **kwargs):
         super().__init__(config_space, metric=metric, searcher="random", **kwargs)
@@ -46,10 +51,51 @@ class MOBSTER(HyperbandScheduler):
         super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="bayesopt", **kwargs)
 
 
+class SyncHyperband(SynchronousHyperbandScheduler):
+    """Synchronous Hyperband (Li et al., 2018): SynchronousHyperbandScheduler with random search."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="random", **kwargs)
+
+
+class SyncBOHB(SynchronousHyperbandScheduler):
+    """Synchronous BOHB (Falkner et al., 2018): SynchronousHyperbandScheduler with ``searcher='kde'``."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="kde", **kwargs)
+
+
+class BOHB(HyperbandScheduler):
+    """Asynchronous BOHB: HyperbandScheduler with ``searcher='kde'`` (Falkner et al., 2018, run asynchronously)."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="kde", **kwargs)
+
+
+class KDE(FIFOScheduler):
+    """TPE-style Bayesian optimization with BOHB's kernel densities: FIFOScheduler with ``searcher='kde'``."""
+
+    def __init__(self, config_space: dict, metric: str, **kwargs):
+        super().__init__(config_space, metric=metric, searcher="kde", **kwargs)
+
+
+class PBT(PopulationBasedTraining):
+    """Population-based training (Jaderberg et al., 2017); accepts all PopulationBasedTraining arguments."""
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, **kwargs)
+
+
 baselines_dict = {
     "Random Search": RandomSearch,
     "Bayesian Optimization": BayesianOptimization,
     "ASHA": ASHA,
     "PASHA": PASHA,
     "MOBSTER": MOBSTER,
+    "SyncHyperband": SyncHyperband,
+    "SyncBOHB": SyncBOHB,
+    "BOHB": BOHB,
+    "KDE": KDE,
+    "PBT": PBT,
+    "MOASHA": MOASHA,
 }

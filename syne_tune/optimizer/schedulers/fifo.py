@@ -6,7 +6,7 @@ import secrets
 
 import numpy as np
 
-from syne_tune._validation import check_choice, check_int, check_str, reject_unknown
+from syne_tune._validation import bad_argument, check_choice, check_int, check_str, reject_unknown
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import Domain
 from syne_tune.optimizer.scheduler import (
@@ -32,6 +32,21 @@ def infer_max_t(config_space: dict, max_t: int | None, max_resource_attr: str | 
     return max_t
 
 
+def check_metrics(owner: str, metric, mode) -> tuple[list[str], list[str]]:
+    """``metric`` (a name or a list of names) and ``mode`` ('min'/'max' or one per metric) as two lists."""
+    metrics = metric if isinstance(metric, (list, tuple)) else [metric]
+    if not metrics:
+        raise bad_argument(owner, "metric", "a non-empty string or a non-empty list of them", metric)
+    metrics = [check_str(owner, "metric", m) for m in metrics]
+    if len(set(metrics)) < len(metrics):
+        raise bad_argument(owner, "metric", "a list of distinct names", metric)
+    modes = list(mode) if isinstance(mode, (list, tuple)) else [mode] * len(metrics)
+    if len(modes) != len(metrics):
+        raise ValueError(f"The 'mode' argument of {owner} must be 'min', 'max' or a list with one of them per "
+                         f"metric ({len(metrics)}). Got {mode!r}.")
+    return metrics, [check_choice(owner, "mode", m, ("min", "max")) for m in modes]
+
+
 class FIFOScheduler(TrialScheduler):
     """Starts a new configuration whenever a worker is free; never stops trials.
 
@@ -39,8 +54,9 @@ class FIFOScheduler(TrialScheduler):
         config_space: search space; constants are passed to every trial.
         searcher: 'random', 'bayesopt' or a :class:`BaseSearcher`.
         search_options: options of the searcher (see docs/schedulers.md).
-        metric: name of the reported metric to optimize.
-        mode: 'min' or 'max'.
+        metric: name of the reported metric to optimize; a list of names for multi-objective
+            random search (``searcher='random'``), whose Pareto front the results show.
+        mode: 'min' or 'max', or a list with one per metric.
         points_to_evaluate: configs evaluated first; missing values take midpoints.
             Default: one config of midpoints; ``[]`` for none.
         random_seed: master seed; every random generator's seed is derived from it.
@@ -49,16 +65,22 @@ class FIFOScheduler(TrialScheduler):
     """
 
     _OWNER = "FIFOScheduler"
+    accepts_metric_list = True  # subclasses ranking trials by one metric set this to False
 
     def __init__(self, config_space: dict, searcher: str | BaseSearcher = "random",
-                 search_options: dict | None = None, metric: str | None = None, mode: str = "min",
+                 search_options: dict | None = None, metric: str | list[str] | None = None,
+                 mode: str | list[str] = "min",
                  points_to_evaluate: list[dict] | None = None, random_seed: int | None = None,
                  max_t: int | None = None, max_resource_attr: str | None = None, **unknown):
         super().__init__(config_space)
         owner = type(self).__name__
         reject_unknown(owner, unknown, self._argument_names())
-        self.metric = check_str(owner, "metric", metric)
-        self.mode = check_choice(owner, "mode", mode, ("min", "max"))
+        self.metrics, self.modes = check_metrics(owner, metric, mode)
+        if len(self.metrics) > 1 and not (self.accepts_metric_list and searcher == "random"):
+            raise ValueError(
+                f"The 'metric' argument of {owner} must be one name with searcher={searcher!r}. Got {metric!r}. "
+                "For several metrics use searcher='random' (multi-objective random search) or MOASHA.")
+        self.metric, self.mode = self.metrics[0], self.modes[0]
         self.max_resource_attr = check_str(owner, "max_resource_attr", max_resource_attr, allow_none=True)
         check_int(owner, "max_t", max_t, minimum=1, allow_none=True)
         self.max_t = infer_max_t(config_space, max_t, max_resource_attr)
@@ -101,12 +123,14 @@ class FIFOScheduler(TrialScheduler):
         return TrialSuggestion.start_suggestion(config)
 
     def on_trial_result(self, trial: Trial, result: dict) -> str:
-        check_metric_reported(trial, result, self.metric)
+        for metric in self.metrics:
+            check_metric_reported(trial, result, metric)
         self.searcher.on_trial_result(str(trial.trial_id), self._searcher_config(trial), result, update=False)
         return SchedulerDecision.CONTINUE
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
-        check_metric_reported(trial, result, self.metric)
+        for metric in self.metrics:
+            check_metric_reported(trial, result, metric)
         self.searcher.on_trial_result(str(trial.trial_id), self._searcher_config(trial), result, update=True)
 
     def on_trial_error(self, trial: Trial) -> None:
@@ -117,7 +141,12 @@ class FIFOScheduler(TrialScheduler):
         return {k: v for k, v in trial.config.items() if isinstance(self.config_space.get(k), Domain)}
 
     def metric_names(self) -> list[str]:
-        return [self.metric]
+        return list(self.metrics)
 
     def metric_mode(self) -> str:
+        """The first metric's mode (what ``Tuner.best_trial`` ranks by); see :meth:`metric_modes`."""
         return self.mode
+
+    def metric_modes(self) -> list[str]:
+        """One mode per metric of :meth:`metric_names`."""
+        return list(self.modes)

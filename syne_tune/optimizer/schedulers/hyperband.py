@@ -71,6 +71,8 @@ class HyperbandScheduler(FIFOScheduler):
         rung_system_kwargs: PASHA options ``ranking_criterion``, ``epsilon``, ``epsilon_scaling``.
     """
 
+    accepts_metric_list = False
+
     def __init__(self, config_space: dict, resource_attr: str = "epoch", grace_period: int = 1,
                  reduction_factor: float = 3, rung_levels: list[int] | None = None,
                  type: Literal["stopping", "promotion", "pasha"] = "stopping", brackets: int = 1,

@@ -1,12 +1,16 @@
-"""Rung levels and bracket probabilities of (asynchronous) successive halving and Hyperband.
+"""Rung levels and bracket probabilities of (asynchronous) successive halving and Hyperband,
+and the resource level of a report.
 
 Pure functions, table-tested in tests/optimizer/schedulers/test_rung_levels.py.
 """
 from __future__ import annotations
 
+import logging
 import math
 import numbers
 from typing import Sequence
+
+logger = logging.getLogger(__name__)
 
 
 def compute_rung_levels(grace_period: int, reduction_factor: float, max_t: int) -> list[int]:
@@ -60,3 +64,13 @@ def bracket_probabilities(levels: Sequence[int], brackets: int) -> list[float]:
     weights = [num_levels / ((num_levels - s) * levels[s]) for s in range(min(brackets, num_levels))]
     total = sum(weights)
     return [w / total for w in weights]
+
+
+def reported_resource(result: dict, resource_attr: str) -> int | None:
+    """``result[resource_attr]`` as an int if it is a finite number >= 1; else None, with a warning
+    (the report is then ignored for scheduling decisions)."""
+    value = result.get(resource_attr)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value) and value >= 1:
+        return int(value)
+    logger.warning("A report without a positive '%s' is ignored for scheduling: %s", resource_attr, result)
+    return None

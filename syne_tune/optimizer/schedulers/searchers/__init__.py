@@ -1,6 +1,6 @@
 """Searchers: where new configurations come from.
 
-The GP searchers need the ``gpsearchers`` extra; they are imported on first use.
+The GP and KDE searchers need the ``gpsearchers`` extra; they are imported on first use.
 """
 from syne_tune._lazy_exports import lazy_getattr
 from syne_tune.optimizer.schedulers.searchers.searcher import (
@@ -11,6 +11,7 @@ from syne_tune.optimizer.schedulers.searchers.searcher_factory import searcher_f
 _EXPORTS = {
     "GPFIFOSearcher": "syne_tune.optimizer.schedulers.searchers.gp_searcher",
     "GPMultiFidelitySearcher": "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher",
+    "KernelDensityEstimator": "syne_tune.optimizer.schedulers.searchers.kde_searcher",
 }
 
 __all__ = ["BaseSearcher", "RandomSearcher", "impute_points_to_evaluate", "searcher_factory", *_EXPORTS]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
+import numbers
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -70,7 +72,19 @@ class MultiFidelityGPSearchOptions(GPSearchOptions):
     opt_skip_num_max_resource: bool = False
 
 
-# name -> (type, minimum or allowed values)
+@dataclass(frozen=True)
+class KDESearchOptions(RandomSearchOptions):
+    """Options of ``searcher='kde'`` (BOHB's model; Falkner et al., 2018)."""
+
+    num_min_data_points: int | None = None  # None: the number of hyperparameters
+    top_n_percent: int = 15
+    min_bandwidth: float | None = None  # None: 1e-3, or 0.1 with a multi-fidelity scheduler
+    num_candidates: int = 64
+    bandwidth_factor: float = 3.0
+    random_fraction: float = 0.33
+
+
+# name -> (type, minimum or allowed values); floats: (float, (lower, upper)), both included
 _RULES: dict[str, tuple[type, Any]] = {
     "debug_log": (bool, None),
     "num_init_random": (int, 0),
@@ -95,12 +109,19 @@ _RULES: dict[str, tuple[type, Any]] = {
     "opt_debug_writer": (bool, None),
     "resource_acq": (str, ("bohb", "first", "final")),
     "model": (str, ("gp_multitask",)),
+    "num_min_data_points": (int, 1),
+    "top_n_percent": (int, 1),
+    "min_bandwidth": (float, (1e-12, math.inf)),
+    "num_candidates": (int, 1),
+    "bandwidth_factor": (float, (1e-12, math.inf)),
+    "random_fraction": (float, (0.0, 1.0)),
 }
 
 # Option classes of the built-in searchers: a key of one of them is accepted by all.
-BUILTIN_OPTIONS_CLASSES: tuple[type, ...] = (RandomSearchOptions, GPSearchOptions, MultiFidelityGPSearchOptions)
+BUILTIN_OPTIONS_CLASSES: tuple[type, ...] = (RandomSearchOptions, GPSearchOptions, MultiFidelityGPSearchOptions,
+                                              KDESearchOptions)
 # Options for which None is a valid value (besides their rule).
-_NULLABLE = ("map_reward", "max_size_data_for_model")
+_NULLABLE = ("map_reward", "max_size_data_for_model", "num_min_data_points", "min_bandwidth")
 
 _MAP_REWARD = re.compile(r"^(?:(?P<a>[-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)_)?minus_x$")
 
@@ -134,6 +155,10 @@ def parse_search_options(options_class: type, search_options: dict | None, searc
         if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value < rule):
             expected = f"an integer >= {rule}" + (" or None" if name in _NULLABLE else "")
             raise bad_argument(owner, name, expected, value)
+        if kind is float and (not isinstance(value, numbers.Real) or isinstance(value, bool)
+                              or not rule[0] <= value <= rule[1]):
+            bounds = f"a number >= {rule[0]}" if rule[1] == math.inf else f"a number in [{rule[0]}, {rule[1]}]"
+            raise bad_argument(owner, name, bounds + (" or None" if name in _NULLABLE else ""), value)
         if kind is bool and not isinstance(value, bool):
             raise bad_argument(owner, name, "True or False", value)
         if kind is str:

@@ -1,4 +1,4 @@
-"""Searcher names -> classes, imported lazily so that optional dependencies stay optional."""
+"""Searcher names -> classes (random, bayesopt, kde), imported lazily so that optional dependencies stay optional."""
 from __future__ import annotations
 
 import importlib
@@ -13,6 +13,7 @@ SEARCHERS = {
         "syne_tune.optimizer.schedulers.searchers.gp_searcher:GPFIFOSearcher",
         "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher:GPMultiFidelitySearcher",
     ),
+    "kde": ("syne_tune.optimizer.schedulers.searchers.kde_searcher:KernelDensityEstimator",) * 2,
 }
 
 

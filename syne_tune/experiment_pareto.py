@@ -1,0 +1,92 @@
+"""The Pareto front of a stored multi-objective experiment (see ``ExperimentResult.pareto_front``).
+
+A report is on the front when no other report is at least as good in every metric and better
+in one. Reports with a missing or non-finite value of any metric are left out.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from syne_tune.constants import ST_TRIAL_ID, ST_TUNER_TIME
+from syne_tune.optimizer.schedulers.multiobjective.non_dominated import pareto_mask
+
+logger = logging.getLogger(__name__)
+
+
+def experiment_metric_modes(experiment, metrics: list[str]) -> list[str]:
+    """The mode of each metric: from the metadata ('metric_modes'), else from the stored tuner's
+    scheduler, else the single 'metric_mode' when there is one metric."""
+    names = experiment.metric_names()
+    modes = experiment.metadata.get("metric_modes")
+    if modes is None:
+        modes = _modes_of_stored_scheduler(experiment)
+    if modes is None and len(names) == 1:
+        modes = [experiment.metric_mode()]
+    if modes is None or not set(metrics) <= set(names):
+        raise ValueError(f"The modes of {metrics} in experiment {experiment.name} are unknown (its metrics: {names}). "
+                         "Pass modes=[...], one 'min' or 'max' per metric.")
+    return [modes[names.index(m)] for m in metrics]
+
+
+def _modes_of_stored_scheduler(experiment) -> list[str] | None:
+    tuner = experiment.tuner
+    if tuner is None:
+        from syne_tune.results_path import experiment_path
+
+        path = experiment_path(experiment.name)
+        if not (path / "tuner.dill").exists():
+            return None
+        try:
+            from syne_tune.tuner import Tuner
+
+            tuner = Tuner.load(path)
+        except Exception as error:  # written by another version, or an optional dependency is missing
+            logger.debug("Cannot read %s/tuner.dill (%s).", path, error)
+            return None
+    modes = getattr(getattr(tuner, "scheduler", None), "metric_modes", None)
+    return modes() if callable(modes) else None
+
+
+def pareto_front(results: pd.DataFrame, metrics: list[str], modes: list[str],
+                 last_report_only: bool = False) -> pd.DataFrame:
+    """Rows of ``results`` on the Pareto front of ``metrics``, sorted by the first metric (best first).
+
+    With ``last_report_only`` each trial counts with its last report only (its final model);
+    otherwise every report counts (a checkpoint at any resource level).
+    """
+    missing = [m for m in metrics if m not in results]
+    if missing:
+        raise ValueError(f"The results have no column {missing[0]!r}; they hold {sorted(results.columns)}.")
+    frame = results.groupby(ST_TRIAL_ID).tail(1) if last_report_only else results
+    values = frame[metrics].apply(pd.to_numeric, errors="coerce")
+    finite = np.isfinite(values.to_numpy(float)).all(axis=1)
+    frame, values = frame[finite], values[finite]
+    if frame.empty:
+        return frame
+    losses = np.column_stack([values[m].to_numpy(float) * (1.0 if mode == "min" else -1.0)
+                              for m, mode in zip(metrics, modes)])
+    front = frame[pareto_mask(losses)]
+    return front.sort_values(metrics[0], ascending=modes[0] == "min").drop_duplicates(subset=metrics)
+
+
+def hypervolume_over_time(results: pd.DataFrame, metrics: list[str], modes: list[str],
+                          reference_point: list[float]) -> pd.DataFrame:
+    """``st_tuner_time`` and the hypervolume of all reports up to then, one row per report.
+
+    ``reference_point`` is in the metrics' own units (one value per metric, worse than any value
+    that should count); compare runs with the same reference point.
+    """
+    from syne_tune.optimizer.schedulers.multiobjective.hypervolume import hypervolume_cumulative
+
+    if len(reference_point) != len(metrics):
+        raise ValueError(f"The 'reference_point' argument must hold one value per metric {metrics}. "
+                         f"Got {reference_point!r}.")
+    frame = results.sort_values(ST_TUNER_TIME) if ST_TUNER_TIME in results else results
+    signs = np.array([1.0 if mode == "min" else -1.0 for mode in modes])
+    losses = frame[metrics].apply(pd.to_numeric, errors="coerce").to_numpy(float) * signs
+    values = hypervolume_cumulative(losses, np.asarray(reference_point, dtype=float) * signs)
+    times = frame[ST_TUNER_TIME].to_numpy(float) if ST_TUNER_TIME in frame else np.arange(len(frame), dtype=float)
+    return pd.DataFrame({ST_TUNER_TIME: times, "hypervolume": values})

@@ -1,0 +1,112 @@
+"""MOASHA: asynchronous successive halving ranking trials by non-dominated sorting.
+
+Schmucker et al. (2021), "Multi-objective Asynchronous Successive Halving". As ASHA with
+``type='stopping'``: at each rung level a trial continues if it ranks within the best
+``1 / reduction_factor`` of the loss vectors recorded there; the rank is the position in
+:func:`~.non_dominated.nondominated_order` (Pareto front by front, spread within a front).
+"""
+from __future__ import annotations
+
+import bisect
+import itertools
+
+import numpy as np
+
+from syne_tune._validation import check_int, check_number, check_str
+from syne_tune.backend.trial_status import Trial
+from syne_tune.optimizer.scheduler import SchedulerDecision, TrialSuggestion, check_metric_reported
+from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
+from syne_tune.optimizer.schedulers.multiobjective.non_dominated import rank_of_last, to_losses
+from syne_tune.optimizer.schedulers.rung_levels import (
+    bracket_probabilities, compute_rung_levels, reported_resource,
+)
+
+_OWNER = "MOASHA"
+
+
+class MOASHA(FIFOScheduler):
+    """Multi-objective ASHA; accepts all FIFOScheduler arguments (``metric`` and ``mode`` lists,
+    ``searcher='random'``).
+
+    Args:
+        resource_attr: the resource in each report (positive integer, e.g. epochs done).
+        grace_period, reduction_factor, brackets: as for HyperbandScheduler.
+
+    ``max_t`` (or a constant in ``config_space``) is required.
+    """
+
+    def __init__(self, config_space: dict, resource_attr: str = "epoch", grace_period: int = 1,
+                 reduction_factor: float = 3, brackets: int = 1, **kwargs):
+        if kwargs.get("searcher", "random") != "random":
+            raise ValueError(f"The 'searcher' argument of {_OWNER} must be 'random'. Got {kwargs['searcher']!r}.")
+        super().__init__(config_space, **kwargs)
+        self.resource_attr = check_str(_OWNER, "resource_attr", resource_attr)
+        grace_period = check_int(_OWNER, "grace_period", grace_period, minimum=1)
+        self.reduction_factor = check_number(_OWNER, "reduction_factor", reduction_factor, minimum=2, finite=True)
+        brackets = check_int(_OWNER, "brackets", brackets, minimum=1)
+        if self.max_t is None:
+            raise ValueError(f"{_OWNER} needs 'max_t', the largest resource level. Pass max_t=..., or put a "
+                             "constant 'epochs', 'max_t' or 'max_epochs' (or the max_resource_attr key) into "
+                             "config_space.")
+        self.rung_levels = compute_rung_levels(grace_period, self.reduction_factor, self.max_t)
+        self._bracket_cdf = list(itertools.accumulate(bracket_probabilities(self.rung_levels, brackets)))
+        self._bracket_random_state = np.random.RandomState(self._next_seed())
+        self._rungs: dict[int, dict[int, np.ndarray]] = {level: {} for level in self.rung_levels[:-1]}
+        self._milestones: dict[int, int | None] = {}  # running trial -> next rung level (None: done)
+
+    def _suggest(self, trial_id: int) -> TrialSuggestion | None:
+        suggestion = super()._suggest(trial_id)
+        if suggestion is not None:
+            bracket = min(bisect.bisect_right(self._bracket_cdf, self._bracket_random_state.uniform()),
+                          len(self._bracket_cdf) - 1)
+            self._milestones[trial_id] = self.rung_levels[bracket]
+            if self.max_resource_attr:
+                suggestion.config = {**suggestion.config, self.max_resource_attr: self.max_t}
+        return suggestion
+
+    def on_trial_result(self, trial: Trial, result: dict) -> str:
+        """CONTINUE, or STOP at a rung where the trial is not among the best 1/reduction_factor
+        by non-dominated sorting, or at max_t. Non-finite metric values are the worst."""
+        super().on_trial_result(trial, result)
+        milestone = self._milestones.get(trial.trial_id)
+        if milestone is None:
+            return SchedulerDecision.STOP
+        resource = self._resource(result)
+        if resource is None or resource < milestone:
+            return SchedulerDecision.CONTINUE
+        if resource >= self.max_t:
+            self._milestones[trial.trial_id] = None
+            return SchedulerDecision.STOP
+        level = max(r for r in self.rung_levels[:-1] if r <= resource)
+        continues = self._decide(trial.trial_id, level, to_losses([result[m] for m in self.metrics], self.modes))
+        self._milestones[trial.trial_id] = self.rung_levels[self.rung_levels.index(level) + 1] if continues else None
+        return SchedulerDecision.CONTINUE if continues else SchedulerDecision.STOP
+
+    def _decide(self, trial_id: int, level: int, losses: np.ndarray) -> bool:
+        """Records ``losses`` at ``level``; continue if its rank among the n recorded is <= (n-1)/rf
+        (ASHA's quantile rule on ranks), or while fewer than rf vectors are recorded."""
+        rung = self._rungs[level]
+        rung.pop(trial_id, None)
+        rung[trial_id] = losses
+        n = len(rung)
+        if not np.all(np.isfinite(losses)):
+            return False
+        if n < self.reduction_factor:
+            return True
+        return rank_of_last(np.array(list(rung.values()))) <= (n - 1) / self.reduction_factor
+
+    def _resource(self, result: dict) -> int | None:
+        return reported_resource(result, self.resource_attr)
+
+    def on_trial_complete(self, trial: Trial, result: dict) -> None:
+        for metric in self.metrics:
+            check_metric_reported(trial, result, metric)
+        self._milestones.pop(trial.trial_id, None)
+
+    def on_trial_error(self, trial: Trial) -> None:
+        super().on_trial_error(trial)
+        self._milestones.pop(trial.trial_id, None)
+
+    def rung_losses(self, level: int) -> dict[int, list[float]]:
+        """Loss vectors recorded at rung ``level`` by trial (metrics negated in 'max' mode); for tests."""
+        return {t: v.tolist() for t, v in self._rungs[level].items()}

@@ -1,0 +1,84 @@
+"""MOASHA decisions on hand-made fronts; multi-objective random search; metric/mode lists."""
+import math
+
+import pytest
+
+from syne_tune.backend.trial_status import Trial
+from syne_tune.config_space import uniform
+from syne_tune.optimizer.baselines import RandomSearch
+from syne_tune.optimizer.scheduler import SchedulerDecision
+from syne_tune.optimizer.schedulers import FIFOScheduler, HyperbandScheduler
+from syne_tune.optimizer.schedulers.multiobjective import MOASHA
+
+SPACE = {"x": uniform(0, 1), "epochs": 9}
+C, S = SchedulerDecision.CONTINUE, SchedulerDecision.STOP
+
+
+def make(**kwargs):
+    kwargs = {"metric": ["err", "latency"], "mode": ["min", "min"], "resource_attr": "epoch", "random_seed": 0,
+              **kwargs}
+    return MOASHA(SPACE, **kwargs)
+
+
+def run(scheduler, rows):
+    trials = {}
+    decisions = []
+    for trial_id, epoch, err, latency in rows:
+        if trial_id not in trials:
+            trials[trial_id] = Trial(trial_id, scheduler.suggest(trial_id).config)
+        decisions.append(scheduler.on_trial_result(trials[trial_id], {"epoch": epoch, "err": err,
+                                                                      "latency": latency}))
+    return decisions
+
+
+def test_rung_decisions_by_non_dominated_rank():
+    scheduler = make()
+    assert scheduler.rung_levels == [1, 3, 9]
+    decisions = run(scheduler, [
+        (0, 1, 0.5, 5.0),   # first two: fewer than rf=3 recorded, continue
+        (1, 1, 0.9, 1.0),
+        (2, 1, 0.6, 6.0),   # dominated by 0: rank 2 of 3 > 2/3: stop
+        (3, 1, 0.1, 9.0),   # on the front, best err: rank 0 of 4: continue
+        (4, 1, 0.7, 2.0),   # on the front (between 0 and 1), third by spread: rank 3 of 5 > 4/3: stop
+        (0, 2, 0.4, 5.0),   # between rungs: continue
+        (0, 3, 0.4, 5.0),   # first at rung 3: continue
+    ])
+    assert decisions == [C, C, S, C, S, C, C]
+    assert scheduler.rung_losses(1)[2] == [0.6, 6.0]
+
+
+def test_max_mode_and_non_finite_values_are_the_worst():
+    scheduler = make(mode=["max", "min"])
+    decisions = run(scheduler, [(0, 1, 0.9, 1.0), (1, 1, math.nan, 0.1), (2, 1, 0.5, 0.5), (3, 1, 0.95, 2.0)])
+    # NaN stops even before rf vectors are recorded; 2 is on the front with 0 but second by spread
+    # (rank 1 > 2/3); 3 has the best accuracy: rank 0
+    assert decisions == [C, S, S, C]
+    assert scheduler.rung_losses(1)[1] == [math.inf, math.inf]
+    assert scheduler.rung_losses(1)[0] == [-0.9, 1.0]
+
+
+def test_max_t_stops_and_the_tuner_checks_every_metric():
+    scheduler = make()
+    trials = {0: Trial(0, scheduler.suggest(0).config)}
+    assert scheduler.on_trial_result(trials[0], {"epoch": 9, "err": 0.1, "latency": 1.0}) == S
+    with pytest.raises(ValueError, match="'latency'"):
+        scheduler.on_trial_result(trials[0], {"epoch": 2, "err": 0.1})
+    assert scheduler.metric_names() == ["err", "latency"]
+    assert scheduler.metric_mode() == "min" and scheduler.metric_modes() == ["min", "min"]
+
+
+def test_multi_objective_random_search_and_list_arguments():
+    scheduler = RandomSearch(SPACE, metric=["err", "latency"], mode=["min", "max"], random_seed=0)
+    assert scheduler.metric_names() == ["err", "latency"] and scheduler.metric_modes() == ["min", "max"]
+    assert scheduler.metric_mode() == "min"  # Tuner.best_trial ranks by the first metric
+    assert FIFOScheduler(SPACE, metric=["a", "b"], mode="max").metric_modes() == ["max", "max"]
+    with pytest.raises(ValueError, match="'mode'"):
+        FIFOScheduler(SPACE, metric=["a", "b"], mode=["min"])
+    with pytest.raises(ValueError, match="MOASHA"):
+        FIFOScheduler(SPACE, metric=["a", "b"], searcher="bayesopt")
+    with pytest.raises(ValueError, match="MOASHA"):
+        HyperbandScheduler(SPACE, metric=["a", "b"], resource_attr="epoch")
+    with pytest.raises(ValueError, match="distinct"):
+        FIFOScheduler(SPACE, metric=["a", "a"])
+    with pytest.raises(ValueError, match="searcher"):
+        make(searcher="kde")
