@@ -17,37 +17,20 @@ logger = logging.getLogger(__name__)
 
 
 def experiment_metric_modes(experiment, metrics: list[str]) -> list[str]:
-    """The mode of each metric: from the metadata ('metric_modes'), else from the stored tuner's
-    scheduler, else the single 'metric_mode' when there is one metric."""
+    """The mode of each metric: from the metadata ('metric_modes'), else from a tuner loaded with
+    ``load_tuner=True``, else the single 'metric_mode' when there is one metric. Nothing is
+    unpickled here."""
     names = experiment.metric_names()
     modes = experiment.metadata.get("metric_modes")
     if modes is None:
-        modes = _modes_of_stored_scheduler(experiment)
+        stored = getattr(getattr(experiment.tuner, "scheduler", None), "metric_modes", None)
+        modes = stored() if callable(stored) else None
     if modes is None and len(names) == 1:
         modes = [experiment.metric_mode()]
     if modes is None or not set(metrics) <= set(names):
         raise ValueError(f"The modes of {metrics} in experiment {experiment.name} are unknown (its metrics: {names}). "
                          "Pass modes=[...], one 'min' or 'max' per metric.")
     return [modes[names.index(m)] for m in metrics]
-
-
-def _modes_of_stored_scheduler(experiment) -> list[str] | None:
-    tuner = experiment.tuner
-    if tuner is None:
-        from syne_tune.results_path import experiment_path
-
-        path = experiment_path(experiment.name)
-        if not (path / "tuner.dill").exists():
-            return None
-        try:
-            from syne_tune.tuner import Tuner
-
-            tuner = Tuner.load(path)
-        except Exception as error:  # written by another version, or an optional dependency is missing
-            logger.debug("Cannot read %s/tuner.dill (%s).", path, error)
-            return None
-    modes = getattr(getattr(tuner, "scheduler", None), "metric_modes", None)
-    return modes() if callable(modes) else None
 
 
 def pareto_front(results: pd.DataFrame, metrics: list[str], modes: list[str],

@@ -111,6 +111,7 @@ class Tuner:
             ST_TUNER_CREATION_TIMESTAMP: time.time(),
             "metric_names": self.scheduler.metric_names(),
             "metric_mode": self.scheduler.metric_mode(),
+            "metric_modes": _metric_modes(self.scheduler),
             "entrypoint": entry_point.stem if entry_point else None,
             "backend": type(self.trial_backend).__name__,
             "scheduler_name": type(self.scheduler).__name__,
@@ -491,6 +492,12 @@ class Tuner:
         if self.tuning_status is None:
             return None
         return self.tuning_status.best_trial(self.scheduler.metric_names()[0], self.scheduler.metric_mode())
+
+
+def _metric_modes(scheduler: TrialScheduler) -> list[str]:
+    """The mode of every metric (schedulers of one metric have only ``metric_mode``)."""
+    modes = getattr(scheduler, "metric_modes", None)
+    return list(modes()) if callable(modes) else [scheduler.metric_mode()] * len(scheduler.metric_names())
 
 
 def _log_to_console_if_unconfigured():
