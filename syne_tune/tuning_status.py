@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from numbers import Number
 
 from syne_tune.backend.trial_status import Status, Trial
@@ -48,11 +49,16 @@ _FINISHED = (Status.completed, Status.stopped, Status.stopping, Status.failed)
 
 
 class TuningStatus:
-    """What the stopping criterion and the status table look at."""
+    """What the stopping criterion and the status table look at.
 
-    def __init__(self, metric_names: list[str]):
+    ``clock`` gives the experiment's time in seconds: real time (``time.perf_counter``) by
+    default, the simulated clock of a SimulatorBackend in simulated experiments.
+    """
+
+    def __init__(self, metric_names: list[str], clock: Callable[[], float] = time.perf_counter):
         self.metric_names = metric_names
-        self.start_time = time.perf_counter()
+        self.clock = clock
+        self.start_time = clock()
         self.overall_metric_statistics = MetricsStatistics()
         self.trial_metric_statistics: dict[int, MetricsStatistics] = defaultdict(MetricsStatistics)
         self.last_trial_status_seen: dict[int, str] = {}
@@ -84,7 +90,7 @@ class TuningStatus:
 
     def continue_from(self, elapsed: float) -> None:
         """Sets the clock so that ``wallclock_time`` counts ``elapsed`` seconds already spent."""
-        self.start_time = time.perf_counter() - elapsed
+        self.start_time = self.clock() - elapsed
 
     def mark_running_job_as_stopped(self) -> None:
         for trial_id, status in self.last_trial_status_seen.items():
@@ -116,7 +122,7 @@ class TuningStatus:
 
     @property
     def wallclock_time(self) -> float:
-        return time.perf_counter() - self.start_time
+        return self.clock() - self.start_time
 
     @property
     def user_time(self) -> float:
