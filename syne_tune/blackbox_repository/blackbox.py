@@ -115,9 +115,14 @@ class FunctionBlackbox(Blackbox):
     def _objective_function(self, configuration: dict, fidelity, seed: int) -> np.ndarray:
         if not self.fidelity_space:
             return np.asarray(self.curve(configuration, None, seed), dtype=float)
+        curve = np.asarray(self.curve(configuration, self._fidelity_values, seed), dtype=float)
         if fidelity is None:
-            return np.asarray(self.curve(configuration, self._fidelity_values, seed), dtype=float)
-        return np.asarray(self.curve(configuration, np.array([fidelity]), seed), dtype=float)[0]
+            return curve
+        # One row of the whole curve: noise drawn along the curve stays the same whichever fidelity is asked.
+        matches = np.flatnonzero(self._fidelity_values == fidelity)
+        if not len(matches):
+            raise ValueError(f"The fidelity {fidelity!r} is not one of {self._fidelity_values.tolist()}.")
+        return curve[matches[0]]
 
 
 def from_function(configuration_space: dict, eval_fun: Callable, fidelity_space: dict | None = None,

@@ -95,8 +95,8 @@ class UserBlackboxBackend(SimulatorBackend):
         seed = self._trial_seed(trial_id)
         values = blackbox.objective_function(box_config, None, seed)
         if not blackbox.fidelity_space:
-            return _Curve(blackbox.objectives_names, np.asarray(values, dtype=float)[None, :], None, None,
-                          self._elapsed_index, 0.0)
+            row = np.array([[values[name] for name in blackbox.objectives_names]], dtype=float)
+            return _Curve(blackbox.objectives_names, row, None, None, self._elapsed_index, 0.0)
         fidelities = blackbox.fidelity_values
         keep = np.ones(len(fidelities), dtype=bool)
         if self.max_resource_attr is not None and self.max_resource_attr in config:

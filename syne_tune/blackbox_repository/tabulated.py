@@ -78,8 +78,7 @@ class TabulatedBlackbox(Blackbox):
         path = Path(module.__file__).parent / "datasets" / TABULATED[benchmark][1] / f"{dataset}.pkl"
         with open(path, "rb") as stream:
             self._table = pickle.load(stream)
-        first = next(iter(self._table.values()))
-        self.num_seeds = len(first[self.objectives_names[0]])
+        self.num_seeds = max(len(values[self.metric]) for values in self._table.values())
 
     def _index(self, name: str, value) -> str:
         choices = self._choices[name]
@@ -94,7 +93,8 @@ class TabulatedBlackbox(Blackbox):
     def _objective_function(self, configuration: dict, fidelity, seed: int) -> np.ndarray:
         key = "".join(self._index(name, configuration[name]) for name in self._choices)
         values = self._table[key]
-        return np.array([values[name][seed] for name in self.objectives_names], dtype=float)
+        # Some configs have fewer repetitions than others (NAS-Bench-201): seeds wrap around.
+        return np.array([values[name][seed % len(values[name])] for name in self.objectives_names], dtype=float)
 
     def __getstate__(self):
         state = dict(self.__dict__)

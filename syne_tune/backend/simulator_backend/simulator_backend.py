@@ -120,6 +120,7 @@ class SimulatorBackend(TrialBackend):
             self._now = max(self._now, when)
             if report is None:
                 run.status = Status.failed if run.error is not None else Status.completed
+                run.reports = ()  # done: keeps tuner.dill small
                 continue
             report[ST_WORKER_TIMESTAMP] = when
             report.setdefault(ST_WORKER_TIME, run.last_elapsed)
@@ -165,6 +166,7 @@ class SimulatorBackend(TrialBackend):
         if run is None:
             return []
         run.killed = True
+        run.reports = ()
         late, run.unread = run.unread, []
         return late
 
