@@ -78,6 +78,7 @@ class TabulatedBlackbox(Blackbox):
         path = Path(module.__file__).parent / "datasets" / TABULATED[benchmark][1] / f"{dataset}.pkl"
         with open(path, "rb") as stream:
             self._table = pickle.load(stream)
+        self._best: dict[tuple, float] = {}
         self.num_seeds = max(len(values[self.metric]) for values in self._table.values())
 
     def _index(self, name: str, value) -> str:
@@ -95,6 +96,15 @@ class TabulatedBlackbox(Blackbox):
         values = self._table[key]
         # Some configs have fewer repetitions than others (NAS-Bench-201): seeds wrap around.
         return np.array([values[name][seed % len(values[name])] for name in self.objectives_names], dtype=float)
+
+    def best_value(self, metric: str | None = None, mode: str | None = None) -> float:
+        """The best value of ``metric`` (default: the benchmark's) over all configs, averaged over seeds."""
+        metric, mode = metric or self.metric, mode or self.mode
+        key = (metric, mode)
+        if key not in self._best:
+            means = [float(np.mean(values[metric])) for values in self._table.values()]
+            self._best[key] = max(means) if mode == "max" else min(means)
+        return self._best[key]
 
     def __getstate__(self):
         state = dict(self.__dict__)
