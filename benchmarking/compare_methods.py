@@ -58,6 +58,7 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
     """Runs ``method`` on ``benchmark`` with ``seed`` in simulated time."""
     from syne_tune import StoppingCriterion, Tuner
 
+    logging.basicConfig(level=logging.WARNING)  # a configured root logger: the Tuner adds no INFO handler
     logging.getLogger("syne_tune").setLevel(logging.WARNING)
     start = time.perf_counter()
     backend = benchmark.backend(seed)

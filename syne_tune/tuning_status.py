@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from numbers import Number
 
@@ -62,13 +62,20 @@ class TuningStatus:
         self.overall_metric_statistics = MetricsStatistics()
         self.trial_metric_statistics: dict[int, MetricsStatistics] = defaultdict(MetricsStatistics)
         self.last_trial_status_seen: dict[int, str] = {}
+        self._status_counts: Counter[str] = Counter()  # of last_trial_status_seen's values, kept in step
         self.trial_configs: dict[int, dict] = {}
 
     def update(self, trial_status_dict: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> None:
         for trial_id, result in new_results:
             self.add_result(trial_id, result)
+        seen, counts = self.last_trial_status_seen, self._status_counts
         for trial_id, (trial, status) in trial_status_dict.items():
-            self.last_trial_status_seen[trial_id] = status
+            previous = seen.get(trial_id)
+            if previous != status:
+                if previous is not None:
+                    counts[previous] -= 1
+                counts[status] += 1
+                seen[trial_id] = status
             self.trial_configs[trial_id] = trial.config
 
     def add_result(self, trial_id: int, result: dict) -> None:
@@ -96,9 +103,11 @@ class TuningStatus:
         for trial_id, status in self.last_trial_status_seen.items():
             if status == Status.in_progress:
                 self.last_trial_status_seen[trial_id] = Status.stopped
+                self._status_counts[Status.in_progress] -= 1
+                self._status_counts[Status.stopped] += 1
 
     def _count(self, *statuses: str) -> int:
-        return sum(1 for status in self.last_trial_status_seen.values() if status in statuses)
+        return sum(self._status_counts[status] for status in statuses)  # constant time: checked every loop
 
     @property
     def num_trials_started(self) -> int:
