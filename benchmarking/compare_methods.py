@@ -112,19 +112,28 @@ def compare(methods: dict[str, Method], benchmarks: list[str], seeds: int, proce
                 log(f"Skipping {name} on {benchmark}: a multi-fidelity method on a single-fidelity benchmark.")
                 continue
             jobs += [(name, method, benchmark, definition, seed, max_wallclock_time, folder) for seed in range(seeds)]
-    results, start = [], time.perf_counter()
-    with ProcessPoolExecutor(max_workers=max(1, processes)) as pool:
-        futures = [pool.submit(_run_job, job) for job in jobs]
-        for count, future in enumerate(as_completed(futures), start=1):
+    start = time.perf_counter()
+
+    def _progress(futures):
+        for count, future in enumerate(futures, start=1):
             result = future.result()
-            results.append(result)
             outcome = (f"error {result.error}" if result.error else
                        f"best {result.best[-1]:.6g} after {result.num_trials} trials" if len(result.best) else
                        "no report")
             log(f"[{count}/{len(jobs)}] {result.benchmark} {result.method} seed {result.seed}: {outcome} "
                 f"({result.wall_seconds:.1f} s; {time.perf_counter() - start:.0f} s so far)")
-    results.sort(key=lambda r: (r.benchmark, list(methods).index(r.method), r.seed))
-    return results
+            yield future
+
+    with ProcessPoolExecutor(max_workers=max(1, processes)) as pool:
+        futures = [pool.submit(_run_job, job) for job in jobs]
+        try:
+            finished = [future.result() for future in _progress(as_completed(futures))]
+        except KeyboardInterrupt:  # Ctrl-C reached the workers too: drop the runs not started yet
+            for future in futures:
+                future.cancel()
+            raise
+    finished.sort(key=lambda r: (r.benchmark, list(methods).index(r.method), r.seed))
+    return finished
 
 
 def _regret(benchmark: SimulatedBenchmark, values: np.ndarray, optimum: float | None) -> np.ndarray:
