@@ -28,8 +28,6 @@ from syne_tune.constants import ST_WORKER_TIME, ST_WORKER_TIMESTAMP
 
 logger = logging.getLogger(__name__)
 
-_MAX_UNREAD = 2_500  # as the Tuner's reports per round: a trial with more unread stays InProgress
-
 
 @dataclass(frozen=True)
 class SimulatorConfig:
@@ -93,6 +91,8 @@ class SimulatorBackend(TrialBackend):
         self._sequence = 0
         self._runs: dict[int, _Run] = {}
         self._checkpoints: dict[int, dict] = {}  # trial id -> last report it delivered
+        self._ended_unseen: set[int] = set()  # runs that ended; the tuner has not read their status yet
+        self._held = False
 
     # -- the simulated clock ----------------------------------------------------------------
     def time(self) -> float:
@@ -104,6 +104,12 @@ class SimulatorBackend(TrialBackend):
 
         With nothing scheduled, the clock moves on by ``timeout``.
         """
+        # A run ended but the tuner has not read its status yet: no time passes until it has
+        # (once: a trial the tuner no longer asks about cannot hold the clock).
+        if self._ended_unseen and not self._held:
+            self._held = True
+            return
+        self._held = False
         events = self._events
         while events and events[0][2].killed:
             heapq.heappop(events)
@@ -121,6 +127,7 @@ class SimulatorBackend(TrialBackend):
             if report is None:
                 run.status = Status.failed if run.error is not None else Status.completed
                 run.reports = ()  # done: keeps tuner.dill small
+                self._ended_unseen.add(run.trial_id)
                 continue
             report[ST_WORKER_TIMESTAMP] = when
             report.setdefault(ST_WORKER_TIME, run.last_elapsed)
@@ -167,6 +174,7 @@ class SimulatorBackend(TrialBackend):
             return []
         run.killed = True
         run.reports = ()
+        self._ended_unseen.discard(trial_id)
         late, run.unread = run.unread, []
         return late
 
@@ -179,9 +187,12 @@ class SimulatorBackend(TrialBackend):
         return reports
 
     def _read_status(self, trial_id: int) -> str:
+        """InProgress while the run goes on or has unread reports (``stop_all`` then collects
+        them); ``wait`` does not advance the clock until the tuner has seen a run end."""
         run = self._runs[trial_id]
-        if run.status == Status.in_progress or len(run.unread) > _MAX_UNREAD:
+        if run.status == Status.in_progress or run.unread:
             return Status.in_progress
+        self._ended_unseen.discard(trial_id)
         return run.status
 
     def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
