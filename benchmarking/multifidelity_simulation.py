@@ -90,22 +90,35 @@ class SimulationResult:
 _TIMED_CALLS = ("suggest", "on_trial_add", "on_trial_result", "on_trial_complete", "on_trial_remove")
 
 
+class _TimedCall:
+    """A scheduler method that records its CPU time in ``result.call_seconds``.
+
+    Snapshots of the tuner (tuner.dill) leave the growing list out: they stay small and fast.
+    """
+
+    def __init__(self, call, name: str, result: SimulationResult):
+        self.call, self.name, self.result = call, name, result
+
+    def __call__(self, *args, **kwargs):
+        start = time.perf_counter()
+        value = self.call(*args, **kwargs)
+        result = self.result
+        if result is not None:
+            result.call_seconds.append((result.num_trials, time.perf_counter() - start))
+            if self.name == "on_trial_add":
+                result.num_trials += 1
+            elif self.name == "on_trial_result":
+                result.num_decisions += 1
+        return value
+
+    def __getstate__(self):
+        return {"call": self.call, "name": self.name, "result": None}
+
+
 def _time_calls(scheduler: TrialScheduler, result: SimulationResult) -> None:
     """Records the CPU time of the scheduler's calls in ``result.call_seconds``."""
     for name in _TIMED_CALLS:
-        call = getattr(scheduler, name)
-
-        def timed(*args, _call=call, _name=name, **kwargs):
-            start = time.perf_counter()
-            value = _call(*args, **kwargs)
-            result.call_seconds.append((result.num_trials, time.perf_counter() - start))
-            if _name == "on_trial_add":
-                result.num_trials += 1
-            elif _name == "on_trial_result":
-                result.num_decisions += 1
-            return value
-
-        setattr(scheduler, name, timed)
+        setattr(scheduler, name, _TimedCall(getattr(scheduler, name), name, result))
 
 
 def simulate(scheduler: TrialScheduler, benchmark: SyntheticCurves, n_workers: int = 4,
