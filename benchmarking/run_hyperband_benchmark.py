@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarking.multifidelity_simulation import SyntheticCurves, simulate  # noqa: E402
 from syne_tune.optimizer.schedulers import FIFOScheduler, HyperbandScheduler  # noqa: E402

@@ -46,15 +46,16 @@ class StoppingCriterion:
                                  f"{{metric name: finite number}}. Got {value!r}.")
 
     def __call__(self, status: TuningStatus) -> bool:
+        # Only the limits that are set are computed: some counts take time linear in the trials.
         limits = (
-            (self.max_wallclock_time, status.wallclock_time),
-            (self.max_num_trials_started, status.num_trials_started),
-            (self.max_num_trials_completed, status.num_trials_completed),
-            (self.max_num_trials_finished, status.num_trials_finished),
-            (self.max_cost, status.cost),
-            (self.max_num_evaluations, status.overall_metric_statistics.count),
+            (self.max_wallclock_time, lambda: status.wallclock_time),
+            (self.max_num_trials_started, lambda: status.num_trials_started),
+            (self.max_num_trials_completed, lambda: status.num_trials_completed),
+            (self.max_num_trials_finished, lambda: status.num_trials_finished),
+            (self.max_cost, lambda: status.cost),
+            (self.max_num_evaluations, lambda: status.overall_metric_statistics.count),
         )
-        if any(limit is not None and value > limit for limit, value in limits):
+        if any(limit is not None and value() > limit for limit, value in limits):
             return True
         stats = status.overall_metric_statistics
         for metric, bound in (self.max_metric_value or {}).items():

@@ -185,7 +185,7 @@ class Tuner:
         if self._resuming:
             self._replay_journal()
         else:
-            self.tuning_status = TuningStatus(self.scheduler.metric_names())
+            self.tuning_status = TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time)
         self._last_save = time.perf_counter()
         self._structure_changed = False
         for callback in self.callbacks:
@@ -423,7 +423,7 @@ class Tuner:
 
     def _replay_journal(self) -> None:
         """Brings the loaded state up to the journal's end: what happened after the last save."""
-        status = self.tuning_status or TuningStatus(self.scheduler.metric_names())
+        status = self.tuning_status or TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time)
         self.tuning_status = status
         status.continue_from(getattr(self, "_elapsed", 0.0))
         backend = self.trial_backend

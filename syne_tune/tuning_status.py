@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from numbers import Number
 
 from syne_tune.backend.trial_status import Status, Trial
@@ -48,21 +49,33 @@ _FINISHED = (Status.completed, Status.stopped, Status.stopping, Status.failed)
 
 
 class TuningStatus:
-    """What the stopping criterion and the status table look at."""
+    """What the stopping criterion and the status table look at.
 
-    def __init__(self, metric_names: list[str]):
+    ``clock`` gives the experiment's time in seconds: real time (``time.perf_counter``) by
+    default, the simulated clock of a SimulatorBackend in simulated experiments.
+    """
+
+    def __init__(self, metric_names: list[str], clock: Callable[[], float] = time.perf_counter):
         self.metric_names = metric_names
-        self.start_time = time.perf_counter()
+        self.clock = clock
+        self.start_time = clock()
         self.overall_metric_statistics = MetricsStatistics()
         self.trial_metric_statistics: dict[int, MetricsStatistics] = defaultdict(MetricsStatistics)
         self.last_trial_status_seen: dict[int, str] = {}
+        self._status_counts: Counter[str] = Counter()  # of last_trial_status_seen's values, kept in step
         self.trial_configs: dict[int, dict] = {}
 
     def update(self, trial_status_dict: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> None:
         for trial_id, result in new_results:
             self.add_result(trial_id, result)
+        seen, counts = self.last_trial_status_seen, self._status_counts
         for trial_id, (trial, status) in trial_status_dict.items():
-            self.last_trial_status_seen[trial_id] = status
+            previous = seen.get(trial_id)
+            if previous != status:
+                if previous is not None:
+                    counts[previous] -= 1
+                counts[status] += 1
+                seen[trial_id] = status
             self.trial_configs[trial_id] = trial.config
 
     def add_result(self, trial_id: int, result: dict) -> None:
@@ -84,15 +97,17 @@ class TuningStatus:
 
     def continue_from(self, elapsed: float) -> None:
         """Sets the clock so that ``wallclock_time`` counts ``elapsed`` seconds already spent."""
-        self.start_time = time.perf_counter() - elapsed
+        self.start_time = self.clock() - elapsed
 
     def mark_running_job_as_stopped(self) -> None:
         for trial_id, status in self.last_trial_status_seen.items():
             if status == Status.in_progress:
                 self.last_trial_status_seen[trial_id] = Status.stopped
+                self._status_counts[Status.in_progress] -= 1
+                self._status_counts[Status.stopped] += 1
 
     def _count(self, *statuses: str) -> int:
-        return sum(1 for status in self.last_trial_status_seen.values() if status in statuses)
+        return sum(self._status_counts[status] for status in statuses)  # constant time: checked every loop
 
     @property
     def num_trials_started(self) -> int:
@@ -116,7 +131,7 @@ class TuningStatus:
 
     @property
     def wallclock_time(self) -> float:
-        return time.perf_counter() - self.start_time
+        return self.clock() - self.start_time
 
     @property
     def user_time(self) -> float:

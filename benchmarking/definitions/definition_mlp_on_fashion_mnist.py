@@ -81,6 +81,7 @@ def mlp_fashionmnist_benchmark(params: dict | None = None) -> dict:
         "resource_attr": "epoch",
         "max_resource_attr": "epochs",
         "elapsed_time_attr": "elapsed_time",
+        "simulated": False,  # runs its script for real (see definition_blackboxes for simulated ones)
         "map_reward": "1_minus_x",
         "default_params": default_params,
     }

@@ -156,6 +156,13 @@ class TrialBackend:
         results.sort(key=_report_time)
         return statuses, results
 
+    def time(self) -> float:
+        """Seconds on the experiment's clock, which the tuner's time and stopping criterion read.
+
+        Real time here; a simulated backend returns its simulated time.
+        """
+        return time.perf_counter()
+
     def wait(self, timeout: float) -> None:
         """Blocks until a trial may have news or ``timeout`` seconds passed.
 

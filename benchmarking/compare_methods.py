@@ -1,0 +1,227 @@
+"""Compares HPO methods over seeds and benchmarks in simulated time, in parallel processes.
+
+    python benchmarking/compare_methods.py --benchmarks fcnet-protein_structure nas201-cifar10 \\
+        --methods RS BO ASHA --seeds 10 --processes 2 --output compare-results
+
+Every (method, seed, benchmark) runs the real Tuner with a ``BlackboxRepositoryBackend`` for the
+benchmark's simulated budget. Writes ``report.md`` (per benchmark, the median and interquartile
+range of the regret, or of the best metric when no optimum is known, at 1/8, 1/4, 1/2 and all of
+the budget) and ``comparison.png`` (best-so-far against simulated time, median and 25-75% band
+per method; needs matplotlib, extra ``benchmarks``) into ``--output``; the experiments land in
+``<output>/experiments``. Methods come from ``benchmarking/methods.py``; ``compare()`` also takes
+your own ``{name: Method}``.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarking.definitions.definition_blackboxes import SIMULATED_BENCHMARKS, SimulatedBenchmark  # noqa: E402
+from benchmarking.methods import METHODS, Method, MethodArguments  # noqa: E402
+
+FRACTIONS = (0.125, 0.25, 0.5, 1.0)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One run: the best-so-far metric after each report, at its simulated time."""
+
+    method: str
+    benchmark: str
+    seed: int
+    times: np.ndarray
+    best: np.ndarray
+    num_trials: int
+    wall_seconds: float
+    error: str | None = None
+
+    def best_at(self, t: float) -> float:
+        """Best metric reached by simulated time ``t`` (NaN before the first report)."""
+        index = np.searchsorted(self.times, t, side="right") - 1
+        return float(self.best[index]) if index >= 0 else math.nan
+
+
+def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: SimulatedBenchmark, seed: int,
+            max_wallclock_time: float | None = None) -> RunResult:
+    """Runs ``method`` on ``benchmark`` with ``seed`` in simulated time."""
+    from syne_tune import StoppingCriterion, Tuner
+
+    logging.basicConfig(level=logging.WARNING)  # a configured root logger: the Tuner adds no INFO handler
+    logging.getLogger("syne_tune").setLevel(logging.WARNING)
+    start = time.perf_counter()
+    backend = benchmark.backend(seed)
+    arguments = MethodArguments(
+        config_space=benchmark.config_space(), metric=benchmark.metric, mode=benchmark.mode, random_seed=seed,
+        resource_attr=benchmark.resource_attr, max_resource_attr=benchmark.max_resource_attr,
+        n_workers=benchmark.n_workers)
+    scheduler = method.make(arguments)
+    budget = max_wallclock_time or benchmark.max_wallclock_time
+    tuner = Tuner(backend, scheduler, StoppingCriterion(max_wallclock_time=budget), n_workers=benchmark.n_workers,
+                  asynchronous_scheduling=not method.synchronous, progress="off",
+                  tuner_name=f"{benchmark_name}-{method_name}-{seed}".lower().replace("_", "-"),
+                  metadata={"benchmark": benchmark_name, "method": method_name, "seed": seed})
+    tuner.run()
+    from syne_tune.experiments import load_experiment
+
+    df = load_experiment(tuner.name).results
+    df = df[df["st_tuner_time"] <= budget].sort_values("st_tuner_time", kind="stable")
+    values = df[benchmark.metric].to_numpy(dtype=float)
+    best = np.fmax.accumulate(values) if benchmark.mode == "max" else np.fmin.accumulate(values)
+    return RunResult(method_name, benchmark_name, seed, df["st_tuner_time"].to_numpy(dtype=float), best,
+                     tuner.tuning_status.num_trials_started, time.perf_counter() - start)
+
+
+def _run_job(job) -> RunResult:
+    method_name, method, benchmark_name, benchmark, seed, max_wallclock_time, folder = job
+    if folder is not None:
+        os.environ["SYNETUNE_FOLDER"] = folder
+    try:
+        return run_one(method_name, method, benchmark_name, benchmark, seed, max_wallclock_time)
+    except Exception as error:  # noqa: BLE001 - one failing run must not end the comparison
+        return RunResult(method_name, benchmark_name, seed, np.zeros(0), np.zeros(0), 0, 0.0,
+                         error=f"{type(error).__name__}: {error}")
+
+
+def compare(methods: dict[str, Method], benchmarks: list[str], seeds: int, processes: int = 2,
+            max_wallclock_time: float | None = None, output: Path | None = None, log=print) -> list[RunResult]:
+    """Runs every method x seed x benchmark (``processes`` at a time) and returns the runs.
+
+    ``log`` receives one progress line per finished run.
+    """
+    unknown = [b for b in benchmarks if b not in SIMULATED_BENCHMARKS]
+    if unknown:
+        raise ValueError(f"Unknown simulated benchmark(s) {unknown}. Choose from {sorted(SIMULATED_BENCHMARKS)}.")
+    folder = str(Path(output) / "experiments") if output is not None else None
+    jobs = []
+    for benchmark in benchmarks:
+        definition = SIMULATED_BENCHMARKS[benchmark]
+        for name, method in methods.items():
+            if method.multi_fidelity and definition.resource_attr is None:
+                log(f"Skipping {name} on {benchmark}: a multi-fidelity method on a single-fidelity benchmark.")
+                continue
+            jobs += [(name, method, benchmark, definition, seed, max_wallclock_time, folder) for seed in range(seeds)]
+    start = time.perf_counter()
+
+    def _progress(futures):
+        for count, future in enumerate(futures, start=1):
+            result = future.result()
+            outcome = (f"error {result.error}" if result.error else
+                       f"best {result.best[-1]:.6g} after {result.num_trials} trials" if len(result.best) else
+                       "no report")
+            log(f"[{count}/{len(jobs)}] {result.benchmark} {result.method} seed {result.seed}: {outcome} "
+                f"({result.wall_seconds:.1f} s; {time.perf_counter() - start:.0f} s so far)")
+            yield future
+
+    with ProcessPoolExecutor(max_workers=max(1, processes)) as pool:
+        futures = [pool.submit(_run_job, job) for job in jobs]
+        try:
+            finished = [future.result() for future in _progress(as_completed(futures))]
+        except KeyboardInterrupt:  # Ctrl-C reached the workers too: drop the runs not started yet
+            for future in futures:
+                future.cancel()
+            raise
+    finished.sort(key=lambda r: (r.benchmark, list(methods).index(r.method), r.seed))
+    return finished
+
+
+def _regret(benchmark: SimulatedBenchmark, values: np.ndarray, optimum: float | None) -> np.ndarray:
+    if optimum is None:
+        return values
+    return optimum - values if benchmark.mode == "max" else values - optimum
+
+
+def summary_table(results: list[RunResult], max_wallclock_time: float | None = None) -> str:
+    """Markdown: per benchmark, median [25%, 75%] regret of each method at several simulated times."""
+    lines = []
+    for benchmark_name in dict.fromkeys(r.benchmark for r in results):
+        benchmark = SIMULATED_BENCHMARKS[benchmark_name]
+        budget = max_wallclock_time or benchmark.max_wallclock_time
+        optimum = benchmark.best_value()
+        grid = [budget * f for f in FRACTIONS]
+        what = "regret" if optimum is not None else f"best {benchmark.metric}"
+        lines += [f"### {benchmark_name}: {what} ({benchmark.mode} {benchmark.metric}), median [25%, 75%] over seeds",
+                  "", "| method | " + " | ".join(f"{t:.0f} s" for t in grid) + " | trials | failed runs |",
+                  "|---|" + "---|" * (len(grid) + 2)]
+        runs = [r for r in results if r.benchmark == benchmark_name]
+        for method in dict.fromkeys(r.method for r in runs):
+            ok = [r for r in runs if r.method == method and r.error is None]
+            cells = []
+            for t in grid:
+                values = _regret(benchmark, np.array([r.best_at(t) for r in ok]), optimum)
+                values = values[~np.isnan(values)]
+                cells.append("-" if not len(values) else
+                             "{:.4g} [{:.4g}, {:.4g}]".format(*np.percentile(values, [50, 25, 75])))
+            trials = np.median([r.num_trials for r in ok]) if ok else 0
+            failed = sum(1 for r in runs if r.method == method and r.error is not None)
+            lines.append(f"| {method} | " + " | ".join(cells) + f" | {trials:.0f} | {failed} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def plot(results: list[RunResult], path: Path, max_wallclock_time: float | None = None) -> Path:
+    """Best-so-far against simulated time: median line and 25-75% band per method, one panel per benchmark."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(dict.fromkeys(r.benchmark for r in results))
+    figure, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 4), squeeze=False)
+    for axis, benchmark_name in zip(axes[0], names):
+        benchmark = SIMULATED_BENCHMARKS[benchmark_name]
+        grid = np.linspace(0, max_wallclock_time or benchmark.max_wallclock_time, 200)[1:]
+        runs = [r for r in results if r.benchmark == benchmark_name and r.error is None]
+        for method in dict.fromkeys(r.method for r in runs):
+            curves = np.array([[r.best_at(t) for t in grid] for r in runs if r.method == method])
+            shown = ~np.isnan(curves).any(axis=0)  # from the time every seed has reported
+            low, median, high = np.percentile(curves[:, shown], [25, 50, 75], axis=0)
+            line, = axis.plot(grid[shown], median, label=method)
+            axis.fill_between(grid[shown], low, high, color=line.get_color(), alpha=0.2)
+        axis.set_title(benchmark_name)
+        axis.set_xlabel("simulated time (s)")
+        axis.set_ylabel(f"best {benchmark.metric} ({benchmark.mode})")
+        axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def main(argv=None) -> list[RunResult]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--benchmarks", nargs="+", default=["synthetic-mf"], choices=sorted(SIMULATED_BENCHMARKS))
+    parser.add_argument("--methods", nargs="+", default=["RS", "ASHA"], choices=list(METHODS))
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--processes", type=int, default=max(1, (os.cpu_count() or 2) - 1))
+    parser.add_argument("--max_wallclock_time", type=float, default=None,
+                        help="simulated seconds per run (default: each benchmark's budget)")
+    parser.add_argument("--output", type=Path, default=Path("compare-results"))
+    args = parser.parse_args(argv)
+    args.output.mkdir(parents=True, exist_ok=True)
+    methods = {name: METHODS[name] for name in args.methods}
+    results = compare(methods, args.benchmarks, args.seeds, args.processes, args.max_wallclock_time, args.output)
+    table = summary_table(results, args.max_wallclock_time)
+    (args.output / "report.md").write_text(table + "\n")
+    print("\n" + table)
+    try:
+        print(f"Plot: {plot(results, args.output / 'comparison.png', args.max_wallclock_time)}")
+    except ImportError:
+        print("No plot: matplotlib is missing (pip install 'syne-tune[benchmarks]').")
+    print(f"Report: {args.output / 'report.md'}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

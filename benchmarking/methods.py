@@ -1,0 +1,109 @@
+"""The one registry of HPO methods the benchmark scripts compare, by name.
+
+Each entry maps a name to a ``Method``: a function making the scheduler from a ``MethodArguments``
+(config space, metric, mode, resource attributes, seed, workers), and whether the Tuner runs
+it with synchronous scheduling. Adding a baseline from ``syne_tune.optimizer.baselines`` (e.g.
+SyncHyperband, BOHB, PBT, MOASHA) is one row here; every runner picks it up. Makers are
+module-level functions (or ``functools.partial`` of them) so that runs can go to other processes.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from syne_tune.optimizer.scheduler import TrialScheduler
+
+
+@dataclass(frozen=True)
+class MethodArguments:
+    """What a benchmark tells a method. ``max_t`` is the largest resource (None: single-fidelity)."""
+
+    config_space: dict
+    metric: str
+    mode: str
+    random_seed: int
+    resource_attr: str | None = None
+    max_resource_attr: str | None = None
+    max_t: int | None = None
+    n_workers: int = 4
+    extra: dict = field(default_factory=dict)  # further scheduler arguments, e.g. grace_period
+
+    def fifo(self, **kwargs) -> dict:
+        """Keyword arguments of a FIFOScheduler-based method."""
+        return dict(metric=self.metric, mode=self.mode, random_seed=self.random_seed, **kwargs)
+
+    def multi_fidelity(self, **kwargs) -> dict:
+        """Keyword arguments of a HyperbandScheduler-based method (multi-fidelity benchmarks only)."""
+        if self.resource_attr is None:
+            raise ValueError("This method needs a multi-fidelity benchmark (one with a resource_attr).")
+        arguments = dict(self.fifo(), resource_attr=self.resource_attr, **self.extra, **kwargs)
+        if self.max_resource_attr is not None:
+            arguments["max_resource_attr"] = self.max_resource_attr
+        if self.max_t is not None:
+            arguments["max_t"] = self.max_t
+        return arguments
+
+    def bayesopt_options(self) -> dict:
+        return {"search_options": {"num_init_random": self.n_workers + 2}}
+
+
+@dataclass(frozen=True)
+class Method:
+    make: Callable[[MethodArguments], TrialScheduler]
+    multi_fidelity: bool = False
+    synchronous: bool = False
+
+
+def _random_search(a: MethodArguments):
+    from syne_tune.optimizer.baselines import RandomSearch
+    return RandomSearch(a.config_space, **a.fifo())
+
+
+def _bayesian_optimization(a: MethodArguments):
+    from syne_tune.optimizer.baselines import BayesianOptimization
+    return BayesianOptimization(a.config_space, **a.fifo(**a.bayesopt_options()))
+
+
+def _asha(a: MethodArguments, type: str = "stopping"):
+    from syne_tune.optimizer.baselines import ASHA
+    return ASHA(a.config_space, **a.multi_fidelity(type=type))
+
+
+def _pasha(a: MethodArguments):
+    from syne_tune.optimizer.baselines import PASHA
+    return PASHA(a.config_space, **a.multi_fidelity())
+
+
+def _hyperband(a: MethodArguments):
+    from syne_tune.optimizer.schedulers import HyperbandScheduler
+    from syne_tune.optimizer.schedulers.rung_levels import compute_rung_levels
+
+    arguments = a.multi_fidelity(searcher="random", type="stopping")
+    levels = compute_rung_levels(arguments.get("grace_period", 1), arguments.get("reduction_factor", 3),
+                                 arguments.get("max_t") or 81)
+    return HyperbandScheduler(a.config_space, brackets=len(levels), **arguments)
+
+
+def _mobster(a: MethodArguments):
+    from syne_tune.optimizer.baselines import MOBSTER
+    return MOBSTER(a.config_space, **a.multi_fidelity(**a.bayesopt_options()))
+
+
+METHODS: dict[str, Method] = {
+    "RS": Method(_random_search),
+    "BO": Method(_bayesian_optimization),
+    "ASHA": Method(_asha, multi_fidelity=True),
+    "ASHA-PROM": Method(partial(_asha, type="promotion"), multi_fidelity=True),
+    "PASHA": Method(_pasha, multi_fidelity=True),
+    "HB": Method(_hyperband, multi_fidelity=True),
+    "MOBSTER": Method(_mobster, multi_fidelity=True),
+    "RS-SYNC": Method(_random_search, synchronous=True),
+}
+
+
+def make_scheduler(name: str, arguments: MethodArguments) -> TrialScheduler:
+    """The scheduler of method ``name`` (a key of ``METHODS``)."""
+    if name not in METHODS:
+        raise ValueError(f"Unknown method {name!r}. Choose from {list(METHODS)}.")
+    return METHODS[name].make(arguments)

@@ -1,0 +1,44 @@
+"""The comparison runner end to end on a tiny simulated budget: progress, table and plot."""
+from __future__ import annotations
+
+import pytest
+
+from benchmarking import compare_methods
+from benchmarking.methods import METHODS, MethodArguments, make_scheduler
+
+
+def test_runner_end_to_end_writes_table_and_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="the plot needs the extra 'benchmarks'")
+    results = compare_methods.main(["--benchmarks", "synthetic-mf", "branin", "--methods", "RS", "ASHA",
+                                    "--seeds", "2", "--processes", "2", "--max_wallclock_time", "300",
+                                    "--output", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "Skipping ASHA on branin" in out and "[6/6]" in out  # 2 x 2 on synthetic-mf, 2 x RS on branin
+    assert all(r.error is None and len(r.best) > 0 for r in results)
+    report = (tmp_path / "report.md").read_text()
+    assert "### branin: regret (min value)" in report and "### synthetic-mf: best loss" in report
+    assert "| ASHA |" in report and report.count("| RS |") == 2
+    assert (tmp_path / "comparison.png").stat().st_size > 10_000
+    assert len(list((tmp_path / "experiments").iterdir())) == 6
+    asha = [r for r in results if r.method == "ASHA"]
+    rs = [r for r in results if r.method == "RS" and r.benchmark == "synthetic-mf"]
+    assert min(r.num_trials for r in asha) > max(r.num_trials for r in rs)  # early stopping frees workers
+
+
+def test_same_seed_same_run():
+    first, second = (compare_methods.run_one("ASHA", METHODS["ASHA"], "synthetic-mf",
+                                             compare_methods.SIMULATED_BENCHMARKS["synthetic-mf"], 3, 200.0)
+                     for _ in range(2))
+    assert first.times.tolist() == second.times.tolist() and first.best.tolist() == second.best.tolist()
+
+
+def test_registry_makes_every_method():
+    pytest.importorskip("autograd", reason="BO and MOBSTER need the extra 'gpsearchers'")
+    from syne_tune.config_space import uniform
+
+    arguments = MethodArguments({"x": uniform(0, 1), "epochs": 9}, metric="loss", mode="min", random_seed=0,
+                                resource_attr="epoch", max_resource_attr="epochs")
+    for name in METHODS:
+        assert make_scheduler(name, arguments).metric_names() == ["loss"]
+    with pytest.raises(ValueError, match="Unknown method 'XYZ'"):
+        make_scheduler("XYZ", arguments)
