@@ -254,7 +254,7 @@ class Tuner:
         for callback in self.callbacks:
             callback.on_fetch_status_results(statuses, new_results)
         ended: dict[int, str] = {}  # trials that ended in this round, by the tuner's decision
-        late: dict[int, tuple[str, list[dict]]] = {}  # (decision, reports still queued when it ended)
+        late: dict[int, list[dict]] = {}  # reports still queued when the tuner ended the trial
         for trial_id, result in new_results:
             trial, status = statuses[trial_id]
             if trial_id in ended:  # printed after the decision, before its process ended
@@ -263,13 +263,11 @@ class Tuner:
             decision, status, queued = self._on_report(trial, status, result)
             if decision is not None:
                 ended[trial_id] = status
-                late[trial_id] = (decision, queued)
+                late[trial_id] = queued
                 statuses[trial_id] = (trial, status)
-        for trial_id, (decision, queued) in late.items():  # after this round's reports: order is kept
+        for trial_id, queued in late.items():  # after this round's reports: order is kept
             trial, status = statuses[trial_id]
             self._store_reports(trial, status, queued, SchedulerDecision.STOP if status == Status.failed else None)
-            if decision == SchedulerDecision.PAUSE and status == Status.completed:
-                self._on_completed(trial)  # its script finished before the pause reached it
         for trial_id, (trial, status) in statuses.items():
             if status == Status.in_progress:
                 continue
@@ -305,7 +303,7 @@ class Tuner:
         else:
             self._record(trial, status, result, decision)
             return None, status, []
-        # Paused or Stopped; Completed if its script had finished before the decision reached it.
+        # Paused or Stopped; Completed if its script had finished before the stop reached it.
         return decision, self.trial_backend.end_status(trial.trial_id) or status, queued
 
     def _store_reports(self, trial: Trial, status: str, reports: list[dict], decision: str | None = None) -> None:

@@ -81,14 +81,17 @@ class TrialBackend:
     def _end(self, trial_id: int, status: str) -> list[dict]:
         self._forced_status[trial_id] = status
         late = self._kill(trial_id) or []
-        if status != Status.failed and self._exited_by_itself(trial_id):
-            self._forced_status[trial_id] = Status.completed  # its script finished before the kill
+        if status == Status.stopped and self._exited_by_itself(trial_id):
+            self._forced_status[trial_id] = Status.completed  # its script finished before the stop
         self._end_times[trial_id] = datetime.now()
         return late
 
     def end_status(self, trial_id: int) -> str | None:
         """How the tuner ended the trial: Paused, Stopped, Failed, or Completed if its script
-        had finished by itself before the pause or stop reached it. None while it runs."""
+        had finished by itself before the stop reached it. None while it runs.
+
+        A paused trial stays Paused even if its script had ended: with ``max_resource_attr``
+        scripts end at each rung level by design, and the scheduler may resume them."""
         return self._forced_status.get(trial_id)
 
     def stop_all(self) -> dict[int, list[dict]]:
