@@ -90,6 +90,28 @@ def _mobster(a: MethodArguments):
     return MOBSTER(a.config_space, **a.multi_fidelity(**a.bayesopt_options()))
 
 
+def _sync_hyperband(a: MethodArguments, searcher: str = "random"):
+    from syne_tune.optimizer.baselines import SyncBOHB, SyncHyperband
+    return (SyncBOHB if searcher == "kde" else SyncHyperband)(a.config_space, **a.multi_fidelity())
+
+
+def _bohb(a: MethodArguments):
+    from syne_tune.optimizer.baselines import BOHB
+    return BOHB(a.config_space, **a.multi_fidelity())
+
+
+def _kde(a: MethodArguments):
+    from syne_tune.optimizer.baselines import KDE
+    return KDE(a.config_space, **a.fifo())
+
+
+def _pbt(a: MethodArguments):
+    from syne_tune.optimizer.baselines import PBT
+    arguments = a.multi_fidelity()
+    interval = max(1, (arguments.get("max_t") or 81) // 9)  # about nine exploit/explore steps per trial
+    return PBT(a.config_space, perturbation_interval=interval, **arguments)
+
+
 METHODS: dict[str, Method] = {
     "RS": Method(_random_search),
     "BO": Method(_bayesian_optimization),
@@ -99,6 +121,11 @@ METHODS: dict[str, Method] = {
     "HB": Method(_hyperband, multi_fidelity=True),
     "MOBSTER": Method(_mobster, multi_fidelity=True),
     "RS-SYNC": Method(_random_search, synchronous=True),
+    "SYNC-HB": Method(_sync_hyperband, multi_fidelity=True),
+    "SYNC-BOHB": Method(partial(_sync_hyperband, searcher="kde"), multi_fidelity=True),
+    "BOHB": Method(_bohb, multi_fidelity=True),
+    "KDE": Method(_kde),
+    "PBT": Method(_pbt, multi_fidelity=True),
 }
 
 
