@@ -28,15 +28,16 @@ _SYNC_SECONDS = 1.0
 _ROW_KEYS = (ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME)
 
 
-def results_row(trial_id: int, config: dict, status: str, result: dict, decision: str,
+def config_columns(config: dict) -> dict:
+    """The ``config_<name>`` columns of a trial's rows."""
+    return {ST_CONFIG_PREFIX + name: value for name, value in config.items()}
+
+
+def results_row(trial_id: int, columns: dict, status: str, result: dict, decision: str,
                 tuner_time: float | None) -> dict:
-    """One row of the results: the report with the decision, status, trial id, config and time."""
-    row = dict(result)
-    row[ST_DECISION] = decision
-    row[ST_STATUS] = status
-    row[ST_TRIAL_ID] = trial_id
-    for name, value in config.items():
-        row[ST_CONFIG_PREFIX + name] = value
+    """One row of the results: the report with the decision, status, trial id, the trial's
+    :func:`config_columns` and the tuner time."""
+    row = {**result, ST_DECISION: decision, ST_STATUS: status, ST_TRIAL_ID: trial_id, **columns}
     if tuner_time is not None:
         row[ST_TUNER_TIME] = tuner_time
     return row

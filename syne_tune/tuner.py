@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from pathlib import Path
 
 from syne_tune._validation import bad_argument, check_bool, check_int, check_number
@@ -25,8 +26,8 @@ from syne_tune.constants import ST_DECISION, ST_TRIAL_ID, ST_TUNER_CREATION_TIME
 from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F401 (TuningInterrupted: public)
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
 from syne_tune.progress import TuningProgress, as_progress
-from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, read_journal, report_of_row, \
-    results_row
+from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, config_columns, read_journal, \
+    report_of_row, results_row
 from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 from syne_tune.tuning_status import TuningStatus
@@ -100,6 +101,7 @@ class Tuner:
         self.journal: ResultsJournal | None = None
         self.tuner_time = 0.0  # seconds of tuning so far, as of the report being handled
         self._last_results: dict[int, dict] = {}
+        self._columns: dict[int, tuple[dict, dict]] = {}  # trial id -> (config, its config_* columns)
         self._running: set[int] = set()  # trials running (or to be restarted when resumed)
         self._journal_lines = 0  # journal lines the saved state accounts for
         self._resuming = False
@@ -167,7 +169,7 @@ class Tuner:
                 break
             if not exhausted and len(self._running) < (self.n_workers if self.asynchronous_scheduling else 1):
                 exhausted = not self._start_trials()
-            else:
+            elif not self._more_reports:
                 # Wake up within a second while journal lines wait for their fsync.
                 timeout = min(self.sleep_time, 1.0) if self.journal.unsynced else self.sleep_time
                 self.trial_backend.wait(timeout)
@@ -188,6 +190,7 @@ class Tuner:
             self.tuning_status = TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time)
         self._last_save = time.perf_counter()
         self._structure_changed = False
+        self._more_reports = False
         for callback in self.callbacks:
             callback.on_tuning_start(self)
         self.progress.on_tuning_start(self)
@@ -251,6 +254,9 @@ class Tuner:
         """Hands new reports to the scheduler and carries out its decisions; True if a trial ended."""
         statuses, new_results = self.trial_backend.fetch_status_results(
             sorted(self._running), _MAX_REPORTS_PER_ROUND)
+        # A trial that hit the limit has more reports waiting: the loop must not sleep.
+        self._more_reports = len(new_results) >= _MAX_REPORTS_PER_ROUND and max(
+            Counter(trial_id for trial_id, _ in new_results).values()) >= _MAX_REPORTS_PER_ROUND
         for callback in self.callbacks:
             callback.on_fetch_status_results(statuses, new_results)
         ended: dict[int, str] = {}  # trials that ended in this round, by the tuner's decision
@@ -319,12 +325,19 @@ class Tuner:
     def _record(self, trial: Trial, status: str, result: dict, decision: str) -> None:
         """Journals a report, tells the callbacks and updates the tuning status."""
         self.tuner_time = self.tuning_status.wallclock_time
-        row = results_row(trial.trial_id, trial.config, status, result, decision, self.tuner_time)
+        row = results_row(trial.trial_id, self._config_columns(trial), status, result, decision, self.tuner_time)
         self.journal.add_row(row)
         for callback in self.callbacks:
             callback.on_trial_result(trial, status, result, decision)
             callback.on_result_row(row)
         self.tuning_status.add_result(trial.trial_id, result)
+
+    def _config_columns(self, trial: Trial) -> dict:
+        """The trial's ``config_*`` columns, built once per config (a resumed trial may get a new one)."""
+        cached = self._columns.get(trial.trial_id)
+        if cached is None or cached[0] is not trial.config:
+            cached = self._columns[trial.trial_id] = (trial.config, config_columns(trial.config))
+        return cached[1]
 
     def _metric_error(self, trial_id: int, result: dict) -> str | None:
         """Why ``result`` cannot be used (a metric missing or not a number), or None."""

@@ -1,14 +1,16 @@
 """The journal: rows and events appended, read back, and a line cut by a crash."""
 import json
 
-from syne_tune.results_journal import ResultsJournal, journal_rows, read_journal, report_of_row, results_row
+from syne_tune.results_journal import (
+    ResultsJournal, config_columns, journal_rows, read_journal, report_of_row, results_row,
+)
 
 
 def test_rows_and_events_round_trip_and_a_cut_line_does_not_swallow_the_next(tmp_path):
     path = tmp_path / "journal.jsonl"
     journal = ResultsJournal(path)
     journal.add_event("start", 0, config={"x": 0.5})
-    row = results_row(0, {"x": 0.5}, "InProgress", {"loss": float("nan"), "epoch": 1}, "CONTINUE", 1.25)
+    row = results_row(0, config_columns({"x": 0.5}), "InProgress", {"loss": float("nan"), "epoch": 1}, "CONTINUE", 1.25)
     journal.add_row(row)
     assert not path.read_text()  # nothing written before flush
     journal.flush()
@@ -18,7 +20,7 @@ def test_rows_and_events_round_trip_and_a_cut_line_does_not_swallow_the_next(tmp
     with open(path, "a") as stream:
         stream.write('{"loss": 1.0, "tr')  # a write cut by SIGKILL
     journal = ResultsJournal(path)
-    journal.add_row(results_row(1, {"x": 0.1}, "Completed", {"loss": 2.0}, "STOP", 2.0))
+    journal.add_row(results_row(1, config_columns({"x": 0.1}), "Completed", {"loss": 2.0}, "STOP", 2.0))
     journal.close()
     records = read_journal(path)
     assert [r.get("st_event") for r in records] == ["start", None, None]

@@ -37,6 +37,7 @@ MAX_QUEUED_REPORTS = 2_000  # per run: bounds memory and the backlog the tuner m
 _PREFIX = METRIC_LINE_PREFIX.encode()
 _PR_SET_PDEATHSIG = 1
 _READER_JOIN_SECONDS = 2.0
+_PIPE_BUFFER_BYTES = 1 << 16  # fewer reads (each lets other threads take the GIL) when a trial floods
 
 
 def parse_report(raw: bytes) -> tuple[dict | None, str | None]:
@@ -48,6 +49,8 @@ def parse_report(raw: bytes) -> tuple[dict | None, str | None]:
     if not isinstance(report, dict):
         return None, f"a metric line must hold a JSON object, got {type(report).__name__}"
     timestamp = report.get(ST_WORKER_TIMESTAMP)
+    if type(timestamp) is float and timestamp - timestamp == 0:
+        return report, None  # the common case, checked cheaply
     if not isinstance(timestamp, Real) or isinstance(timestamp, bool) or not math.isfinite(timestamp):
         report[ST_WORKER_TIMESTAMP] = time.time()  # reports are ordered by it: it must be a number
     return report, None
@@ -73,7 +76,8 @@ class TrialProcess:
         marker: value of ``SYNETUNE_TRIAL_MARKER`` in the process environment.
         stdout_path, stderr_path: files the output is appended to; None keeps the lines in
             ``stdout_lines`` / ``stderr_lines`` for the caller to take.
-        on_output: called (from reader threads) whenever a line, a report or the end arrived.
+        on_output: called (from reader threads) when a report arrives at an empty queue, for every
+            line kept in memory, and at the end of the run: then the consumer has news.
         label: names the run in log messages, e.g. "trial 3".
     """
 
@@ -110,7 +114,8 @@ class TrialProcess:
         try:
             self.process = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=stderr_file or subprocess.PIPE, stdin=subprocess.DEVNULL,
-                env=env, cwd=cwd, start_new_session=True, preexec_fn=_die_with_spawning_thread())
+                env=env, cwd=cwd, start_new_session=True, preexec_fn=_die_with_spawning_thread(),
+                bufsize=_PIPE_BUFFER_BYTES)
         except OSError as error:
             message = f"syne_tune could not start {self.label}: {error}\n"
             if stderr_file is not None:
@@ -164,9 +169,9 @@ class TrialProcess:
                     sink.write(raw)
                 else:
                     self.stdout_lines.append(raw.decode("utf-8", errors="replace"))
-                if raw.startswith(_PREFIX):
-                    self._take_metric_line(raw)
-                self._on_output()
+                    self._on_output()  # the consumer ships these lines
+                if raw.startswith(_PREFIX) and self._take_metric_line(raw):
+                    self._on_output()
         except Exception:  # noqa: BLE001 - a reader must never die silently with the trial running
             logger.exception("Reading the output of %s failed; its remaining output is ignored.", self.label)
         finally:
@@ -197,18 +202,20 @@ class TrialProcess:
             logger.warning("%s printed a line longer than %d bytes; such lines are skipped.", self.label,
                            MAX_LINE_BYTES)
 
-    def _take_metric_line(self, raw: bytes) -> None:
+    def _take_metric_line(self, raw: bytes) -> bool:
+        """Queues the report of a metric line; True if the queue was empty (the consumer must wake)."""
         report, reason = parse_report(raw)
         if report is None:
             self._malformed += 1
             if self._malformed == 1:
                 logger.warning("%s printed a malformed metric line (%s); such lines are ignored: %.200s",
                                self.label, reason, raw.decode("utf-8", errors="replace").strip())
-            return
+            return False
         while len(self.reports) >= MAX_QUEUED_REPORTS and not self._killed:
             self._room.wait(0.05)
             self._room.clear()
         self.reports.append(report)
+        return len(self.reports) == 1
 
     # -- the consumer's side -----------------------------------------------------------------------
     def take_reports(self, limit: int | None = None) -> list[dict]:
