@@ -107,7 +107,8 @@ def _kde(a: MethodArguments):
 
 def _pbt(a: MethodArguments):
     from syne_tune.optimizer.baselines import PBT
-    arguments = a.multi_fidelity()
+    arguments = {k: v for k, v in a.multi_fidelity().items()  # PBT has no rungs: no grace_period & co.
+                 if k in ("metric", "mode", "random_seed", "resource_attr", "max_t", "max_resource_attr")}
     interval = max(1, (arguments.get("max_t") or 81) // 9)  # about nine exploit/explore steps per trial
     return PBT(a.config_space, perturbation_interval=interval, **arguments)
 

@@ -23,7 +23,7 @@ def reject_unknown(owner: str, unknown: Iterable[str], known: Iterable[str], wha
 
     The known names are listed when none is close, or always with ``list_known``.
     """
-    known = list(known)
+    known = list(dict.fromkeys(known))  # once each, in order
     for name in unknown:
         close = difflib.get_close_matches(str(name), known, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""

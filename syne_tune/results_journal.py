@@ -9,6 +9,8 @@ the same rows, ``load_experiment`` reads the journal of a running or crashed exp
 Lines are either result rows (the report plus ``st_decision``, ``st_status``, ``trial_id``,
 ``config_<name>`` and ``st_tuner_time``) or events, which carry ``st_event``:
 ``start`` (trial_id, config), ``resume`` (trial_id, config) and ``end`` (trial_id, status).
+A row may hold its report under ``st_report``, as the JSON text the trial printed (writing it
+as it is saves encoding it again); :func:`read_journal` flattens such rows.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 JOURNAL_NAME = "journal.jsonl"
 ST_EVENT = "st_event"
+ST_REPORT = "st_report"  # a row's report as the trial printed it (flattened when read)
 _SYNC_SECONDS = 1.0
 _ROW_KEYS = (ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME)
 
@@ -41,6 +44,11 @@ def results_row(trial_id: int, columns: dict, status: str, result: dict, decisio
     if tuner_time is not None:
         row[ST_TUNER_TIME] = tuner_time
     return row
+
+
+def row_fields(trial_id: int, columns: dict, status: str, decision: str) -> str:
+    """The JSON members of a row besides the report and the tuner time (for ``add_printed_row``)."""
+    return _encode({ST_DECISION: decision, ST_STATUS: status, ST_TRIAL_ID: trial_id, **columns})[1:-1]
 
 
 def report_of_row(row: dict) -> dict:
@@ -71,6 +79,11 @@ class ResultsJournal:
 
     def add_row(self, row: dict) -> None:
         self._pending.append(_encode(row))
+
+    def add_printed_row(self, printed: str, fields: str, tuner_time: float) -> None:
+        """A row whose report is the JSON text ``printed`` by the trial, with the rest of the row
+        (``fields``: :func:`row_fields`), so the report is not encoded again."""
+        self._pending.append(f'{{"{ST_REPORT}":{printed},{fields},"{ST_TUNER_TIME}":{tuner_time!r}}}')
 
     def add_event(self, event: str, trial_id: int, **fields) -> None:
         self._pending.append(_encode({ST_EVENT: event, ST_TRIAL_ID: trial_id, **fields}))
@@ -129,7 +142,8 @@ def read_journal(path: Path, start: int = 0) -> list[dict]:
                 bad += 1
                 continue
             if isinstance(record, dict):
-                records.append(record)
+                report = record.pop(ST_REPORT, None)
+                records.append({**report, **record} if isinstance(report, dict) else record)
     if bad:
         logger.warning("Skipped %d unreadable line(s) of %s (cut by a crash?).", bad, path)
     return records

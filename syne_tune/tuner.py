@@ -27,7 +27,7 @@ from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F4
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
 from syne_tune.progress import TuningProgress, as_progress
 from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, config_columns, read_journal, \
-    report_of_row, results_row
+    report_of_row, results_row, row_fields
 from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 from syne_tune.tuning_status import TuningStatus
@@ -102,6 +102,7 @@ class Tuner:
         self.tuner_time = 0.0  # seconds of tuning so far, as of the report being handled
         self._last_results: dict[int, dict] = {}
         self._columns: dict[int, tuple[dict, dict]] = {}  # trial id -> (config, its config_* columns)
+        self._row_fields: dict[tuple, tuple[dict, str]] = {}  # (trial, status, decision) -> (columns, JSON)
         self._running: set[int] = set()  # trials running (or to be restarted when resumed)
         self._journal_lines = 0  # journal lines the saved state accounts for
         self._resuming = False
@@ -325,8 +326,17 @@ class Tuner:
     def _record(self, trial: Trial, status: str, result: dict, decision: str) -> None:
         """Journals a report, tells the callbacks and updates the tuning status."""
         self.tuner_time = self.tuning_status.wallclock_time
-        row = results_row(trial.trial_id, self._config_columns(trial), status, result, decision, self.tuner_time)
-        self.journal.add_row(row)
+        columns = self._config_columns(trial)
+        row = results_row(trial.trial_id, columns, status, result, decision, self.tuner_time)
+        printed = getattr(result, "printed", None)
+        if printed is None:
+            self.journal.add_row(row)
+        else:  # the report as printed, the rest of the row encoded once per trial, status and decision
+            key = (trial.trial_id, status, decision)
+            fields = self._row_fields.get(key)
+            if fields is None or fields[0] is not columns:
+                fields = self._row_fields[key] = (columns, row_fields(trial.trial_id, columns, status, decision))
+            self.journal.add_printed_row(printed, fields[1], self.tuner_time)
         for callback in self.callbacks:
             callback.on_trial_result(trial, status, result, decision)
             callback.on_result_row(row)

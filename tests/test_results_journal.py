@@ -29,3 +29,19 @@ def test_rows_and_events_round_trip_and_a_cut_line_does_not_swallow_the_next(tmp
     assert report_of_row(rows[1]) == {"loss": 2.0}
     assert read_journal(path, start=journal.lines - 1) == [rows[1]]
     assert json.loads(path.read_text().splitlines()[1])["st_decision"] == "CONTINUE"
+
+
+def test_a_printed_report_is_stored_as_printed_and_read_back_as_a_row(tmp_path):
+    from syne_tune.backend.trial_process import parse_report
+    from syne_tune.results_journal import row_fields
+
+    report, _ = parse_report(b'[tune-metric]: {"loss": NaN, "epoch": 2, "trial_id": 99, "st_worker_timestamp": 5.0}\n')
+    assert report.printed.startswith('{"loss": NaN')
+    columns = config_columns({"x": 0.5, "act": "-relu"})
+    journal = ResultsJournal(tmp_path / "journal.jsonl")
+    journal.add_printed_row(report.printed, row_fields(3, columns, "InProgress", "CONTINUE"), 1.5)
+    journal.add_row(results_row(3, columns, "InProgress", dict(report), "CONTINUE", 1.5))
+    journal.close()
+    printed, encoded = journal_rows(tmp_path / "journal.jsonl")
+    assert list(printed) == list(encoded) and printed["trial_id"] == 3 == encoded["trial_id"]
+    assert printed["config_act"] == "-relu" and printed["st_tuner_time"] == 1.5 and printed["loss"] != printed["loss"]

@@ -40,17 +40,27 @@ _READER_JOIN_SECONDS = 2.0
 _PIPE_BUFFER_BYTES = 1 << 16  # fewer reads (each lets other threads take the GIL) when a trial floods
 
 
+class PrintedReport(dict):
+    """A report together with ``printed``, the JSON text the trial printed for it, which the
+    tuner's journal stores as it is instead of encoding the report again."""
+
+    __slots__ = ("printed",)
+
+
 def parse_report(raw: bytes) -> tuple[dict | None, str | None]:
     """(report, None) for a well-formed metric line, (None, reason) otherwise. Never raises."""
     try:
-        report = json.loads(raw[len(_PREFIX):])
+        text = raw[len(_PREFIX):].decode("utf-8").strip()
+        report = json.loads(text)
     except Exception as error:  # noqa: BLE001 - ValueError, RecursionError, UnicodeDecodeError, ...
         return None, f"{type(error).__name__}: {error}"[:200]
     if not isinstance(report, dict):
         return None, f"a metric line must hold a JSON object, got {type(report).__name__}"
     timestamp = report.get(ST_WORKER_TIMESTAMP)
     if type(timestamp) is float and timestamp - timestamp == 0:
-        return report, None  # the common case, checked cheaply
+        report = PrintedReport(report)  # the common case, checked cheaply
+        report.printed = text
+        return report, None
     if not isinstance(timestamp, Real) or isinstance(timestamp, bool) or not math.isfinite(timestamp):
         report[ST_WORKER_TIMESTAMP] = time.time()  # reports are ordered by it: it must be a number
     return report, None
