@@ -14,7 +14,7 @@ import pytest
 
 from syne_tune import StoppingCriterion, Tuner
 from syne_tune.backend import LocalBackend
-from syne_tune.config_space import choice, randint, uniform
+from syne_tune.config_space import choice, uniform
 from syne_tune.experiments import list_experiments, load_experiment
 from syne_tune.optimizer.schedulers import FIFOScheduler
 

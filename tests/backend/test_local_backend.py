@@ -1,7 +1,5 @@
 """LocalBackend driven directly: command line, folders, incremental reads, kill, resume."""
 import json
-import os
-import sys
 import time
 from pathlib import Path
 

@@ -4,7 +4,6 @@ Each class owns one Ray session (class-scoped fixtures), so Ray starts twice per
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time

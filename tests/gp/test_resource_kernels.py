@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import scipy.optimize
 
 from syne_tune.gp.fit import fit_hyperparameters, pack, theta_bounds, unpack
-from syne_tune.gp.likelihood import neg_log_posterior
 from syne_tune.gp.model import matern52_model
 from syne_tune.gp.posterior import compute_posterior, predict_mean_std
 from syne_tune.gp.resource_kernels import RESOURCE_KERNELS, kumaraswamy_warp, resource_kernel_model

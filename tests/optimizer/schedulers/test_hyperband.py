@@ -8,7 +8,6 @@ from scheduler_driver import SPACE, Driver, RecordingSearcher, make
 
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import randint, uniform
-from syne_tune.optimizer.scheduler import SchedulerDecision
 from syne_tune.optimizer.schedulers import HyperbandScheduler
 
 C, P, S = "CONTINUE", "PAUSE", "STOP"

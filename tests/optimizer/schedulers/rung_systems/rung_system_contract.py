@@ -4,7 +4,7 @@ from __future__ import annotations
 import dill
 import pytest
 
-from syne_tune.optimizer.schedulers.rung_systems import RUNG_SYSTEMS, RungDecision, quantile_cutoff
+from syne_tune.optimizer.schedulers.rung_systems import RUNG_SYSTEMS, RungDecision
 
 LEVELS = [1, 3, 9, 27, 81]
 NAN, INF = float("nan"), float("inf")
