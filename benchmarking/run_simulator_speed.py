@@ -138,4 +138,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the importable module's main, so that _TimedTuner is not a class of __main__: the
+    # tuner is then pickled as a user's would be (by the standard library, not by dill).
+    from benchmarking import run_simulator_speed
+
+    sys.exit(run_simulator_speed.main())

@@ -157,3 +157,25 @@ def test_non_finite_intervals_are_refused(name):
     scheduler = FIFOScheduler({"x": uniform(0, 1)}, metric="loss")
     with pytest.raises(ValueError, match=name):
         Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(), n_workers=1, **{name: float("inf")})
+
+
+def test_tuner_dill_falls_back_to_dill_for_what_only_dill_can_pickle(tmp_path):
+    from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
+
+    class CountingCallback(TunerCallback):  # a local class: the standard library cannot pickle it
+        def __init__(self):
+            self.results = 0
+
+        def on_trial_result(self, trial, status, result, decision) -> None:
+            self.results += 1
+
+    tuner = _tuner({"x": uniform(0, 1), "epochs": 2}, StoppingCriterion(max_num_trials_completed=1), n_workers=2,
+                   callbacks=[StoreResultsCallback(), CountingCallback()])
+    tuner.run()
+    assert b"dill._dill" in (tuner.tuner_path / "tuner.dill").read_bytes()  # dill rebuilds the local class
+    loaded = Tuner.load(tuner.tuner_path)
+    assert loaded.callbacks[1].results == tuner.callbacks[1].results > 0
+    plain = _tuner({"x": uniform(0, 1), "epochs": 1}, StoppingCriterion(max_num_trials_completed=0), n_workers=1)
+    plain.run()
+    assert b"dill._dill" not in (plain.tuner_path / "tuner.dill").read_bytes()  # the standard library's pickle
+    assert Tuner.load(plain.tuner_path).name == plain.name
