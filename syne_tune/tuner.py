@@ -160,9 +160,9 @@ class Tuner:
         while not self.stop_criterion(status) and status.num_trials_failed <= self.max_failures:
             for callback in self.callbacks:
                 callback.on_loop_start()
-            trials_ended = self._process_new_results()
+            self._process_new_results()
             self.journal.flush()
-            self._maybe_save(trials_ended)
+            self._maybe_save()
             self.progress.on_loop_end()
             if exhausted and not self._running:
                 logger.info("The search space is exhausted and all trials have ended.")
@@ -252,8 +252,8 @@ class Tuner:
         return True
 
     # -- handling reports and ends -----------------------------------------------------------------
-    def _process_new_results(self) -> bool:
-        """Hands new reports to the scheduler and carries out its decisions; True if a trial ended."""
+    def _process_new_results(self) -> None:
+        """Hands new reports to the scheduler and carries out its decisions."""
         statuses, new_results = self.trial_backend.fetch_status_results(
             sorted(self._running), _MAX_REPORTS_PER_ROUND)
         # A trial that hit the limit has more reports waiting: the loop must not sleep.
@@ -283,8 +283,8 @@ class Tuner:
                 self._on_trial_end(trial, status)
             self.journal.add_event("end", trial_id, status=status)
             self._running.discard(trial_id)
+            self._structure_changed = True  # tuner.dill is due
         self.tuning_status.update(statuses, [])
-        return any(status != Status.in_progress for _, status in statuses.values())
 
     def _on_report(self, trial: Trial, status: str, result: dict) -> tuple[str | None, str, list[dict]]:
         """Handles one report of a running trial.
@@ -390,18 +390,15 @@ class Tuner:
         self.scheduler.on_trial_error(trial)
 
     # -- saving and resuming -----------------------------------------------------------------------
-    def _maybe_save(self, trials_ended: bool) -> None:
+    def _maybe_save(self) -> None:
         """Saves ``tuner.dill`` when trials started or ended (at most once a second), or every
         ``results_update_interval`` seconds."""
         since = time.perf_counter() - self._last_save
-        changed = trials_ended or self._structure_changed
-        if (changed and since >= _SNAPSHOT_MIN_SECONDS) or since >= self.results_update_interval:
+        if (self._structure_changed and since >= _SNAPSHOT_MIN_SECONDS) or since >= self.results_update_interval:
             self._save_state()
 
     def _save_state(self) -> None:
-        self.journal.flush()
-        self._journal_lines = self.journal.lines
-        self._write_dill(self.tuner_path)
+        self.save()
         self._last_save = time.perf_counter()
         self._structure_changed = False
 

@@ -109,6 +109,7 @@ class TrialProcess:
         self._room = threading.Event()  # set when the report queue has room again
         self._killed = False
         self._malformed = 0
+        self._long_lines = 0
         env = dict(env)
         env[MARKER_ENV] = marker
         started = threading.Event()
@@ -207,8 +208,8 @@ class TrialProcess:
             sink.write(note.encode())
         else:
             self.stdout_lines.append(note)
-        if not getattr(self, "_warned_long", False):
-            self._warned_long = True
+        self._long_lines += 1
+        if self._long_lines == 1:
             logger.warning("%s printed a line longer than %d bytes; such lines are skipped.", self.label,
                            MAX_LINE_BYTES)
 
