@@ -266,7 +266,8 @@ class Tuner:
         for trial_id, result in new_results:
             trial, status = statuses[trial_id]
             if trial_id in ended:  # printed after the decision, before its process ended
-                self._store_reports(trial, ended[trial_id], [result])
+                ended[trial_id] = self._store_reports(trial, ended[trial_id], [result])
+                statuses[trial_id] = (trial, ended[trial_id])
                 continue
             decision, status, queued = self._on_report(trial, status, result)
             if decision is not None:
@@ -275,7 +276,9 @@ class Tuner:
                 statuses[trial_id] = (trial, status)
         for trial_id, queued in late.items():  # after this round's reports: order is kept
             trial, status = statuses[trial_id]
-            self._store_reports(trial, status, queued, SchedulerDecision.STOP if status == Status.failed else None)
+            decision = SchedulerDecision.STOP if status == Status.failed else None
+            status = self._store_reports(trial, status, queued, decision)
+            statuses[trial_id] = (trial, status)
         for trial_id, (trial, status) in statuses.items():
             if status == Status.in_progress:
                 continue
@@ -314,15 +317,23 @@ class Tuner:
         # Paused or Stopped; Completed if its script had finished before the stop reached it.
         return decision, self.trial_backend.end_status(trial.trial_id) or status, queued
 
-    def _store_reports(self, trial: Trial, status: str, reports: list[dict], decision: str | None = None) -> None:
-        """Keeps reports a trial printed after it was paused or stopped; the scheduler learns from them."""
+    def _store_reports(self, trial: Trial, status: str, reports: list[dict], decision: str | None = None) -> str:
+        """Keeps reports a trial printed after it was paused or stopped; the scheduler learns from them.
+
+        Returns the trial's status: a paused trial whose late report the scheduler answers with
+        STOP (e.g. it reached ``max_t``) will never be resumed, so it is Stopped from then on.
+        """
         for result in reports:
             if decision is None and self._metric_error(trial.trial_id, result) is None and status != Status.failed:
                 self._last_results[trial.trial_id] = result
                 late_decision = self.scheduler.on_trial_result(trial, result)  # the trial has ended already
+                if late_decision == SchedulerDecision.STOP and status == Status.paused:
+                    status = Status.stopped
+                    self.trial_backend.mark_ended(trial.trial_id, status)
             else:
                 late_decision = decision or SchedulerDecision.STOP
             self._record(trial, status, result, late_decision)
+        return status
 
     def _record(self, trial: Trial, status: str, result: dict, decision: str) -> None:
         """Journals a report, tells the callbacks and updates the tuning status."""

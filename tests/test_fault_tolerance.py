@@ -140,7 +140,7 @@ def test_promotion_keeps_reports_printed_while_a_pause_travels(_results_root):
     space = {"x": uniform(0, 1), "epochs": 27, "hold_after": 0, "sleep": 0.0, "mode": "checkpointing"}
     scheduler = HyperbandScheduler(space, metric="loss", mode="min", resource_attr="epoch", max_t=27,
                                    grace_period=1, reduction_factor=3, type="promotion", random_seed=0)
-    # (A trial whose late reports reach max_t stays Paused: count started trials, not completed ones.)
+    # (A trial whose late reports reach max_t ends Stopped, not Completed: count started trials.)
     tuner = Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(max_num_trials_started=12), n_workers=2,
                   sleep_time=0.1)
     tuner.run()

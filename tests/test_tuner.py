@@ -179,3 +179,27 @@ def test_tuner_dill_falls_back_to_dill_for_what_only_dill_can_pickle(tmp_path):
     plain.run()
     assert b"dill._dill" not in (plain.tuner_path / "tuner.dill").read_bytes()  # the standard library's pickle
     assert Tuner.load(plain.tuner_path).name == plain.name
+
+
+def test_paused_trial_whose_late_reports_reach_max_t_ends_stopped():
+    # A trial prints every epoch at once (as a fast script does before a pause reaches it): its
+    # first report is paused at rung 1, the later ones reach max_t, so it will never be resumed.
+    from syne_tune.backend.simulator_backend import SimulatorBackend
+    from syne_tune.optimizer.schedulers import HyperbandScheduler
+
+    class AllEpochsAtOnce(SimulatorBackend):
+        def _evaluate(self, trial_id, config, checkpoint):
+            start = checkpoint["epoch"] if checkpoint else 0
+            return [{"epoch": epoch, "loss": config["x"] / epoch, "t": 1.0} for epoch in range(start + 1, 10)]
+
+    scheduler = HyperbandScheduler({"x": uniform(0, 1)}, metric="loss", mode="min", resource_attr="epoch", max_t=9,
+                                   grace_period=1, reduction_factor=3, type="promotion", random_seed=0)
+    tuner = Tuner(AllEpochsAtOnce("t"), scheduler, StoppingCriterion(max_wallclock_time=5.0), n_workers=1,
+                  progress="off")
+    tuner.run()
+    results = load_experiment(tuner.name).results
+    first = results[results["trial_id"] == 0]
+    assert list(first["st_decision"])[:1] == ["PAUSE"] and first["epoch"].max() == 9
+    assert list(first["st_status"])[-1] == "Stopped"
+    assert tuner.tuning_status.last_trial_status_seen[0] == "Stopped"
+    assert scheduler.trial_status(0) == "done"

@@ -209,14 +209,14 @@ class HyperbandScheduler(FIFOScheduler):
     def _late_report(self, trial_id: int, record: _TrialRecord | None, result: dict) -> str:
         """A report printed after a STOP/PAUSE decision, before the trial's process ended.
 
-        The Tuner passes these on in order once it carried out the decision, and ignores the
-        answer (PAUSE or STOP, as decided). The searcher learns from them per ``searcher_data``,
+        The Tuner passes these on in order once it carried out the decision; the answer repeats
+        it (PAUSE or STOP), except STOP for a paused trial that is done. The searcher learns from them per ``searcher_data``,
         as from any report. For a stopped trial that is all. A paused trial kept training and
         checkpointing: the largest late resource is where it resumes, its values at the rung
         levels it reached are recorded there, and it waits for promotion at the highest such
         rung (no longer at the lower one), so that after resuming its next milestone is the
         first rung level above its checkpoint. A paused trial whose late reports reach max_t is
-        finished ('done') and never resumed. Reports of trials that completed or failed, and of
+        finished ('done', answered with STOP: the Tuner marks it Stopped) and never resumed. Reports of trials that completed or failed, and of
         trials this scheduler never suggested, are ignored.
         """
         if record is None:
@@ -237,6 +237,7 @@ class HyperbandScheduler(FIFOScheduler):
                 self.rung_system(record.bracket).on_late_report(trial_id, resource, self._loss(result))
                 if resource >= self.max_t:
                     record.status = _DONE
+                    return SchedulerDecision.STOP
         return decision
 
     def _checked_resource(self, trial_id: int, record: _TrialRecord, result: dict) -> int | None:
