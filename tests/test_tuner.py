@@ -1,4 +1,4 @@
-"""End-to-end runs of Tuner + LocalBackend with real trial processes."""
+"""End-to-end runs of the Tuner: LocalBackend with real trial processes, and a few simulated runs."""
 import json
 import os
 import signal
@@ -203,3 +203,46 @@ def test_paused_trial_whose_late_reports_reach_max_t_ends_stopped():
     assert list(first["st_status"])[-1] == "Stopped"
     assert tuner.tuning_status.last_trial_status_seen[0] == "Stopped"
     assert scheduler.trial_status(0) == "done"
+
+
+def test_killed_bayesopt_experiment_resumes_with_every_observation_replayed(tmp_path):
+    # tuner.dill is from an early moment (as after a SIGKILL); the journal holds the rest, which
+    # the loaded GP searcher must learn from before it suggests anything new.
+    from syne_tune.blackbox_repository import BlackboxRepositoryBackend
+    from syne_tune.optimizer.baselines import BayesianOptimization
+    from syne_tune.tuner_callback import TunerCallback
+
+    class SnapshotAfterSixTrials(TunerCallback):
+        def on_tuning_start(self, tuner):
+            self.tuner, self.known = tuner, None
+
+        def on_loop_end(self):  # where the Tuner saves its own snapshots
+            if self.known is None and self.tuner.tuning_status.num_trials_completed >= 6:
+                self.tuner.save(tmp_path)
+                self.known = set(self.tuner.trial_backend.trial_ids)
+
+    space = {f"x{i}": uniform(0, 1) for i in range(6)}
+    scheduler = BayesianOptimization(space, metric="value", mode="min", random_seed=0)
+    snapshot = SnapshotAfterSixTrials()
+    tuner = Tuner(BlackboxRepositoryBackend("hartmann6", "elapsed_time"), scheduler,
+                  StoppingCriterion(max_num_trials_completed=12), n_workers=2, progress="off", callbacks=[snapshot])
+    tuner.run()
+    assert tuner.scheduler.searcher.dataset_size() >= 12
+    # Trials started after the snapshot are unknown to the saved scheduler: recorded, never learned from.
+    unknown = set(tuner.trial_backend.trial_ids) - snapshot.known
+    (tmp_path / "tuner.dill").replace(tuner.tuner_path / "tuner.dill")
+
+    loaded = Tuner.load(tuner.tuner_path)
+    assert loaded.scheduler.searcher.dataset_size() < 12  # the early state
+    loaded.stop_criterion = StoppingCriterion(max_num_trials_completed=20)
+    loaded.run()
+    results = load_experiment(tuner.name).results
+    status = loaded.tuning_status.last_trial_status_seen
+    completed = {trial_id for trial_id, s in status.items() if s == "Completed"}
+    assert len(completed) >= 20
+    # replayed (those running at the snapshot) and new ones, once each
+    assert loaded.scheduler.searcher.dataset_size() == len(completed - unknown) > 12 - len(unknown)
+    trial_ids = sorted(results["trial_id"].unique())
+    assert trial_ids == list(range(len(trial_ids)))
+    assert all(len(rows[[f"config_x{i}" for i in range(6)]].drop_duplicates()) == 1
+               for _, rows in results.groupby("trial_id"))
