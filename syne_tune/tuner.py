@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 from syne_tune._validation import bad_argument, check_bool, check_int, check_number
-from syne_tune.backend import function_pickle
+from syne_tune import function_pickle
 from syne_tune.backend.trial_backend import TrialBackend
 from syne_tune.backend.trial_status import Status, Trial
 from syne_tune.config_space import Domain, to_dict

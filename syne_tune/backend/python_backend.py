@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from syne_tune.backend import function_pickle
+from syne_tune import function_pickle
 from syne_tune.backend.local_backend import LocalBackend
 from syne_tune.constants import ST_CHECKPOINT_DIR
 

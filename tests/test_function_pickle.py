@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from syne_tune.backend.function_pickle import ByValueUnsupported, dumps
+from syne_tune.function_pickle import ByValueUnsupported, dumps
 
 OFFSET = 0.5
 
