@@ -414,7 +414,10 @@ class Tuner:
         self._structure_changed = False
 
     def save(self, folder: str | Path | None = None) -> None:
-        """Writes ``tuner.dill`` (and flushes the journal) into ``folder`` (default: the experiment's)."""
+        """Writes ``tuner.dill`` (and flushes the journal) into ``folder`` (default: the experiment's).
+
+        The Tuner saves between rounds of reports; a callback that saves should do so from
+        ``on_loop_end`` too (mid-round, the tuning status lags the journal)."""
         if self.journal is not None:
             self.journal.flush(sync=True)
             self._journal_lines = self.journal.lines
