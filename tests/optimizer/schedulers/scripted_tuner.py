@@ -6,7 +6,8 @@ searcher's last pending registration says) and ``(id, epoch, loss, decision)`` (
 scheduler's answer). ``play`` gives every report its own simulated time in table order, so the
 Tuner hands them to the scheduler in exactly that order; a report of a trial the table already
 paused or stopped gets the time of that decision, which is how late reports reach a Tuner (printed
-after the decision, in the same round). The Tuner starts trials only when a worker is free, so a
+after the decision, in the same round). In mode "max" a report's value is ``1 - loss``
+(non-finite values are passed as they are). The Tuner starts trials only when a worker is free, so a
 table's "new"/"resume" rows follow each PAUSE/STOP (and the first ``n_workers`` start at once).
 """
 from __future__ import annotations
@@ -15,7 +16,10 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from syne_tune.backend.simulator_backend.simulator_backend import SimulatorBackend, SimulatorConfig
+from syne_tune.backend.simulator_backend.simulator_backend import (
+    SimulatorBackend,
+    SimulatorConfig,
+)
 from syne_tune.config_space import uniform
 from syne_tune.optimizer.scheduler import SchedulerDecision
 from syne_tune.optimizer.schedulers import HyperbandScheduler
@@ -73,9 +77,10 @@ class ScriptedBackend(SimulatorBackend):
     """Trials report what a script says, at the simulated times it says.
 
     ``script[trial_id]`` is a list of ``(time, report)``; ``script`` may also be a function
-    ``(trial_id, config) -> list`` asked when the trial starts. A run (a start or a resume)
-    delivers the trial's reports after the one its checkpoint holds; a run ends right after its
-    last report unless the trial is in ``keep_running`` (its run then outlives the experiment).
+    ``(trial_id, config) -> list`` asked when the trial starts, whose times count from the start
+    of each run (a resumed run from its checkpoint's time). A run (a start or a resume)
+    delivers the trial's reports after the one its checkpoint holds. A run ends right after its
+    last report, unless ``keep_running(trial_id)`` (the default): then it outlives the experiment.
     ``fail`` lists trials whose evaluation raises (they fail). Starts and resumes are logged in ``log``.
     """
 
@@ -93,32 +98,34 @@ class ScriptedBackend(SimulatorBackend):
     def _evaluate(self, trial_id: int, config: dict, checkpoint: dict | None) -> list[dict]:
         if trial_id in self.fail:
             raise RuntimeError(f"trial {trial_id} fails as scripted")
+        relative = callable(self.script)
         if trial_id not in self._steps:  # a function script is asked once per trial, at its start
-            self._steps[trial_id] = self.script(trial_id, config) if callable(self.script) else \
-                self.script.get(trial_id, [])
+            self._steps[trial_id] = self.script(trial_id, config) if relative else self.script.get(trial_id, [])
         steps = self._steps[trial_id]
         first = 0 if checkpoint is None else checkpoint[ROW] + 1
         now = self.time()
+        # A function script's times count from the start of the run, a table's are absolute.
+        origin = (steps[first - 1][0] if first else 0.0) if relative else now
         reports = []
         for index, (when, report) in enumerate(steps[first:], start=first):
-            if when < now:
+            if when < origin:
                 raise ValueError(f"trial {trial_id}: scripted report {report} at time {when} comes before its run "
-                                 f"started at {now}; reorder the table")
-            reports.append({**report, ROW: index, "elapsed": when - now})
+                                 f"started at {origin}; reorder the table")
+            reports.append({**report, ROW: index, "elapsed": when - origin})
         if self.keep_running(trial_id):
-            reports.append({"epoch": 10**6, "value": math.nan, ROW: len(steps), "elapsed": NEVER})
+            reports.append({"epoch": 10**6, ROW: len(steps), "elapsed": NEVER})
         return reports
 
 
 class TableRecorder(TunerCallback):
     """Logs each report the Tuner hands over as a table row ``(trial, epoch, loss, decision)``."""
 
-    def __init__(self, log: list, mode: str):
-        self.log, self.mode = log, mode
+    def __init__(self, log: list, mode: str, metric: str = "value"):
+        self.log, self.mode, self.metric = log, mode, metric
 
     def on_trial_result(self, trial, status, result, decision) -> None:
-        value = result.get("value")
-        loss = value if self.mode == "min" or not isinstance(value, float) else round(1.0 - value, 10)
+        value = result.get(self.metric)
+        loss = round(1.0 - value, 10) if self.mode == "max" and _finite(value) else value
         self.log.append((trial.trial_id, result.get("epoch"), loss, decision))
 
 
@@ -150,7 +157,7 @@ def _last_pending(scheduler) -> Callable[[int, dict], object]:
     return milestone
 
 
-def script_of(table: Sequence[tuple], mode: str = "min") -> dict[int, list[tuple[float, dict]]]:
+def script_of(table: Sequence[tuple], mode: str = "min", metric: str = "value") -> dict[int, list[tuple[float, dict]]]:
     """Each report row of ``table`` at its own simulated time (late reports share their decision's)."""
     script: dict[int, list[tuple[float, dict]]] = {}
     ended: dict[int, float] = {}  # trials the table paused or stopped -> time of that decision
@@ -169,15 +176,17 @@ def script_of(table: Sequence[tuple], mode: str = "min") -> dict[int, list[tuple
             when = now
             if decision != C:
                 ended[trial_id] = when
-        value = loss if mode == "min" or not isinstance(loss, float) else 1.0 - loss
-        script.setdefault(trial_id, []).append((when, {"epoch": epoch, "value": value}))
+        value = 1.0 - loss if mode == "max" and _finite(loss) else loss
+        script.setdefault(trial_id, []).append((when, {"epoch": epoch, metric: value}))
     return script
 
 
 def play(scheduler, table: Sequence[tuple], mode: str = "min", n_workers: int = 1, script=None,
-         rows: int | None = None, probe: Callable | None = None, check: bool = True, **backend_kwargs) -> Run:
-    """Runs ``scheduler`` with the real Tuner until it did ``rows`` (default: ``len(table)``) things.
+         until: Callable[[list], bool] | None = None, probe: Callable | None = None, check: bool = True,
+         **backend_kwargs) -> Run:
+    """Runs ``scheduler`` with the real Tuner until it did ``len(table)`` things (or ``until(log)``).
 
+    Reports carry the scheduler's (first) metric.
     The reports come from ``script`` (default: ``script_of(table, mode)``). With ``check``, asserts
     that the Tuner's log equals ``table``. ``probe(scheduler)`` is recorded for every log entry, as
     of the end of the Tuner's round that made it (``run.probes[i]`` belongs to ``run.log[i]``).
@@ -185,16 +194,19 @@ def play(scheduler, table: Sequence[tuple], mode: str = "min", n_workers: int = 
     from syne_tune import Tuner
 
     log: list = []
-    rows = len(table) if rows is None else rows
-    backend = ScriptedBackend(script_of(table, mode) if script is None else script, log,
+    metric = scheduler.metric_names()[0]
+    if until is None:
+        def until(log):
+            return len(log) >= len(table)
+    backend = ScriptedBackend(script_of(table, mode, metric) if script is None else script, log,
                               milestone=_last_pending(scheduler), **backend_kwargs)
-    recorder = TableRecorder(log, mode)
+    recorder = TableRecorder(log, mode, metric)
     probes: list = []
 
     def stop(status) -> bool:
         if probe is not None:
             probes.extend(probe(scheduler) for _ in range(len(log) - len(probes)))
-        return len(log) >= rows or status.wallclock_time >= NEVER / 2
+        return until(log) or status.wallclock_time >= NEVER / 2
 
     tuner = Tuner(backend, scheduler, stop, n_workers=n_workers, sleep_time=NEVER, progress="off",
                   callbacks=[recorder], tuner_name="scripted")
@@ -213,6 +225,10 @@ def assert_log(log: list, table: Sequence[tuple]) -> None:
                                  f"expected from there: {list(table[index:index + 6])}\n"
                                  f"the Tuner's log from there: {log[index:index + 6]}")
     assert len(log) == len(table), f"the table has {len(table)} rows, the Tuner did {len(log)}: {log[len(table):]}"
+
+
+def _finite(value) -> bool:
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def _norm(row: tuple) -> tuple:

@@ -6,7 +6,9 @@ from scripted_tuner import make, play
 
 from syne_tune.optimizer.schedulers.rung_systems import PashaRungSystem
 from syne_tune.optimizer.schedulers.rung_systems.pasha import (
-    rankings_disagree, soft_ranking_epsilon, swapped_pair_distances,
+    rankings_disagree,
+    soft_ranking_epsilon,
+    swapped_pair_distances,
 )
 
 C, P, S = "CONTINUE", "PAUSE", "STOP"
