@@ -4,7 +4,6 @@ from __future__ import annotations
 import pickle
 
 from benchmarking.scheduler_timing import time_scheduler_calls
-
 from syne_tune import StoppingCriterion, Tuner
 from syne_tune.backend.simulator_backend.simulator_backend import SimulatorConfig
 from syne_tune.blackbox_repository import UserBlackboxBackend

@@ -16,10 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from syne_tune.backend.simulator_backend.simulator_backend import (
-    SimulatorBackend,
-    SimulatorConfig,
-)
+from syne_tune.backend.simulator_backend.simulator_backend import SimulatorBackend, SimulatorConfig
 from syne_tune.config_space import uniform
 from syne_tune.optimizer.scheduler import SchedulerDecision
 from syne_tune.optimizer.schedulers import HyperbandScheduler
