@@ -6,7 +6,7 @@
 Every (method, seed, benchmark) runs the real Tuner with a ``BlackboxRepositoryBackend`` for the
 benchmark's simulated budget. Writes ``report.md`` (per benchmark, the median and interquartile
 range of the regret, or of the best metric when no optimum is known, at 1/8, 1/4, 1/2 and all of
-the budget) and ``comparison.png`` (best-so-far against simulated time, median and 25-75% band
+the budget, the trials started and the scheduler's CPU time per decision) and ``comparison.png`` (best-so-far against simulated time, median and 25-75% band
 per method; needs matplotlib, extra ``benchmarks``) into ``--output``; the experiments land in
 ``<output>/experiments``. Methods come from ``benchmarking/methods.py``; ``compare()`` also takes
 your own ``{name: Method}``.
@@ -30,6 +30,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importab
 
 from benchmarking.definitions.definition_blackboxes import SIMULATED_BENCHMARKS, SimulatedBenchmark  # noqa: E402
 from benchmarking.methods import METHODS, Method, MethodArguments  # noqa: E402
+from benchmarking.scheduler_timing import time_scheduler_calls  # noqa: E402
 
 FRACTIONS = (0.125, 0.25, 0.5, 1.0)
 
@@ -46,6 +47,8 @@ class RunResult:
     num_trials: int
     wall_seconds: float
     error: str | None = None
+    scheduler_seconds: float = 0.0  # CPU time in the scheduler's own calls
+    num_decisions: int = 0  # on_trial_result calls
 
     def best_at(self, t: float) -> float:
         """Best metric reached by simulated time ``t`` (NaN before the first report)."""
@@ -67,6 +70,7 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
         resource_attr=benchmark.resource_attr, max_resource_attr=benchmark.max_resource_attr,
         n_workers=benchmark.n_workers)
     scheduler = method.make(arguments)
+    scheduler_time = time_scheduler_calls(scheduler)
     budget = max_wallclock_time or benchmark.max_wallclock_time
     tuner = Tuner(backend, scheduler, StoppingCriterion(max_wallclock_time=budget), n_workers=benchmark.n_workers,
                   asynchronous_scheduling=not method.synchronous, progress="off",
@@ -79,8 +83,24 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
     df = df[df["st_tuner_time"] <= budget].sort_values("st_tuner_time", kind="stable")
     values = df[benchmark.metric].to_numpy(dtype=float)
     best = np.fmax.accumulate(values) if benchmark.mode == "max" else np.fmin.accumulate(values)
+    if benchmark.noise_free is not None:
+        best = _noise_free_incumbent(df, values, best, benchmark.noise_free)
     return RunResult(method_name, benchmark_name, seed, df["st_tuner_time"].to_numpy(dtype=float), best,
-                     tuner.tuning_status.num_trials_started, time.perf_counter() - start)
+                     tuner.tuning_status.num_trials_started, time.perf_counter() - start,
+                     scheduler_seconds=scheduler_time.seconds, num_decisions=scheduler_time.decisions)
+
+
+def _noise_free_incumbent(df, values: np.ndarray, best: np.ndarray, noise_free) -> np.ndarray:
+    """After each report, the noise-free value of the incumbent: the config of the best report so far."""
+    columns = [c for c in df.columns if c.startswith("config_")]
+    is_new_best = np.r_[True, best[1:] != best[:-1]] & (values == best)
+    incumbent = np.maximum.accumulate(np.where(is_new_best, np.arange(len(values)), 0))
+    truth = {}
+    for row in np.unique(incumbent):
+        truth[row] = noise_free({c[len("config_"):]: df[c].iloc[row] for c in columns})
+    result = np.array([truth[row] for row in incumbent], dtype=float)
+    result[np.isnan(best)] = np.nan  # no incumbent before the first numeric report
+    return result
 
 
 def _run_job(job) -> RunResult:
@@ -152,8 +172,8 @@ def summary_table(results: list[RunResult], max_wallclock_time: float | None = N
         grid = [budget * f for f in FRACTIONS]
         what = "regret" if optimum is not None else f"best {benchmark.metric}"
         lines += [f"### {benchmark_name}: {what} ({benchmark.mode} {benchmark.metric}), median [25%, 75%] over seeds",
-                  "", "| method | " + " | ".join(f"{t:.0f} s" for t in grid) + " | trials | failed runs |",
-                  "|---|" + "---|" * (len(grid) + 2)]
+                  "", "| method | " + " | ".join(f"{t:.0f} s" for t in grid) + " | trials | ms/decision | failed runs |",
+                  "|---|" + "---|" * (len(grid) + 3)]
         runs = [r for r in results if r.benchmark == benchmark_name]
         for method in dict.fromkeys(r.method for r in runs):
             ok = [r for r in runs if r.method == method and r.error is None]
@@ -164,8 +184,9 @@ def summary_table(results: list[RunResult], max_wallclock_time: float | None = N
                 cells.append("-" if not len(values) else
                              "{:.4g} [{:.4g}, {:.4g}]".format(*np.percentile(values, [50, 25, 75])))
             trials = np.median([r.num_trials for r in ok]) if ok else 0
+            per_decision = np.median([1e3 * r.scheduler_seconds / max(1, r.num_decisions) for r in ok]) if ok else 0
             failed = sum(1 for r in runs if r.method == method and r.error is not None)
-            lines.append(f"| {method} | " + " | ".join(cells) + f" | {trials:.0f} | {failed} |")
+            lines.append(f"| {method} | " + " | ".join(cells) + f" | {trials:.0f} | {per_decision:.3g} | {failed} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -75,14 +75,16 @@ def _pasha(a: MethodArguments):
     return PASHA(a.config_space, **a.multi_fidelity())
 
 
-def _hyperband(a: MethodArguments):
+def _hyperband(a: MethodArguments, brackets: int | None = None):
+    """Hyperband with ``brackets`` brackets (default: as many as rung levels)."""
     from syne_tune.optimizer.schedulers import HyperbandScheduler
     from syne_tune.optimizer.schedulers.rung_levels import compute_rung_levels
 
     arguments = a.multi_fidelity(searcher="random", type="stopping")
-    levels = compute_rung_levels(arguments.get("grace_period", 1), arguments.get("reduction_factor", 3),
-                                 arguments.get("max_t") or 81)
-    return HyperbandScheduler(a.config_space, brackets=len(levels), **arguments)
+    if brackets is None:
+        brackets = len(compute_rung_levels(arguments.get("grace_period", 1), arguments.get("reduction_factor", 3),
+                                           arguments.get("max_t") or 81))
+    return HyperbandScheduler(a.config_space, brackets=brackets, **arguments)
 
 
 def _mobster(a: MethodArguments):
@@ -90,14 +92,26 @@ def _mobster(a: MethodArguments):
     return MOBSTER(a.config_space, **a.multi_fidelity(**a.bayesopt_options()))
 
 
-def _sync_hyperband(a: MethodArguments, searcher: str = "random"):
+# The MOBSTER benchmark's variants (docs/benchmarks-mobster.md): each resource kernel, the GP refitted
+# only when a trial reached max_t once past 50 observations.
+MOBSTER_KERNELS = ("exp-decay-sum", "exp-decay-delta1", "exp-decay-combined", "matern52", "matern52-res-warp")
+MOBSTER_BENCHMARK_OPTIONS = {"opt_skip_num_max_resource": True, "opt_skip_init_length": 50, "debug_log": False}
+
+
+def _mobster_variant(a: MethodArguments, kernel: str = "matern52-res-warp", type: str = "stopping"):
+    from syne_tune.optimizer.baselines import MOBSTER
+    options = {**MOBSTER_BENCHMARK_OPTIONS, "gp_resource_kernel": kernel}
+    return MOBSTER(a.config_space, **a.multi_fidelity(type=type, search_options=options))
+
+
+def _sync_hyperband(a: MethodArguments, searcher: str = "random", **kwargs):
     from syne_tune.optimizer.baselines import SyncBOHB, SyncHyperband
-    return (SyncBOHB if searcher == "kde" else SyncHyperband)(a.config_space, **a.multi_fidelity())
+    return (SyncBOHB if searcher == "kde" else SyncHyperband)(a.config_space, **a.multi_fidelity(**kwargs))
 
 
-def _bohb(a: MethodArguments):
+def _bohb(a: MethodArguments, **kwargs):
     from syne_tune.optimizer.baselines import BOHB
-    return BOHB(a.config_space, **a.multi_fidelity())
+    return BOHB(a.config_space, **a.multi_fidelity(**kwargs))
 
 
 def _kde(a: MethodArguments):
@@ -120,11 +134,17 @@ METHODS: dict[str, Method] = {
     "ASHA-PROM": Method(partial(_asha, type="promotion"), multi_fidelity=True),
     "PASHA": Method(_pasha, multi_fidelity=True),
     "HB": Method(_hyperband, multi_fidelity=True),
+    "HB-3": Method(partial(_hyperband, brackets=3), multi_fidelity=True),
     "MOBSTER": Method(_mobster, multi_fidelity=True),
+    **{f"MOBSTER-{kernel}": Method(partial(_mobster_variant, kernel=kernel), multi_fidelity=True)
+       for kernel in MOBSTER_KERNELS},
+    "MOBSTER-PROM": Method(partial(_mobster_variant, type="promotion"), multi_fidelity=True),
     "RS-SYNC": Method(_random_search, synchronous=True),
     "SYNC-HB": Method(_sync_hyperband, multi_fidelity=True),
+    "SYNC-SH": Method(partial(_sync_hyperband, brackets=1), multi_fidelity=True),  # synchronous successive halving
     "SYNC-BOHB": Method(partial(_sync_hyperband, searcher="kde"), multi_fidelity=True),
     "BOHB": Method(_bohb, multi_fidelity=True),
+    "BOHB-PROM": Method(partial(_bohb, type="promotion"), multi_fidelity=True),
     "KDE": Method(_kde),
     "PBT": Method(_pbt, multi_fidelity=True),
 }

@@ -27,6 +27,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarking.scheduler_timing import time_scheduler_calls  # noqa: E402
 from syne_tune import Tuner  # noqa: E402
 
 
@@ -41,34 +42,16 @@ class _TimedTuner(Tuner):
         self.snapshot_seconds += time.perf_counter() - start
 
 
-class _Seconds:
-    total = 0.0
-
-
-def _time_scheduler(scheduler) -> _Seconds:
-    """Adds the time of the scheduler's calls to one number (kept small: tuner.dill pickles it)."""
-    seconds = _Seconds()
-    for name in ("suggest", "on_trial_add", "on_trial_result", "on_trial_complete", "on_trial_remove"):
-        def timed(*args, _call=getattr(scheduler, name), **kwargs):
-            start = time.perf_counter()
-            try:
-                return _call(*args, **kwargs)
-            finally:
-                seconds.total += time.perf_counter() - start
-        setattr(scheduler, name, timed)
-    return seconds
-
-
 def _run(make_scheduler, backend, stop, n_workers: int = 4) -> dict:
     scheduler = make_scheduler()
-    timing = _time_scheduler(scheduler)
+    timing = time_scheduler_calls(scheduler, clock=time.perf_counter)  # wall time: the Tuner's is the rest
     tuner = _TimedTuner(backend, scheduler, stop, n_workers=n_workers, progress="off", tuner_name="speed")
     start = time.perf_counter()
     tuner.run()
     wall = time.perf_counter() - start
     reports = tuner.tuning_status.overall_metric_statistics.count
     return {"wall": wall, "reports": reports, "trials": tuner.tuning_status.num_trials_started,
-            "scheduler": timing.total, "snapshots": tuner.snapshot_seconds,
+            "scheduler": timing.seconds, "snapshots": tuner.snapshot_seconds,
             "simulated": tuner.tuning_status.wallclock_time}
 
 

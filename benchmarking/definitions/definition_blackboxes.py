@@ -6,6 +6,7 @@ tabulated ones (fcnet-*, nas201-*, hpobench-*) need the extra ``blackboxes``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -18,6 +19,9 @@ class SimulatedBenchmark:
         max_wallclock_time: simulated seconds per run.
         optimum: best possible value of ``metric`` (regret = distance to it); None: the best
             value in the table is used.
+        make_blackbox: makes the blackbox instead of ``load_blackbox`` (e.g. other noise levels).
+        noise_free: the noise-free value of ``metric`` of a config; when given, a run's best-so-far
+            is this value of its incumbent (the trial with the best report so far), not the noisy report.
     """
 
     blackbox_name: str
@@ -30,8 +34,12 @@ class SimulatedBenchmark:
     max_resource_attr: str | None = None
     optimum: float | None = None
     simulated: bool = True
+    make_blackbox: Callable | None = None
+    noise_free: Callable[[dict], float] | None = None
 
     def blackbox(self):
+        if self.make_blackbox is not None:
+            return self.make_blackbox()
         from syne_tune.blackbox_repository import load_blackbox
 
         return load_blackbox(self.blackbox_name)[self.dataset]
@@ -55,10 +63,27 @@ class SimulatedBenchmark:
         return None if best_value is None else best_value(self.metric, self.mode)
 
     def backend(self, seed: int | None = None):
-        from syne_tune.blackbox_repository import BlackboxRepositoryBackend
+        from syne_tune.blackbox_repository import BlackboxRepositoryBackend, UserBlackboxBackend
 
+        if self.make_blackbox is not None:
+            return UserBlackboxBackend(self.make_blackbox(), self.elapsed_time_attr,
+                                       max_resource_attr=self.max_resource_attr, random_seed=seed or 0)
         return BlackboxRepositoryBackend(self.blackbox_name, self.elapsed_time_attr, dataset=self.dataset,
                                          max_resource_attr=self.max_resource_attr, random_seed=seed or 0)
+
+
+def _synthetic_curves():
+    """The synthetic curves of the Hyperband, MOBSTER and synchronous Hyperband benchmarks
+    (docs/benchmarks-*.md): noise 0.005 at every epoch, no extra noise at low fidelities."""
+    from syne_tune.blackbox_repository.synthetic import synthetic_multifidelity
+
+    return synthetic_multifidelity(max_t=81, noise=0.005, low_fidelity_noise=0.0)
+
+
+def _synthetic_final_loss(config: dict) -> float:
+    from syne_tune.blackbox_repository.synthetic import synthetic_final_loss
+
+    return synthetic_final_loss(config)
 
 
 def _simulated() -> dict[str, SimulatedBenchmark]:
@@ -67,6 +92,10 @@ def _simulated() -> dict[str, SimulatedBenchmark]:
         # Reported losses are noisy around SYNTHETIC_OPTIMUM, so comparisons show the best loss, not a regret.
         "synthetic-mf": SimulatedBenchmark("synthetic-mf", "synthetic-mf", "loss", "min", "elapsed_time",
                                            max_wallclock_time=1200.0, max_resource_attr="epochs"),
+        # Regret of the incumbent by its noise-free final loss (optimum 0.1 = SYNTHETIC_OPTIMUM).
+        "synthetic-curves": SimulatedBenchmark("synthetic-mf", "synthetic-curves", "loss", "min", "elapsed_time",
+                                               max_wallclock_time=3600.0, max_resource_attr="epochs", optimum=0.1,
+                                               make_blackbox=_synthetic_curves, noise_free=_synthetic_final_loss),
         "height-sim": SimulatedBenchmark("height", "height", "mean_loss", "min", "elapsed_time",
                                          max_wallclock_time=600.0, max_resource_attr="epochs",
                                          optimum=1 / (0.1 + 20 * 99 / 100) - 10),

@@ -42,3 +42,29 @@ def test_registry_makes_every_method():
         assert make_scheduler(name, arguments).metric_names() == ["loss"]
     with pytest.raises(ValueError, match="Unknown method 'XYZ'"):
         make_scheduler("XYZ", arguments)
+
+
+def test_noise_free_regret_and_scheduler_time_per_decision(tmp_path):
+    """synthetic-curves: the regret is the incumbent's noise-free loss minus the optimum, never below 0."""
+    from syne_tune.blackbox_repository.synthetic import synthetic_final_loss
+
+    benchmark = compare_methods.SIMULATED_BENCHMARKS["synthetic-curves"]
+    run = compare_methods.run_one("ASHA", METHODS["ASHA"], "synthetic-curves", benchmark, 0, 300.0)
+    assert run.error is None and run.num_decisions >= len(run.times) > 100 and run.scheduler_seconds > 0
+    assert (run.best >= benchmark.optimum).all()  # a noisy report may be below the optimum, a noise-free loss not
+    from syne_tune.experiments import load_experiment
+
+    rows = load_experiment(next(p for p in (tmp_path / "syne-tune-results").iterdir()).name).results
+    rows = rows[rows["st_tuner_time"] <= 300.0].sort_values("st_tuner_time", kind="stable")
+    best_row = rows.loc[rows["loss"].idxmin()]
+    expected = synthetic_final_loss({name: best_row[f"config_{name}"] for name in ("x0", "x1", "x2")})
+    assert run.best[-1] == pytest.approx(expected)
+    table = compare_methods.summary_table([run], 300.0)
+    assert "| trials | ms/decision | failed runs |" in table and "### synthetic-curves: regret (min loss)" in table
+
+
+def test_benchmark_scripts_methods_are_in_the_registry():
+    """The methods the Hyperband, MOBSTER and synchronous Hyperband benchmarks compare (docs/benchmarks-*.md)."""
+    for name in ("RS", "ASHA", "ASHA-PROM", "PASHA", "HB-3", "BOHB-PROM", "SYNC-HB", "SYNC-SH", "SYNC-BOHB",
+                 "MOBSTER-exp-decay-sum", "MOBSTER-matern52-res-warp", "MOBSTER-PROM"):
+        assert name in METHODS

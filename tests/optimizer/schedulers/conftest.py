@@ -1,4 +1,4 @@
-"""Makes the scheduler test helpers (scheduler_driver.py) importable from sub-folders."""
+"""Makes the scheduler test helpers (scripted_tuner.py) importable from sub-folders."""
 import sys
 from pathlib import Path
 

@@ -1,10 +1,11 @@
 """HyperbandScheduler: arguments, max_t inference, brackets, searcher_data, bad reports, pickling."""
 import logging
+import shutil
 from collections import Counter
 
-import dill
+import numpy as np
 import pytest
-from scheduler_driver import SPACE, Driver, RecordingSearcher, make
+from scripted_tuner import SPACE, RecordingSearcher, make, play
 
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import randint, uniform
@@ -126,14 +127,16 @@ def test_brackets_capped_at_number_of_levels():
 @pytest.mark.parametrize("per_bracket", [False, True])
 def test_rung_system_per_bracket(per_bracket):
     scheduler = make(brackets=2, rung_system_per_bracket=per_bracket, random_seed=1)
-    driver = Driver(scheduler)
-    brackets = {}
-    for trial_id in range(40):
-        driver.new(trial_id)
-        first = scheduler.searcher.take("pending")[0][2]
-        brackets[trial_id] = [1, 3].index(first)
-        driver.report(trial_id, first, 0.01 * trial_id)
-        scheduler.searcher.take()
+    calls = scheduler.searcher.calls
+
+    def first_milestone(trial_id):
+        return next(c[2] for c in calls if c[0] == "pending" and c[1] == str(trial_id))
+
+    # 40 workers: every trial starts at once; trial t reports at its first milestone at time t + 1.
+    run = play(scheduler, [], n_workers=40, check=False, until=lambda log: sum(r[0] != "new" for r in log) == 40,
+               script=lambda t, config: [(t + 1, {"epoch": first_milestone(t), "value": 0.01 * t})] if t < 40 else [])
+    brackets = {t: [1, 3].index(first_milestone(t)) for t in range(40)}
+    assert [row[:2] for row in run.log if row[0] != "new"] == [(t, first_milestone(t)) for t in range(40)]
     assert set(brackets.values()) == {0, 1}
     assert scheduler.rung_system(1).levels == ((3, 9, 27, 81) if per_bracket else (1, 3, 9, 27, 81))
     at_rung_3 = set(scheduler.rung_system(1).rungs[0 if per_bracket else 1].losses)
@@ -144,45 +147,36 @@ def test_rung_system_per_bracket(per_bracket):
 
 # --- searcher_data and pending evaluations -------------------------------------------------------
 
-def _mf(searcher_data, **kwargs):
+def _mf(searcher_data, reports, **kwargs):
+    """Trial 0 of a stopping scheduler (grace_period 3, max_t 27) reports ``reports`` [(epoch, loss)]."""
     searcher = RecordingSearcher()
     scheduler = make(searcher=searcher, grace_period=3, max_t=27, searcher_data=searcher_data, **kwargs)
-    driver = Driver(scheduler)
-    driver.new(0)
-    return searcher, driver
+    run = play(scheduler, [("new", 0)] + [(0, epoch, loss, C) for epoch, loss in reports])
+    return searcher, run
 
 
 def test_searcher_data_rungs():
-    searcher, driver = _mf("rungs")
-    assert searcher.take() == [("cleanup", "0"), ("pending", "0", 3)]
-    for epoch in (1, 2, 3, 4):
-        assert driver.report(0, epoch, 0.5) == C
-    assert searcher.take() == [("result", "0", 1, False), ("result", "0", 2, False), ("result", "0", 3, True),
+    searcher, _ = _mf("rungs", [(epoch, 0.5) for epoch in (1, 2, 3, 4)])
+    assert searcher.take() == [("cleanup", "0"), ("pending", "0", 3),
+                               ("result", "0", 1, False), ("result", "0", 2, False), ("result", "0", 3, True),
                                ("cleanup", "0"), ("pending", "0", 9), ("result", "0", 4, False)]
 
 
 def test_searcher_data_all():
-    searcher, driver = _mf("all")
-    assert searcher.take("pending") == [("pending", "0", r) for r in (1, 2, 3)]
-    for epoch in (1, 2, 3):
-        driver.report(0, epoch, 0.5)
+    searcher, _ = _mf("all", [(epoch, 0.5) for epoch in (1, 2, 3)])
     calls = searcher.take()
+    assert [c for c in calls if c[0] == "pending"][:3] == [("pending", "0", r) for r in (1, 2, 3)]
     assert [c for c in calls if c[0] == "result"] == [("result", "0", r, True) for r in (1, 2, 3)]
-    assert [c[2] for c in calls if c[0] == "pending"] == list(range(4, 10))
+    assert [c[2] for c in calls if c[0] == "pending"][3:] == list(range(4, 10))
 
 
 def test_searcher_data_all_myopic():
-    searcher, driver = _mf("all", register_pending_myopic=True)
-    assert searcher.take("pending") == [("pending", "0", 1)]
-    driver.report(0, 1, 0.5)
-    assert searcher.take("pending") == [("pending", "0", 2)]
+    searcher, _ = _mf("all", [(1, 0.5)], register_pending_myopic=True)
+    assert searcher.take("pending") == [("pending", "0", 1), ("pending", "0", 2)]
 
 
 def test_searcher_data_rungs_and_last():
-    searcher, driver = _mf("rungs_and_last")
-    searcher.take()
-    for epoch in (1, 2, 3, 4):
-        driver.report(0, epoch, 0.5)
+    searcher, _ = _mf("rungs_and_last", [(epoch, 0.5) for epoch in (1, 2, 3, 4)])
     calls = [c for c in searcher.take() if c[0] in ("result", "remove")]
     assert calls == [("result", "0", 1, True),
                      ("remove", "0", {"epoch": 1}), ("result", "0", 2, True),
@@ -191,45 +185,39 @@ def test_searcher_data_rungs_and_last():
 
 
 def test_no_repeated_update_at_same_resource():
-    searcher, driver = _mf("all")
-    driver.report(0, 1, 0.5)
-    driver.report(0, 1, 0.4)  # e.g. a restart without checkpoint
+    searcher, _ = _mf("all", [(1, 0.5), (1, 0.4)])  # e.g. a restart without checkpoint
     assert [c[3] for c in searcher.take("result")] == [True, False]
 
 
 def test_resume_registers_pending_from_pause_point():
     searcher = RecordingSearcher()
     scheduler = make("promotion", searcher=searcher, searcher_data="all", max_t=9)
-    driver = Driver(scheduler)
-    driver.run_table([("new", 0), (0, 1, 0.1, P), ("new", 1), (1, 1, 0.5, P), ("new", 2), (2, 1, 0.6, P)])
-    searcher.take()
-    assert driver.resume().checkpoint_trial_id == 0
-    assert searcher.take() == [("cleanup", "0"), ("pending", "0", 2), ("pending", "0", 3)]
+    play(scheduler, [("new", 0), (0, 1, 0.1, P), ("new", 1), (1, 1, 0.5, P), ("new", 2), (2, 1, 0.6, P),
+                     ("resume", 0, 3)])
+    assert searcher.calls[-3:] == [("cleanup", "0"), ("pending", "0", 2), ("pending", "0", 3)]
 
 
 def test_complete_updates_once_and_cleans_up():
-    searcher, driver = _mf("rungs")
-    driver.report(0, 1, 0.5)
-    driver.report(0, 2, 0.5)
-    searcher.take()
-    driver.scheduler.on_trial_complete(driver.trials[0], {"epoch": 2, "value": 0.5})
-    assert searcher.take() == [("result", "0", 2, True), ("cleanup", "0")]
-    driver.scheduler.on_trial_complete(driver.trials[0], {"epoch": 2, "value": 0.5})
+    searcher = RecordingSearcher()
+    scheduler = make(searcher=searcher, grace_period=3, max_t=27, searcher_data="rungs")
+    run = play(scheduler, [("new", 0), (0, 1, 0.5, C), (0, 2, 0.5, C), ("new", 1)],  # 0 completes: 1 starts
+               keep_running=lambda t: t != 0)
+    calls = searcher.take()
+    done = calls.index(("result", "0", 2, False)) + 1
+    assert calls[done:done + 2] == [("result", "0", 2, True), ("cleanup", "0")]
+    # Direct call: the Tuner reports a completion once; a second one must not update the searcher again.
+    scheduler.on_trial_complete(run.trial(0), {"epoch": 2, "value": 0.5})
     assert searcher.take() == [("cleanup", "0")]
 
 
 def test_stop_and_error_clean_up_pending():
     searcher = RecordingSearcher()
-    driver = Driver(make(searcher=searcher, max_t=3))
-    driver.new(0)
-    searcher.take()
-    assert driver.report(0, 3, 0.5) == S
-    assert ("cleanup", "0") in searcher.take()
-    driver.new(1)
-    searcher.take()
-    driver.scheduler.on_trial_error(driver.trials[1])
-    assert ("failed", "1") in searcher.take()
-    assert driver.scheduler.trial_status(1) == "done"
+    scheduler = make(searcher=searcher, max_t=3)
+    play(scheduler, [("new", 0), (0, 3, 0.5, S), ("new", 1), ("new", 2)], fail=[1])  # trial 1 fails at once
+    calls = searcher.take()
+    assert ("cleanup", "0") in calls[:calls.index(("pending", "1", 1))]
+    assert ("failed", "1") in calls
+    assert scheduler.trial_status(1) == "done"
 
 
 # --- bad reports ---------------------------------------------------------------------------------
@@ -237,60 +225,49 @@ def test_stop_and_error_clean_up_pending():
 @pytest.mark.parametrize("epoch", [0, -1, 2.5, "3", None, float("nan"), True])
 def test_bad_resource_is_ignored_with_clear_message(epoch, caplog):
     searcher = RecordingSearcher()
-    driver = Driver(make(searcher=searcher))
-    driver.new(0)
-    searcher.take()
     with caplog.at_level(logging.WARNING):
-        assert driver.report(0, epoch, 0.5) == C
-        assert driver.report(0, epoch, 0.5) == C
-    assert searcher.take() == []
+        play(make(searcher=searcher), [("new", 0), (0, epoch, 0.5, C), (0, epoch, 0.5, C),
+                                       (0, 1, 0.5, C)])  # later good reports are used
+    calls = searcher.take()
+    assert calls[:3] == [("cleanup", "0"), ("pending", "0", 1), ("result", "0", 1, True)]  # nothing from the bad ones
     messages = [r.getMessage() for r in caplog.records if "positive integer" in r.getMessage()]
     assert len(messages) == 1 and "'epoch'" in messages[0] and "Trial 0" in messages[0]
-    assert driver.report(0, 1, 0.5) == C  # later good reports are used
-    assert searcher.take("result") == [("result", "0", 1, True)]
 
 
 def test_missing_resource_is_reported(caplog):
-    driver = Driver(make())
-    driver.new(0)
-    decision = driver.scheduler.on_trial_result(driver.trials[0], {"value": 0.3})
-    assert decision == C and "without it" in caplog.text
+    play(make(), [("new", 0), (0, None, 0.3, C)], script={0: [(1.0, {"value": 0.3})]})
+    assert "without it" in caplog.text
 
 
 def test_integral_float_resource_is_accepted():
-    driver = Driver(make(max_t=3))
-    driver.new(0)
-    assert driver.report(0, 3.0, 0.5) == S
+    play(make(max_t=3), [("new", 0), (0, 3.0, 0.5, S), ("new", 1)])
 
 
 def test_missing_metric_names_it():
-    driver = Driver(make())
-    driver.new(0)
+    run = play(make(), [("new", 0)])
+    # Direct call: the Tuner fails a trial whose report lacks the metric before the scheduler sees it.
     with pytest.raises(ValueError, match="without 'value'"):
-        driver.scheduler.on_trial_result(driver.trials[0], {"epoch": 1})
+        run.scheduler.on_trial_result(run.trial(0), {"epoch": 1})
 
 
 @pytest.mark.parametrize("type", TYPES)
 @pytest.mark.parametrize("value", ["0.3", None, True, [0.3]])
 def test_metric_that_is_not_a_number_is_a_clear_error(type, value):
-    driver = Driver(make(type))
-    driver.new(0)
+    run = play(make(type), [("new", 0)])
+    scheduler, trial = run.scheduler, run.trial(0)
+    # Direct calls: the Tuner fails such a trial before the scheduler sees the report; other callers must not.
     with pytest.raises(ValueError, match=r"Trial 0 reported value=.*real number.*'epoch', 'value'"):
-        driver.scheduler.on_trial_result(driver.trials[0], {"epoch": 1, "value": value})
+        scheduler.on_trial_result(trial, {"epoch": 1, "value": value})
     with pytest.raises(ValueError, match="Trial 0"):
-        driver.scheduler.on_trial_complete(driver.trials[0], {"epoch": 1, "value": value})
-    assert driver.report(0, 1, 0.5) in (C, P)  # the scheduler is unharmed
+        scheduler.on_trial_complete(trial, {"epoch": 1, "value": value})
+    assert scheduler.on_trial_result(trial, {"epoch": 1, "value": 0.5}) in (C, P)  # the scheduler is unharmed
 
 
 def test_skipped_rungs_warn_and_continue(caplog):
-    driver = Driver(make("promotion"))
-    driver.new(0)
-    assert driver.report(0, 2, 0.5) == C
+    run = play(make("promotion"), [("new", 0), (0, 2, 0.5, C), (0, 5, 0.5, C), (0, 9, 0.5, P), ("new", 1)])
     assert "reported resource 2 but never reported at rung level(s) [1]" in caplog.text
-    assert driver.report(0, 5, 0.5) == C
     assert "reported resource 5 but never reported at rung level(s) [3]" in caplog.text
-    assert driver.report(0, 9, 0.5) == P
-    assert driver.scheduler.rung_system().rungs[2].losses == {0: 0.5}
+    assert run.scheduler.rung_system().rungs[2].losses == {0: 0.5}
 
 
 def test_unknown_trial_is_stopped():
@@ -300,51 +277,42 @@ def test_unknown_trial_is_stopped():
 
 # --- whole runs, pickling, reproducibility -------------------------------------------------------
 
-class _Loop:
-    """A tiny tuner loop with 3 workers; ``run`` returns the decisions and suggestions it made."""
+class _Curves:
+    """Script of the whole-run tests: each trial reports ``value(x, epoch)`` at epochs 1, 2, ...,
+    each epoch taking 0.5-1.5 simulated seconds (seeded per trial), so the workers' reports interleave."""
 
-    def __init__(self, scheduler, value=lambda x, epoch: x + 1.0 / epoch):
-        self.scheduler, self.value = scheduler, value
-        self.running, self.epochs, self.configs, self.next_id = {}, {}, {}, 0
+    def __init__(self, value=None, sign: float = 1.0):
+        self.value, self.sign = value, sign
 
-    def run(self, steps, seed=0):
-        import numpy as np
-
-        rng, log, scheduler = np.random.RandomState(seed), [], self.scheduler
-        for _ in range(steps):
-            while len(self.running) < 3:
-                suggestion = scheduler.suggest(self.next_id)
-                if suggestion.spawn_new_trial_id:
-                    trial_id, self.next_id = self.next_id, self.next_id + 1
-                    self.configs[trial_id], self.epochs[trial_id] = suggestion.config, 0
-                    scheduler.on_trial_add(Trial(trial_id, suggestion.config))
-                else:
-                    trial_id = suggestion.checkpoint_trial_id
-                self.running[trial_id] = Trial(trial_id, self.configs[trial_id])
-                log.append(("suggest", trial_id))
-            trial_id = sorted(self.running)[rng.randint(len(self.running))]
-            self.epochs[trial_id] += 1
-            epoch, x = self.epochs[trial_id], self.configs[trial_id]["x"]
-            decision = scheduler.on_trial_result(self.running[trial_id], {"epoch": epoch, "value": self.value(x, epoch)})
-            log.append((trial_id, epoch, decision))
-            if decision != C:
-                scheduler.on_trial_remove(self.running.pop(trial_id))
-        return log
+    def __call__(self, trial_id, config):
+        times = np.cumsum(np.random.RandomState(trial_id).uniform(0.5, 1.5, 81))
+        value = self.value or (lambda x, epoch: x + 1.0 / epoch)
+        return [(float(t), {"epoch": epoch, "value": self.sign * float(value(config["x"], epoch))})
+                for epoch, t in enumerate(times, start=1)]
 
 
-def _simulate(scheduler, steps=300, seed=0):
-    return _Loop(scheduler).run(steps, seed)
+def _simulate(scheduler, steps=300, curves=None):
+    """The Tuner with 3 workers until ``steps`` reports; returns its log (starts, resumes, reports)."""
+    return play(scheduler, [], n_workers=3, check=False, script=curves or _Curves(),
+                until=lambda log: sum(1 for row in log if isinstance(row[0], int)) >= steps).log
 
 
 @pytest.mark.parametrize("type", TYPES)
-def test_full_loop_and_dill_roundtrip(type):
+def test_full_loop_and_dill_roundtrip(type, tmp_path):
+    from syne_tune import StoppingCriterion, Tuner
+
     scheduler = make(type, max_t=27, brackets=2, searcher="random",
                      rung_system_kwargs={"epsilon": 0.01} if type == "pasha" else None)
-    loop = _Loop(scheduler)
-    loop.run(200)
-    clone = dill.loads(dill.dumps(loop))
-    assert clone.scheduler is not scheduler
-    assert clone.run(200, seed=1) == loop.run(200, seed=1)
+    run = play(scheduler, [], n_workers=3, check=False, script=_Curves(), until=lambda log: len(log) >= 200)
+    copy = shutil.copytree(run.tuner.tuner_path, tmp_path / "copy")
+    logs = []
+    for path in (run.tuner.tuner_path, copy):  # two tuners from tuner.dill go on alike
+        tuner = Tuner.load(path)
+        assert tuner.scheduler is not scheduler
+        tuner.stop_criterion = StoppingCriterion(max_num_evaluations=400)
+        tuner.run()
+        logs.append(tuner.callbacks[0].log)
+    assert len(logs[0]) > 300 and logs[0] == logs[1]
 
 
 @pytest.mark.parametrize("type", TYPES)
@@ -359,13 +327,14 @@ def test_same_seed_same_run(type):
 @pytest.mark.parametrize("type", TYPES)
 def test_epochs_never_exceed_max_t_and_pausing_types_pause(type):
     log = _simulate(make(type, max_t=9, searcher="random"), steps=400)
-    decisions = Counter(entry[2] for entry in log if len(entry) == 3)
-    assert max(entry[1] for entry in log if len(entry) == 3) <= 9
-    assert all(d == S for t, e, d in (x for x in log if len(x) == 3) if e == 9)
+    reports = [row for row in log if isinstance(row[0], int)]
+    decisions = Counter(row[3] for row in reports)
+    assert max(row[1] for row in reports) <= 9
+    assert all(d == S for t, e, v, d in reports if e == 9)
     if type == "stopping":
         assert decisions[P] == 0 and decisions[S] > 0
     else:
-        assert decisions[P] > 0 and ("suggest", 0) in log
+        assert decisions[P] > 0 and any(row[0] == "resume" for row in log)
 
 
 # --- NaN, +inf and -inf metric values are the worst, in both modes ------------------------------
@@ -377,37 +346,35 @@ NAN, INF = float("nan"), float("inf")
 @pytest.mark.parametrize("mode", ["min", "max"])
 @pytest.mark.parametrize("bad", [NAN, INF, -INF])
 def test_non_finite_value_is_the_worst(type, mode, bad):
-    driver = Driver(make(type, mode=mode), mode=mode)
     not_continue = P if type != "stopping" else S
-    for t in range(3):
-        driver.new(t)
-        result = {"epoch": 1, "value": bad}
-        assert driver.scheduler.on_trial_result(driver.trials[t], result) == not_continue
-        driver.scheduler.on_trial_remove(driver.trials[t])
-        assert result == {"epoch": 1, "value": bad} and result["value"] is bad  # the scheduler never mutates it
-    for t, loss in zip(range(3, 6), [0.5, 0.4, 0.3]):
-        driver.new(t)
-        assert driver.report(t, 1, loss) == C  # better than every diverged trial
-    rung = driver.scheduler.rung_system().rungs[0]
+    # 3 workers; the Tuner logs each value after the scheduler's call: it never mutates a report.
+    run = play(make(type, mode=mode), [
+        ("new", 0), ("new", 1), ("new", 2),
+        (0, 1, bad, not_continue), ("new", 3), (1, 1, bad, not_continue), ("new", 4),
+        (2, 1, bad, not_continue), ("new", 5),
+        (3, 1, 0.5, C), (4, 1, 0.4, C), (5, 1, 0.3, C),   # better than every diverged trial
+        ("new", 6),  # trial 5 ended by itself; diverged trials are never resumed: a new trial starts
+    ], mode=mode, n_workers=3, keep_running=lambda t: t != 5)
+    rung = run.scheduler.rung_system().rungs[0]
     assert rung.sorted_losses[3:] == [INF] * 3 and all(rung.losses[t] == INF for t in range(3))
-    if type != "stopping":  # diverged trials are never resumed: a new trial starts
-        assert driver.scheduler.suggest(6).spawn_new_trial_id
 
 
 @pytest.mark.parametrize("type", TYPES)
 @pytest.mark.parametrize("mode", ["min", "max"])
 def test_diverged_trial_ends_at_its_first_milestone_in_every_bracket(type, mode):
     scheduler = make(type, mode=mode, brackets=3, rung_system_per_bracket=True, random_seed=2)
-    driver, searcher, seen = Driver(scheduler, mode=mode), scheduler.searcher, set()
-    for t in range(40):
-        driver.new(t)
-        first = searcher.take("pending")[-1][2]
-        seen.add(first)
-        for epoch in range(1, first):
-            assert scheduler.on_trial_result(driver.trials[t], {"epoch": epoch, "value": NAN}) == C
-        assert scheduler.on_trial_result(driver.trials[t], {"epoch": first, "value": NAN}) != C
-        scheduler.on_trial_remove(driver.trials[t])
-    assert seen == {1, 3, 9}
+    calls = scheduler.searcher.calls
+    first = {}
+
+    def curve(trial_id, config):
+        first[trial_id] = [c for c in calls if c[0] == "pending" and c[1] == str(trial_id)][-1][2]
+        return [(float(epoch), {"epoch": epoch, "value": NAN}) for epoch in range(1, first[trial_id] + 1)]
+
+    log = play(scheduler, [], check=False, script=curve, until=lambda log: sum(r[0] == "new" for r in log) > 40).log
+    reports = [row for row in log if isinstance(row[0], int)]
+    assert [(t, e) for t, e, v, d in reports] == [(t, e) for t in range(40) for e in range(1, first[t] + 1)]
+    assert all((d == C) == (e < first[t]) for t, e, v, d in reports)
+    assert set(first.values()) == {1, 3, 9}
     for bracket in range(3):
         assert all(loss == INF for rung in scheduler.rung_system(bracket).rungs for loss in rung.sorted_losses)
 
@@ -422,10 +389,9 @@ def _diverging(x, epoch):
 @pytest.mark.parametrize("type", TYPES)
 @pytest.mark.parametrize("mode", ["min", "max"])
 def test_long_run_with_diverging_trials_keeps_rungs_sound(type, mode):
-    value = _diverging if mode == "min" else (lambda x, epoch: -_diverging(x, epoch))
     scheduler = make(type, mode=mode, max_t=27, brackets=2, searcher="random",
                      rung_system_kwargs={"epsilon": 0.01} if type == "pasha" else None)
-    log = _Loop(scheduler, value).run(600)
+    log = _simulate(scheduler, 600, _Curves(_diverging, sign=1.0 if mode == "min" else -1.0))
     for system in scheduler._rung_systems:
         for rung in system.rungs:
             assert rung.sorted_losses == sorted(rung.sorted_losses)
@@ -435,7 +401,7 @@ def test_long_run_with_diverging_trials_keeps_rungs_sound(type, mode):
     # a trial that reported a non-finite value at a rung never went past it
     reached = {}
     for entry in log:
-        if len(entry) == 3:
+        if isinstance(entry[0], int):
             reached[entry[0]] = max(reached.get(entry[0], 0), entry[1])
     diverged = [t for t, r in reached.items() if scheduler._trials[t].config["x"] < 0.3 or
                 scheduler._trials[t].config["x"] > 0.9]

@@ -2,11 +2,13 @@
 import numpy as np
 import pytest
 from rung_system_contract import RungSystemContract
-from scheduler_driver import Driver, make
+from scripted_tuner import make, play
 
 from syne_tune.optimizer.schedulers.rung_systems import PashaRungSystem
 from syne_tune.optimizer.schedulers.rung_systems.pasha import (
-    rankings_disagree, soft_ranking_epsilon, swapped_pair_distances,
+    rankings_disagree,
+    soft_ranking_epsilon,
+    swapped_pair_distances,
 )
 
 C, P, S = "CONTINUE", "PAUSE", "STOP"
@@ -16,7 +18,7 @@ class TestPashaContract(RungSystemContract):
     name = "pasha"
 
 
-# levels 1, 3, 9, 27, 81; the maximum resource starts at 3; epsilon 0.05
+# levels 1, 3, 9, 27, 81; the maximum resource starts at 3; epsilon 0.05. Played by the Tuner, one worker.
 TABLE = [
     ("new", 0), (0, 1, 0.5, P), ("new", 1), (1, 1, 0.7, P), ("new", 2), (2, 1, 0.6, P),
     ("resume", 0, 3), (0, 3, 0.4, P),   # 3 is the current maximum: pause there
@@ -32,11 +34,9 @@ TABLE = [
 @pytest.mark.parametrize("mode", ["min", "max"])
 def test_decision_table(mode):
     scheduler = make("pasha", mode=mode, rung_system_kwargs={"ranking_criterion": "soft_ranking", "epsilon": 0.05})
-    driver = Driver(scheduler, mode=mode)
-    driver.run_table(TABLE[:12])
-    assert scheduler.rung_system().current_max_resource == 3
-    driver.run_table(TABLE[12:])
-    assert scheduler.rung_system().current_max_resource == 9
+    run = play(scheduler, TABLE, mode=mode, probe=lambda s: s.rung_system().current_max_resource)
+    assert run.probes[11] == 3  # after TABLE[:12], up to ("new", 4)
+    assert run.probes[-1] == 9
 
 
 def test_resource_grows_to_max_t_then_behaves_like_asha():

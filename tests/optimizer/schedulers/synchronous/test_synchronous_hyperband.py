@@ -1,10 +1,11 @@
-"""SynchronousHyperbandScheduler on hand-made scenarios: pauses at rung levels, promotes the best
-once a rung is complete, resumes promoted trials, serves other brackets meanwhile."""
+"""SynchronousHyperbandScheduler on hand-made scenarios played by the Tuner (see scripted_tuner.py):
+pauses at rung levels, promotes the best once a rung is complete, resumes promoted trials, serves
+other brackets meanwhile."""
 import math
 
 import pytest
+from scripted_tuner import RecordingSearcher, play
 
-from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import choice, uniform
 from syne_tune.optimizer.scheduler import SchedulerDecision
 from syne_tune.optimizer.schedulers.synchronous import SynchronousHyperbandScheduler
@@ -19,68 +20,51 @@ def make(**kwargs):
     return SynchronousHyperbandScheduler(SPACE, **kwargs)
 
 
-def start(scheduler, trials, trial_id):
-    suggestion = scheduler.suggest(trial_id)
-    assert suggestion.spawn_new_trial_id
-    trials[trial_id] = Trial(trial_id, suggestion.config)
-    return suggestion.config
-
-
-def report(scheduler, trials, trial_id, epoch, loss):
-    decision = scheduler.on_trial_result(trials[trial_id], {"epoch": epoch, "loss": loss})
-    if decision != C:
-        scheduler.on_trial_remove(trials[trial_id])
-    return decision
+def _at_once(losses: dict[int, float], when: float = 1.0) -> dict:
+    """Script: each trial reports its loss at epoch 1, all at the same simulated time (one Tuner round)."""
+    return {t: [(when, {"epoch": 1, "loss": loss})] for t, loss in losses.items()}
 
 
 @pytest.mark.parametrize("mode", ["min", "max"])
 def test_successive_halving_round(mode):
     scheduler = make(brackets=1, mode=mode)
     assert scheduler.bracket_rungs == [[(9, 1), (3, 3), (1, 9)]]
-    sign = 1 if mode == "min" else -1
-    trials = {}
-    for trial_id in range(9):
-        assert start(scheduler, trials, trial_id)["epochs"] == 1
     losses = [0.5, 0.1, math.nan, 0.7, 0.3, 0.9, 0.2, 0.8, 0.6]
-    for trial_id, loss in enumerate(losses):
-        assert report(scheduler, trials, trial_id, 1, sign * loss) == P
-    # the best three (1, 6, 4) are resumed to epoch 3, in order of their loss
-    resumed = [scheduler.suggest(100 + i) for i in range(3)]
-    assert [(s.spawn_new_trial_id, s.checkpoint_trial_id, s.config["epochs"]) for s in resumed] == \
-        [(False, 1, 3), (False, 6, 3), (False, 4, 3)]
-    assert report(scheduler, trials, 1, 2, sign * 0.1) == C
-    assert report(scheduler, trials, 1, 3, sign * 0.05) == P
-    # while rung 1 is being filled a free worker starts the next bracket's trial (no idling)
-    suggestion = scheduler.suggest(9)
-    assert suggestion.spawn_new_trial_id and suggestion.config["epochs"] == 1
-    assert report(scheduler, trials, 6, 3, sign * 0.01) == P
-    assert report(scheduler, trials, 4, 3, sign * 0.5) == P
-    last = scheduler.suggest(101)
-    assert (last.checkpoint_trial_id, last.config["epochs"]) == (6, 9)
-    assert report(scheduler, trials, 6, 9, sign * 0.0) == C  # max_t: the script ends by itself
-    scheduler.on_trial_complete(trials[6], {"epoch": 9, "loss": sign * 0.0})
+    value = (lambda loss: loss) if mode == "min" else (lambda loss: loss if math.isnan(loss) else 1.0 - loss)
+    script = _at_once({t: value(loss) for t, loss in enumerate(losses)})
+    for t, steps in [(1, [(2.0, 2, 0.1), (3.0, 3, 0.05)]), (6, [(4.0, 3, 0.01), (6.0, 9, 0.0)]), (4, [(5.0, 3, 0.5)])]:
+        script[t] += [(when, {"epoch": epoch, "loss": value(loss)}) for when, epoch, loss in steps]
+    # 9 workers; the 9 reports at epoch 1 arrive in one round, so 9 workers are free at once
+    run = play(scheduler, [("new", t) for t in range(9)] + [(t, 1, loss, P) for t, loss in enumerate(losses)] + [
+        ("resume", 1, 3), ("resume", 6, 3), ("resume", 4, 3),  # the best three, in order of their loss
+        *[("new", t) for t in range(9, 15)],  # the other workers start the next bracket's trials (no idling)
+        (1, 2, 0.1, C), (1, 3, 0.05, P),
+        ("new", 15),                          # rung 3 is not complete yet: the next bracket again
+        (6, 3, 0.01, P), ("new", 16), (4, 3, 0.5, P),
+        ("resume", 6, 9),
+        (6, 9, 0.0, C),                       # max_t: the script ends by itself ...
+        ("new", 17),                          # ... its trial completes and frees its worker
+    ], mode=mode, n_workers=9, script=script, keep_running=lambda t: t != 6)
+    assert [run.trial(t).config["epochs"] for t in (9, 15, 16, 17)] == [1, 1, 1, 1]
 
 
 def test_hyperband_brackets_are_served_in_turn():
     scheduler = make()
     assert [r[0] for r in scheduler.bracket_rungs] == [(9, 1), (5, 3), (3, 9)]
-    trials = {}
-    levels = [start(scheduler, trials, t)["epochs"] for t in range(9 + 5 + 3 + 1)]
+    run = play(scheduler, [("new", t) for t in range(9 + 5 + 3 + 1)], n_workers=18)
+    levels = [run.trial(t).config["epochs"] for t in range(18)]
     assert levels == [1] * 9 + [3] * 5 + [9] * 3 + [1]
 
 
 def test_failed_and_errored_trials_count_as_worst_and_free_their_slot():
     scheduler = make(brackets=1)
-    trials = {}
-    for trial_id in range(9):
-        start(scheduler, trials, trial_id)
-    scheduler.on_trial_error(trials[0])
-    for trial_id in range(1, 8):
-        report(scheduler, trials, trial_id, 1, 1.0 - trial_id / 10)
-    # trial 8 completes without a report handled before: its final result fills the slot
-    scheduler.on_trial_complete(trials[8], {"epoch": 1, "loss": math.inf})
-    promoted = [scheduler.suggest(100 + i).checkpoint_trial_id for i in range(3)]
-    assert promoted == [7, 6, 5]
+    script = _at_once({t: 1.0 - t / 10 for t in range(1, 8)})
+    script[8] = [(1.0, {"epoch": 1, "loss": math.inf})]
+    # trial 0 fails at its start: its worker starts the next bracket's trial; the others report in one round
+    play(scheduler, [("new", t) for t in range(9)] + [("new", 9)] +
+         [(t, 1, 1.0 - t / 10, P) for t in range(1, 8)] + [(8, 1, math.inf, P)] +
+         [("resume", 7, 3), ("resume", 6, 3), ("resume", 5, 3)] + [("new", t) for t in range(10, 15)],
+         n_workers=9, script=script, fail=[0])
 
 
 def test_searcher_returning_none_ends_tuning():
@@ -100,13 +84,10 @@ def test_bad_arguments_are_named():
 
 
 def test_searcher_learns_at_rung_levels_once():
-    from scheduler_driver import RecordingSearcher
-
     searcher = RecordingSearcher(config_space=SPACE)
-    scheduler = make(brackets=1, searcher=searcher, points_to_evaluate=None)
-    trials = {}
-    start(scheduler, trials, 0)
-    assert searcher.take("pending") == [("pending", "0", 1)]
-    assert report(scheduler, trials, 0, 1, 0.3) == P
-    assert report(scheduler, trials, 0, 1, 0.3) == P  # a late report after the pause: not relayed
-    assert searcher.take("result") == [("result", "0", 1, True)]
+    play(make(brackets=1, searcher=searcher, points_to_evaluate=None), [
+        ("new", 0), (0, 1, 0.3, P),
+        (0, 1, 0.3, P),  # a late report after the pause: not relayed
+        ("new", 1)])
+    assert [c for c in searcher.calls if c[1] == "0" and c[0] in ("pending", "result")] == [
+        ("pending", "0", 1), ("result", "0", 1, True)]
