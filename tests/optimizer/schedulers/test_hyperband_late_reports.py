@@ -99,8 +99,9 @@ def test_trial_stopped_by_the_tuner_changes_no_rung_either():
 
 def test_paused_trial_whose_late_reports_reach_max_t_is_done():
     scheduler, searcher = _make(max_t=9)
-    play(scheduler, [("new", 0), (0, 1, 0.5, P)] + [(0, epoch, 0.3, P) for epoch in range(2, 10)] +
-         [("new", 1), (1, 1, 0.7, P), ("new", 2), (2, 1, 0.6, P),
+    play(scheduler, [("new", 0), (0, 1, 0.5, P)] + [(0, epoch, 0.3, P) for epoch in range(2, 9)] +
+         [(0, 9, 0.3, S),  # done: the Tuner marks it Stopped
+          ("new", 1), (1, 1, 0.7, P), ("new", 2), (2, 1, 0.6, P),
           ("new", 3)])  # never resumed
     assert scheduler.trial_status(0) == "done"
     assert ("result", "0", 9, True) in searcher.calls
