@@ -1,13 +1,15 @@
 """Test helpers: scheduler decision tables played by the real Tuner on a scripted simulated backend.
 
 A table lists what should happen, in order: ``("new", id)`` (the Tuner starts trial ``id``),
-``("resume", id, milestone)`` (it resumes paused trial ``id`` towards ``milestone``, as the
-searcher's last pending registration says) and ``(id, epoch, loss, decision)`` (a report and the
-scheduler's answer). ``play`` gives every report its own simulated time in table order, so the
+``("new", id, parent, epoch)`` (it starts trial ``id`` from the checkpoint of trial ``parent``,
+which holds that trial's report at ``epoch``; e.g. a PBT clone), ``("resume", id, milestone)``
+(it resumes paused trial ``id`` towards ``milestone``, as the searcher's last pending registration
+says) and ``(id, epoch, loss, decision)`` (a report and the scheduler's answer). ``loss`` is the
+value of the scheduler's metric, or with several metrics a tuple of values, one per metric. ``play`` gives every report its own simulated time in table order, so the
 Tuner hands them to the scheduler in exactly that order; a report of a trial the table already
 paused or stopped gets the time of that decision, which is how late reports reach a Tuner (printed
 after the decision, in the same round). In mode "max" a report's value is ``1 - loss``
-(non-finite values are passed as they are). The Tuner starts trials only when a worker is free, so a
+(non-finite values and tuples are passed as they are). The Tuner starts trials only when a worker is free, so a
 table's "new"/"resume" rows follow each PAUSE/STOP (and the first ``n_workers`` start at once).
 """
 from __future__ import annotations
@@ -75,8 +77,10 @@ class ScriptedBackend(SimulatorBackend):
 
     ``script[trial_id]`` is a list of ``(time, report)``; ``script`` may also be a function
     ``(trial_id, config) -> list`` asked when the trial starts, whose times count from the start
-    of each run (a resumed run from its checkpoint's time). A run (a start or a resume)
-    delivers the trial's reports after the one its checkpoint holds. A run ends right after its
+    of each run (a resumed run from its checkpoint's time). A resumed run delivers the trial's
+    reports after the one its checkpoint holds; a new trial (also one started from another
+    trial's checkpoint, which is logged with that trial and the checkpoint's epoch) starts at its
+    script's first report. A run ends right after its
     last report, unless ``keep_running(trial_id)`` (the default): then it outlives the experiment.
     ``fail`` lists trials whose evaluation raises (they fail). Starts and resumes are logged in ``log``.
     """
@@ -86,10 +90,22 @@ class ScriptedBackend(SimulatorBackend):
         super().__init__("elapsed", SimulatorConfig(0.0, 0.0, 0.0))
         self.script, self.log, self.keep_running, self.fail, self.milestone = script, log, keep_running, fail, milestone
         self._steps: dict[int, list] = {}
+        self._parents: dict[int, int] = {}  # trial -> the trial whose checkpoint it started from
+
+    def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
+        self._parents[tgt_trial_id] = src_trial_id
+        super().copy_checkpoint(src_trial_id, tgt_trial_id)
+        if tgt_trial_id in self._checkpoints:  # the copy holds no report of the new trial's own script
+            self._checkpoints[tgt_trial_id][ROW] = -1
 
     def _schedule(self, trial_id: int, config: dict) -> None:
-        resumed = trial_id in self._runs
-        self.log.append(("resume", trial_id, self.milestone(trial_id, config)) if resumed else ("new", trial_id))
+        if trial_id in self._runs:
+            self.log.append(("resume", trial_id, self.milestone(trial_id, config)))
+        elif trial_id in self._parents:
+            checkpoint = self.checkpoint(trial_id)
+            self.log.append(("new", trial_id, self._parents[trial_id], checkpoint and checkpoint.get("epoch")))
+        else:
+            self.log.append(("new", trial_id))
         super()._schedule(trial_id, config)
 
     def _evaluate(self, trial_id: int, config: dict, checkpoint: dict | None) -> list[dict]:
@@ -115,14 +131,18 @@ class ScriptedBackend(SimulatorBackend):
 
 
 class TableRecorder(TunerCallback):
-    """Logs each report the Tuner hands over as a table row ``(trial, epoch, loss, decision)``."""
+    """Logs each report the Tuner hands over as a table row ``(trial, epoch, loss, decision)``;
+    with several ``metrics``, ``loss`` is the tuple of their values (None for a missing one)."""
 
-    def __init__(self, log: list, mode: str, metric: str = "value"):
+    def __init__(self, log: list, mode: str, metric: str | Sequence[str] = "value"):
         self.log, self.mode, self.metric = log, mode, metric
 
     def on_trial_result(self, trial, status, result, decision) -> None:
-        value = result.get(self.metric)
-        loss = round(1.0 - value, 10) if self.mode == "max" and _finite(value) else value
+        if isinstance(self.metric, str):
+            value = result.get(self.metric)
+            loss = round(1.0 - value, 10) if self.mode == "max" and _finite(value) else value
+        else:
+            loss = tuple(result.get(name) for name in self.metric)
         self.log.append((trial.trial_id, result.get("epoch"), loss, decision))
 
 
@@ -154,8 +174,12 @@ def _last_pending(scheduler) -> Callable[[int, dict], object]:
     return milestone
 
 
-def script_of(table: Sequence[tuple], mode: str = "min", metric: str = "value") -> dict[int, list[tuple[float, dict]]]:
-    """Each report row of ``table`` at its own simulated time (late reports share their decision's)."""
+def script_of(table: Sequence[tuple], mode: str = "min",
+              metric: str | Sequence[str] = "value") -> dict[int, list[tuple[float, dict]]]:
+    """Each report row of ``table`` at its own simulated time (late reports share their decision's).
+
+    With several metrics (a list), a row's ``loss`` is the tuple of their values, reported as written.
+    """
     script: dict[int, list[tuple[float, dict]]] = {}
     ended: dict[int, float] = {}  # trials the table paused or stopped -> time of that decision
     now = 0.0
@@ -173,8 +197,11 @@ def script_of(table: Sequence[tuple], mode: str = "min", metric: str = "value") 
             when = now
             if decision != C:
                 ended[trial_id] = when
-        value = 1.0 - loss if mode == "max" and _finite(loss) else loss
-        script.setdefault(trial_id, []).append((when, {"epoch": epoch, metric: value}))
+        if isinstance(metric, str):
+            values = {metric: 1.0 - loss if mode == "max" and _finite(loss) else loss}
+        else:
+            values = dict(zip(metric, loss))
+        script.setdefault(trial_id, []).append((when, {"epoch": epoch, **values}))
     return script
 
 
@@ -183,7 +210,7 @@ def play(scheduler, table: Sequence[tuple], mode: str = "min", n_workers: int = 
          **backend_kwargs) -> Run:
     """Runs ``scheduler`` with the real Tuner until it did ``len(table)`` things (or ``until(log)``).
 
-    Reports carry the scheduler's (first) metric.
+    Reports carry the scheduler's metric (a tuple of values in the table if it has several).
     The reports come from ``script`` (default: ``script_of(table, mode)``). With ``check``, asserts
     that the Tuner's log equals ``table``. ``probe(scheduler)`` is recorded for every log entry, as
     of the end of the Tuner's round that made it (``run.probes[i]`` belongs to ``run.log[i]``).
@@ -191,7 +218,8 @@ def play(scheduler, table: Sequence[tuple], mode: str = "min", n_workers: int = 
     from syne_tune import Tuner
 
     log: list = []
-    metric = scheduler.metric_names()[0]
+    names = scheduler.metric_names()
+    metric = names[0] if len(names) == 1 else names
     if until is None:
         def until(log):
             return len(log) >= len(table)
@@ -229,5 +257,6 @@ def _finite(value) -> bool:
 
 
 def _norm(row: tuple) -> tuple:
-    return tuple(("nan" if math.isnan(v) else round(v, 9) if math.isfinite(v) else v) if isinstance(v, float) else v
+    return tuple(_norm(v) if isinstance(v, tuple) else
+                 ("nan" if math.isnan(v) else round(v, 9) if math.isfinite(v) else v) if isinstance(v, float) else v
                  for v in row)
