@@ -1,9 +1,11 @@
-"""MOASHA decisions on hand-made fronts; multi-objective random search; metric/mode lists."""
+"""MOASHA decisions on hand-made fronts (played by the real Tuner); multi-objective random search;
+metric/mode lists."""
+import logging
 import math
 
 import pytest
+from scripted_tuner import play
 
-from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import uniform
 from syne_tune.optimizer.baselines import RandomSearch
 from syne_tune.optimizer.scheduler import SchedulerDecision
@@ -12,6 +14,7 @@ from syne_tune.optimizer.schedulers.multiobjective import MOASHA
 
 SPACE = {"x": uniform(0, 1), "epochs": 9}
 C, S = SchedulerDecision.CONTINUE, SchedulerDecision.STOP
+NAN = math.nan
 
 
 def make(**kwargs):
@@ -20,49 +23,51 @@ def make(**kwargs):
     return MOASHA(SPACE, **kwargs)
 
 
-def run(scheduler, rows):
-    trials = {}
-    decisions = []
-    for trial_id, epoch, err, latency in rows:
-        if trial_id not in trials:
-            trials[trial_id] = Trial(trial_id, scheduler.suggest(trial_id).config)
-        decisions.append(scheduler.on_trial_result(trials[trial_id], {"epoch": epoch, "err": err,
-                                                                      "latency": latency}))
-    return decisions
+def _started(n):
+    return [("new", i) for i in range(n)]
+
+
+# Rows (trial, epoch, (err, latency), decision); the Tuner with 5 workers starts a trial after each STOP.
+TABLE = _started(5) + [
+    (0, 1, (0.5, 5.0), C),   # first two: fewer than rf=3 recorded, continue
+    (1, 1, (0.9, 1.0), C),
+    (2, 1, (0.6, 6.0), S),   # dominated by 0: rank 2 of 3 > 2/3: stop
+    ("new", 5),
+    (3, 1, (0.1, 9.0), C),   # on the front, best err: rank 0 of 4: continue
+    (4, 1, (0.7, 2.0), S),   # on the front (between 0 and 1), third by spread: rank 3 of 5 > 4/3: stop
+    ("new", 6),
+    (0, 2, (0.4, 5.0), C),   # between rungs: continue
+    (0, 3, (0.4, 5.0), C),   # first at rung 3: continue
+]
 
 
 def test_rung_decisions_by_non_dominated_rank():
     scheduler = make()
     assert scheduler.rung_levels == [1, 3, 9]
-    decisions = run(scheduler, [
-        (0, 1, 0.5, 5.0),   # first two: fewer than rf=3 recorded, continue
-        (1, 1, 0.9, 1.0),
-        (2, 1, 0.6, 6.0),   # dominated by 0: rank 2 of 3 > 2/3: stop
-        (3, 1, 0.1, 9.0),   # on the front, best err: rank 0 of 4: continue
-        (4, 1, 0.7, 2.0),   # on the front (between 0 and 1), third by spread: rank 3 of 5 > 4/3: stop
-        (0, 2, 0.4, 5.0),   # between rungs: continue
-        (0, 3, 0.4, 5.0),   # first at rung 3: continue
-    ])
-    assert decisions == [C, C, S, C, S, C, C]
+    play(scheduler, TABLE, n_workers=5)
     assert scheduler.rung_losses(1)[2] == [0.6, 6.0]
 
 
 def test_max_mode_and_non_finite_values_are_the_worst():
     scheduler = make(mode=["max", "min"])
-    decisions = run(scheduler, [(0, 1, 0.9, 1.0), (1, 1, math.nan, 0.1), (2, 1, 0.5, 0.5), (3, 1, 0.95, 2.0)])
     # NaN stops even before rf vectors are recorded; 2 is on the front with 0 but second by spread
-    # (rank 1 > 2/3); 3 has the best accuracy: rank 0
-    assert decisions == [C, S, S, C]
+    # (rank 1 > 2/3); 3 has the best accuracy: rank 0. Values are reported as written (acc, latency).
+    play(scheduler, _started(4) + [(0, 1, (0.9, 1.0), C), (1, 1, (NAN, 0.1), S), ("new", 4),
+                                   (2, 1, (0.5, 0.5), S), ("new", 5), (3, 1, (0.95, 2.0), C)], n_workers=4)
     assert scheduler.rung_losses(1)[1] == [math.inf, math.inf]
     assert scheduler.rung_losses(1)[0] == [-0.9, 1.0]
 
 
-def test_max_t_stops_and_the_tuner_checks_every_metric():
+def test_max_t_stops_and_the_tuner_checks_every_metric(caplog):
     scheduler = make()
-    trials = {0: Trial(0, scheduler.suggest(0).config)}
-    assert scheduler.on_trial_result(trials[0], {"epoch": 9, "err": 0.1, "latency": 1.0}) == S
+    script = {0: [(1.0, {"epoch": 9, "err": 0.1, "latency": 1.0})], 1: [(2.0, {"epoch": 2, "err": 0.1})]}
+    with caplog.at_level(logging.ERROR, logger="syne_tune.tuner"):
+        run = play(scheduler, [("new", 0), (0, 9, (0.1, 1.0), S), ("new", 1), (1, 2, (0.1, None), S), ("new", 2)],
+                   script=script)
+    assert run.tuner.tuning_status.num_trials_failed == 1 and "Trial 1 " in caplog.text and "'latency'" in caplog.text
+    # MOASHA's own check, for a caller other than the Tuner (which fails such a trial first): a direct call
     with pytest.raises(ValueError, match="'latency'"):
-        scheduler.on_trial_result(trials[0], {"epoch": 2, "err": 0.1})
+        scheduler.on_trial_result(run.trial(2), {"epoch": 2, "err": 0.1})
     assert scheduler.metric_names() == ["err", "latency"]
     assert scheduler.metric_mode() == "min" and scheduler.metric_modes() == ["min", "min"]
 
