@@ -1,8 +1,10 @@
-"""PopulationBasedTraining decisions on hand-made populations: who is stopped, who is cloned, explore."""
+"""PopulationBasedTraining decisions on hand-made populations, played by the real Tuner: who is
+stopped, who is cloned from whose checkpoint, explore."""
 import math
 
 import numpy as np
 import pytest
+from scripted_tuner import play
 
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import choice, finrange, loguniform, randint
@@ -19,61 +21,58 @@ def make(**kwargs):
     return PopulationBasedTraining(SPACE, metric="acc", **kwargs)
 
 
-def start_population(scheduler, n):
-    trials = {}
-    for trial_id in range(n):
-        trials[trial_id] = Trial(trial_id, scheduler.suggest(trial_id).config)
-    return trials
+def _started(n):
+    return [("new", i) for i in range(n)]
 
 
-@pytest.mark.parametrize("mode", ["max", "min"])
+# Rows (trial, epoch, loss, decision); the reported acc is 1 - loss in mode max and the loss in mode
+# min, so lower is better in both. The Tuner runs 8 workers: a STOP frees one and the clone waiting
+# in PBT starts at once, from its parent's checkpoint: ("new", clone, parent, the checkpoint's epoch).
+LOSSES = [0.5, 0.1, 0.9, 0.4, 0.3, 0.7, 0.2, 0.6]
+POPULATION = _started(8) + [(t, 1, loss, C) for t, loss in enumerate(LOSSES)] + [
+    # nothing happens before the perturbation interval; at epoch 2 each trial is ranked among the
+    # scored running ones when it reports, k = min(ceil(n/4), n//2):
+    (0, 2, 0.5, C), (1, 2, 0.1, C),
+    (2, 2, 0.9, S), ("new", 8, 1, 2),     # the bottom one of 3 (top: 1)
+    (3, 2, 0.4, C), (4, 2, 0.3, C),
+    (5, 2, 0.7, S), ("new", 9, 1, 2),     # among the bottom two of 5 (top: 4, 1; the seed draws 1)
+    (6, 2, 0.2, C),
+    (7, 2, 0.6, S), ("new", 10, 1, 2),    # among the bottom two of 6 (0, 1, 3, 4, 6, 7; top: 6, 1; draws 1)
+    (8, 3, 1.0, C),                       # the clone counts on from its parent's epoch: no decision before 4
+    (0, 3, 0.5, C),                       # the last report of trial 0: it completes,
+    ("new", 11),                          # and with no clone waiting the next trial has a random config
+]
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
 def test_bottom_quantile_is_replaced_by_a_clone_of_the_top(mode):
     scheduler = make(mode=mode)
-    trials = start_population(scheduler, 8)
-    sign = 1 if mode == "max" else -1
-    scores = [0.5, 0.9, 0.1, 0.6, 0.7, 0.3, 0.8, 0.4]
-    decisions = {}
-    for epoch in (1, 2):  # nothing happens before the perturbation interval
-        for trial_id, score in enumerate(scores):
-            decisions[trial_id, epoch] = scheduler.on_trial_result(trials[trial_id],
-                                                                   {"epoch": epoch, "acc": sign * score})
-    assert all(d == C for (t, e), d in decisions.items() if e == 1)
-    # at epoch 2 each trial is ranked among the scored running ones when it reports, k = min(ceil(n/4), n//2):
-    # 2 (0.1) is the bottom one of 3 (top: 1); 5 (0.3) among the bottom two of 5 (top: 4, 1);
-    # 7 (0.4) among the bottom two of 6 (0, 1, 3, 4, 6, 7; top: 6, 1). Stopped trials leave the ranking.
-    stopped = sorted(t for (t, e), d in decisions.items() if d == S)
-    assert stopped == [2, 5, 7]
-    clone = scheduler.suggest(100)
-    assert clone.spawn_new_trial_id and clone.checkpoint_trial_id == 1
+    run = play(scheduler, POPULATION, mode=mode, n_workers=8, keep_running=lambda t: t != 0)
     lineage = scheduler.lineage()
     assert [(e["trial_id"], e["parent_trial_id"], e["resource"]) for e in lineage] == \
-        [(100, clone.checkpoint_trial_id, 2.0)]
-    assert lineage[0]["config"] == {k: clone.config[k] for k in ("lr", "act")}
-    assert scheduler.ancestry(100) == [100, clone.checkpoint_trial_id]
-    # the clone continues from its parent's resource: no decision until 2 more epochs
-    trials[100] = Trial(100, clone.config)
-    assert scheduler.on_trial_result(trials[100], {"epoch": 3, "acc": sign * 0.0}) == C
-    assert scheduler.suggest(101).checkpoint_trial_id in (4, 1)
-    assert scheduler.suggest(102).checkpoint_trial_id in (6, 1)
-    assert scheduler.suggest(103).checkpoint_trial_id is None  # no clone waiting: a random config
+        [(8, 1, 2.0), (9, 1, 2.0), (10, 1, 2.0)]
+    for entry in lineage:  # each clone runs the explored config of its lineage entry
+        assert entry["config"] == {k: run.trial(entry["trial_id"]).config[k] for k in ("lr", "act")}
+        assert entry["parent_config"] == {k: run.trial(entry["parent_trial_id"]).config[k] for k in ("lr", "act")}
+    assert scheduler.ancestry(8) == [8, 1]
+    assert scheduler.ancestry(11) == [11]
 
 
 def test_non_finite_metric_is_the_worst():
-    scheduler = make()
-    trials = start_population(scheduler, 4)
-    for trial_id, score in enumerate([0.5, 0.6, 0.7]):
-        assert scheduler.on_trial_result(trials[trial_id], {"epoch": 2, "acc": score}) == C
-    assert scheduler.on_trial_result(trials[3], {"epoch": 2, "acc": math.nan}) == S
-    assert scheduler.suggest(10).checkpoint_trial_id == 2
+    # acc .5, .6, .7, then NaN: the NaN trial is the bottom one and 2 (the best) is cloned
+    play(make(), _started(4) + [(0, 2, 0.5, C), (1, 2, 0.4, C), (2, 2, 0.3, C), (3, 2, math.nan, S),
+                                ("new", 4, 2, 2)], mode="max", n_workers=4)
 
 
 def test_max_t_ends_and_unknown_trial_is_stopped():
     scheduler = make()
-    trials = start_population(scheduler, 2)
-    assert scheduler.on_trial_result(trials[0], {"epoch": 20, "acc": 0.1}) == C  # its script ends at max_t
+    # max_t is 20 (config_space 'epochs'): trial 0's script ends there and the Tuner starts another
+    play(scheduler, _started(2) + [(0, 20, 0.9, C), ("new", 2)], mode="max", n_workers=2,
+         keep_running=lambda t: t != 0)
+    # A trial PBT never suggested: the Tuner never reports one, a direct call
     assert scheduler.on_trial_result(Trial(55, {}), {"epoch": 2, "acc": 0.1}) == S
-    with pytest.raises(ValueError, match="'epoch'"):
-        scheduler.on_trial_result(trials[1], {"acc": 0.3})
+    with pytest.raises(ValueError, match="'epoch'"):  # the error reaches the user out of Tuner.run
+        play(make(), [], script={0: [(1.0, {"acc": 0.3})]}, check=False, until=lambda log: False)
 
 
 def test_explore_perturbs_and_resamples_within_the_domain():
