@@ -64,6 +64,7 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
         self._configs: dict[int, dict] = {}
         self._reported: dict[int, int] = {}  # trial -> largest resource the searcher learned from
         self._finished: set[int] = set()  # trials that reached max_t
+        self._ended: set[int] = set()  # trials that completed, failed or were stopped: never resumed
 
     def _multi_fidelity_arguments(self) -> dict:
         return {"resource_attr": self.resource_attr, "max_t": self.max_t}
@@ -71,9 +72,10 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
     def _suggest(self, trial_id: int) -> TrialSuggestion | None:
         while True:
             bracket_id, slot = self.manager.next_job()
-            if slot.trial_id is not None or slot.rung_index == 0:
+            if slot.rung_index == 0 or (slot.trial_id is not None and slot.trial_id not in self._ended):
                 break
-            self.manager.record(bracket_id, slot.slot_index, math.inf)  # promoted a failed empty slot
+            # promoted an empty slot, or a trial that cannot be resumed: the worst loss
+            self.manager.record(bracket_id, slot.slot_index, math.inf)
         if slot.trial_id is not None:
             self._jobs[slot.trial_id] = (bracket_id, slot)
             self.searcher.register_pending(str(slot.trial_id), self._configs[slot.trial_id], milestone=slot.level)
@@ -138,8 +140,11 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
         self.manager.record(bracket_id, slot.slot_index, loss)
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
-        """A trial that ended below its level fills its slot with its last result (it never blocks it)."""
+        """A trial that ended below its level fills its slot with its last result (it never blocks it).
+
+        A completed trial cannot be resumed: if it is promoted, its next slot gets the worst loss."""
         check_metric_reported(trial, result, self.metric)
+        self._ended.add(trial.trial_id)
         if trial.trial_id in self._jobs:
             resource = self._resource(result)
             if resource is not None:
@@ -148,10 +153,12 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
 
     def on_trial_error(self, trial: Trial) -> None:
         super().on_trial_error(trial)
+        self._ended.add(trial.trial_id)
         if trial.trial_id in self._jobs:
             self._fill(trial.trial_id, math.inf)
 
     def on_trial_remove(self, trial: Trial) -> None:
         """Stopped from outside while running (not by this scheduler): its slot gets the worst loss."""
         if trial.trial_id in self._jobs:
+            self._ended.add(trial.trial_id)
             self._fill(trial.trial_id, math.inf)

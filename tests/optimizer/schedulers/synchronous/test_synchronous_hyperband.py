@@ -67,6 +67,21 @@ def test_failed_and_errored_trials_count_as_worst_and_free_their_slot():
          n_workers=9, script=script, fail=[0])
 
 
+def test_a_promoted_trial_that_ended_by_itself_is_not_resumed():
+    scheduler = make(brackets=1)
+    script = _at_once({t: t / 10 for t in range(9)})
+    script[0] += [(2.0, {"epoch": 2, "loss": 0.0})]  # then its script ends, below its level 3
+    script[1] += [(3.0, {"epoch": 3, "loss": 0.1})]
+    script[2] += [(4.0, {"epoch": 3, "loss": 0.2})]
+    play(scheduler, [("new", t) for t in range(9)] + [(t, 1, t / 10, P) for t in range(9)] + [
+        ("resume", 0, 3), ("resume", 1, 3), ("resume", 2, 3), *[("new", t) for t in range(9, 15)],
+        (0, 2, 0.0, C),    # trial 0 completes: its last result fills its slot, and it is the best of rung 3
+        ("new", 15), (1, 3, 0.1, P), ("new", 16),
+        (2, 3, 0.2, P),    # rung 3 is complete: trial 0 would be promoted, but it cannot be resumed;
+        ("new", 17),       # its slot at level 9 counts as the worst and the next bracket goes on
+    ], n_workers=9, script=script, keep_running=lambda t: t != 0)
+
+
 def test_searcher_returning_none_ends_tuning():
     scheduler = SynchronousHyperbandScheduler({"x": choice([0, 1]), "epochs": 9}, metric="loss", brackets=1,
                                               resource_attr="epoch", random_seed=0)
