@@ -1,11 +1,11 @@
-"""Every scheduler of issue 15 through suggest -> add -> result -> complete -> pickle, and a
-non-finite metric is accepted (and counted as the worst) by each."""
+"""Every scheduler of issue 15 run by the real Tuner (suggest -> add -> result -> complete/error) on a
+scripted simulated backend, then pickled; a non-finite metric is accepted by each."""
 import math
 
 import dill
 import pytest
+from scripted_tuner import play
 
-from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import choice, uniform
 from syne_tune.optimizer.baselines import BOHB, KDE, MOASHA, PBT, SyncBOHB, SyncHyperband
 from syne_tune.optimizer.scheduler import SchedulerDecision
@@ -23,24 +23,33 @@ BUILD = {
 DECISIONS = set(vars(SchedulerDecision).values())
 
 
+def _reports(trial_id, config):
+    """One report per epoch, one simulated second apart: trial 0 reports NaN; trial 1, the best,
+    ends by itself after epoch 2 (between rung levels, so that it completes with every scheduler)."""
+    loss = math.nan if trial_id == 0 else 0.0 if trial_id == 1 else config["x"]
+    last = 2 if trial_id == 1 else 9
+    return [(float(epoch), {"epoch": epoch, "loss": loss, "size": 1.0}) for epoch in range(1, last + 1)]
+
+
 @pytest.mark.parametrize("name", sorted(BUILD))
 def test_scheduler_contract(name):
     scheduler = BUILD[name]()
-    trials = []
-    for trial_id in range(4):
-        suggestion = scheduler.suggest(trial_id)
-        assert suggestion.spawn_new_trial_id and set(SPACE) <= set(suggestion.config)
-        trials.append(Trial(trial_id, suggestion.config))
-        scheduler.on_trial_add(trials[-1])
-    for epoch in (1, 2, 3):
-        for trial in trials:
-            loss = math.nan if trial.trial_id == 0 else trial.config["x"]
-            result = {"epoch": epoch, "loss": loss, "size": 1.0}
-            assert scheduler.on_trial_result(trial, result) in DECISIONS
-    scheduler.on_trial_complete(trials[1], {"epoch": 3, "loss": 0.5, "size": 1.0})
-    scheduler.on_trial_error(trials[2])
+    # 4 workers; every trial's script ends (it completes unless stopped first), trial 2 fails at its start.
+    run = play(scheduler, [], n_workers=4, script=_reports, keep_running=lambda t: False, fail=[2], check=False,
+               until=lambda log: len(log) >= 60)
+    assert run.log[:4] == [("new", 0), ("new", 1), ("new", 2), ("new", 3)]
+    started = {row[1] for row in run.log if row[0] == "new"}
+    assert all(set(SPACE) <= set(run.trial(t).config) for t in started)
+    reports = [row for row in run.log if isinstance(row[0], int)]
+    assert len(reports) > 20 and {row[3] for row in reports} <= DECISIONS
+    assert any(row[0] == 0 for row in reports)  # the NaN reports reached the scheduler
+    _, epoch, _, decision = [row for row in reports if row[0] == 1][-1]
+    assert (epoch, decision) == (2, SchedulerDecision.CONTINUE)  # its script ended there: it completed
+    status = run.tuner.tuning_status  # trial 1 completed (on_trial_complete), trial 2 failed (on_trial_error)
+    assert status.num_trials_failed == 1 and status.num_trials_completed >= 1
+    # Pickled and unpickled (as tuner.dill does), the scheduler suggests as the original does.
     clone = dill.loads(dill.dumps(scheduler))
-    next_a, next_b = clone.suggest(10), scheduler.suggest(10)
+    next_a, next_b = clone.suggest(1000), scheduler.suggest(1000)
     assert (next_a is None) == (next_b is None)
     if next_a is not None:
         assert next_a.config == next_b.config and next_a.checkpoint_trial_id == next_b.checkpoint_trial_id
