@@ -1,5 +1,7 @@
+"""FIFOScheduler: suggestions, argument and report checks, non-finite values (through the Tuner), pickling."""
 import dill
 import pytest
+from scripted_tuner import play
 
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import choice, randint, uniform
@@ -8,9 +10,11 @@ from syne_tune.optimizer.schedulers import FIFOScheduler
 from syne_tune.optimizer.schedulers.fifo import infer_max_t
 
 SPACE = {"x": uniform(0, 1), "n": randint(1, 8), "c": choice(["a", "b"]), "epochs": 10}
+C = SchedulerDecision.CONTINUE
 
 
 def _configs(scheduler, n):
+    """suggest() alone: the configs the Tuner would start, in its order, without running them."""
     return [scheduler.suggest(i).config for i in range(n)]
 
 
@@ -53,6 +57,8 @@ def test_bad_arguments_are_named(kwargs, name):
 
 
 def test_missing_metric_in_a_report_names_the_trial_and_metric():
+    # The scheduler's own check, for callers other than the Tuner (which fails such a trial before
+    # the scheduler sees the report; see test_moasha.py): direct calls.
     scheduler = FIFOScheduler(SPACE, metric="loss", random_seed=0)
     trial = Trial(trial_id=7, config=scheduler.suggest(7).config)
     assert scheduler.on_trial_result(trial, {"loss": 1.0, "epoch": 1}) == SchedulerDecision.CONTINUE
@@ -63,6 +69,7 @@ def test_missing_metric_in_a_report_names_the_trial_and_metric():
 @pytest.mark.parametrize("searcher", ["random", "bayesopt"])
 @pytest.mark.parametrize("value", ["1.0", None, False, [1.0]])
 def test_metric_that_is_not_a_number_names_trial_metric_and_keys(searcher, value):
+    # The scheduler's own check (the Tuner checks first): direct calls.
     scheduler = FIFOScheduler(SPACE, metric="loss", searcher=searcher, random_seed=0)
     trial = Trial(trial_id=3, config=scheduler.suggest(3).config)
     for call in (scheduler.on_trial_result, scheduler.on_trial_complete):
@@ -73,11 +80,10 @@ def test_metric_that_is_not_a_number_names_trial_metric_and_keys(searcher, value
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
 def test_random_search_takes_non_finite_values(value):
     scheduler = FIFOScheduler(SPACE, metric="loss", random_seed=0)
-    trials = [Trial(trial_id=t, config=scheduler.suggest(t).config) for t in range(3)]
-    assert scheduler.on_trial_result(trials[0], {"loss": value}) == SchedulerDecision.CONTINUE
-    scheduler.on_trial_complete(trials[0], {"loss": value})
-    scheduler.on_trial_complete(trials[1], {"loss": 0.5})
-    assert scheduler.suggest(3).config is not None
+    # 2 workers; trials 0 and 1 end after one report (so they complete): the Tuner goes on suggesting
+    run = play(scheduler, [("new", 0), ("new", 1), (0, 1, value, C), ("new", 2), (1, 1, 0.5, C), ("new", 3)],
+               n_workers=2, keep_running=lambda t: t >= 2)
+    assert run.tuner.tuning_status.num_trials_completed == 2 and set(SPACE) <= set(run.trial(3).config)
 
 
 @pytest.mark.parametrize("points, pattern", [
