@@ -4,13 +4,14 @@ A table lists what should happen, in order: ``("new", id)`` (the Tuner starts tr
 ``("new", id, parent, epoch)`` (it starts trial ``id`` from the checkpoint of trial ``parent``,
 which holds that trial's report at ``epoch``; e.g. a PBT clone), ``("resume", id, milestone)``
 (it resumes paused trial ``id`` towards ``milestone``, as the searcher's last pending registration
-says) and ``(id, epoch, loss, decision)`` (a report and the scheduler's answer). ``loss`` is the
-value of the scheduler's metric, or with several metrics a tuple of values, one per metric. ``play`` gives every report its own simulated time in table order, so the
-Tuner hands them to the scheduler in exactly that order; a report of a trial the table already
-paused or stopped gets the time of that decision, which is how late reports reach a Tuner (printed
-after the decision, in the same round). In mode "max" a report's value is ``1 - loss``
-(non-finite values and tuples are passed as they are). The Tuner starts trials only when a worker is free, so a
-table's "new"/"resume" rows follow each PAUSE/STOP (and the first ``n_workers`` start at once).
+says) and ``(id, epoch, loss, decision)`` (a report and the scheduler's answer; ``loss`` is the
+value of the scheduler's metric, or with several metrics the tuple of their values). ``play``
+gives every report its own simulated time in table order, so the Tuner hands them to the
+scheduler in exactly that order; a report of a trial the table already paused or stopped gets the
+time of that decision, which is how late reports reach a Tuner (printed after the decision, in the
+same round). In mode "max" a report's value is ``1 - loss`` (non-finite values and tuples are
+passed as they are). The Tuner starts trials only when a worker is free, so a table's
+"new"/"resume" rows follow each PAUSE/STOP (and the first ``n_workers`` start at once).
 """
 from __future__ import annotations
 
@@ -79,9 +80,9 @@ class ScriptedBackend(SimulatorBackend):
     ``(trial_id, config) -> list`` asked when the trial starts, whose times count from the start
     of each run (a resumed run from its checkpoint's time). A resumed run delivers the trial's
     reports after the one its checkpoint holds; a new trial (also one started from another
-    trial's checkpoint, which is logged with that trial and the checkpoint's epoch) starts at its
-    script's first report. A run ends right after its
-    last report, unless ``keep_running(trial_id)`` (the default): then it outlives the experiment.
+    trial's checkpoint, logged with that trial and the checkpoint's epoch) starts at its script's
+    first report. A run ends right after its last report, unless ``keep_running(trial_id)`` (the
+    default): then it outlives the experiment.
     ``fail`` lists trials whose evaluation raises (they fail). Starts and resumes are logged in ``log``.
     """
 
