@@ -178,12 +178,6 @@ class SimulatorBackend(TrialBackend):
         late, run.unread = run.unread, []
         return late
 
-    def _exited_by_itself(self, trial_id: int) -> bool:
-        """After ``_kill``: True if the run had ended with success (its completion event passed)
-        before the stop, like a LocalBackend process that had exited with 0: the trial is Completed."""
-        run = self._runs.get(trial_id)
-        return run is not None and run.status == Status.completed
-
     def _read_new_results(self, trial_id: int, limit: int | None = None) -> list[dict]:
         run = self._runs[trial_id]
         if limit is None or len(run.unread) <= limit:

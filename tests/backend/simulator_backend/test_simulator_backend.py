@@ -187,21 +187,6 @@ def test_a_loaded_simulated_experiment_continues_on_its_clock_and_keeps_every_re
         assert epochs == list(range(1, len(epochs) + 1)), (trial_id, epochs)
 
 
-def test_a_stop_that_reaches_an_ended_run_leaves_the_trial_completed():
-    # As with LocalBackend (a process that had exited with 0): STOP on the last report of a run
-    # whose end had passed counts as Completed; a STOP while the run goes on as Stopped.
-    backend = _backend(simulator_config=SimulatorConfig(0.0, 0.0, 0.0))
-    config = {"x0": 0.2, "x1": 0.5, "x2": 0.5}
-    backend.start_trial({**config, "epochs": 1})
-    backend.start_trial({**config, "epochs": 3})
-    backend.wait(1.0)
-    _, reports = backend.fetch_status_results([0, 1])
-    assert [(t, r["epoch"]) for t, r in reports] == [(0, 1), (1, 1)]
-    backend.stop_trial(0)
-    backend.stop_trial(1)
-    assert (backend.end_status(0), backend.end_status(1)) == (Status.completed, Status.stopped)
-
-
 def test_reports_delivered_with_the_end_of_a_run_are_read_before_it_counts_as_ended():
     backend = _backend(simulator_config=SimulatorConfig(0.0, 0.0, 0.0))  # last report and end at the same time
     backend.start_trial({"x0": 0.2, "x1": 0.5, "x2": 0.5, "epochs": 1})
