@@ -87,7 +87,7 @@ def set_constant(assignment: str) -> None:
 
 def quartiles(x: np.ndarray) -> str:
     q1, q2, q3 = np.percentile(x, [25, 50, 75])
-    return f"{q2:.3f} [{q1:.3f}, {q3:.3f}]"
+    return f"{q2:.4g} [{q1:.4g}, {q3:.4g}]"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
                     options if searcher == "bayesopt" else None) for seed in seeds]
         regrets = np.array([r for r, _ in runs])
         cpu = np.concatenate([c for _, c in runs])
-        print(f"{searcher:8s} regret {quartiles(regrets)}  per seed {np.round(regrets, 2).tolist()}  "
+        print(f"{searcher:8s} regret {quartiles(regrets)}  per seed {[float(f'{r:.3g}') for r in regrets]}  "
               f"CPU/suggestion median {np.median(cpu) * 1e3:.1f} ms, max {np.max(cpu) * 1e3:.0f} ms  "
               f"({time.perf_counter() - start:.0f} s)", flush=True)
 

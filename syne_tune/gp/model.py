@@ -121,8 +121,8 @@ class Matern52Model(GPModel):
 
     def __init__(self, dim: int, groups: np.ndarray | None = None):
         self.groups = None if groups is None else np.asarray(groups, dtype=int)
-        if self.groups is not None and (self.groups.shape != (dim,) or np.any(np.unique(self.groups)
-                                                                             != np.arange(self.groups.max() + 1))):
+        if self.groups is not None and (self.groups.shape != (dim,) or
+                                        set(self.groups.tolist()) != set(range(int(self.groups.max(initial=-1)) + 1))):
             raise ValueError(f"The 'groups' argument of Matern52Model must give each of the {dim} columns a group "
                              f"0..G-1, every group used. Got {groups!r}.")
         size = dim if self.groups is None else int(self.groups.max()) + 1
