@@ -49,7 +49,7 @@ def test_first_config_is_midpoint_then_random_then_model():
     assert searcher.dataset_size() == 6
     params = searcher.model_parameters()
     assert {"noise_variance", "kernel_covariance_scale", "mean_mean_value"} <= set(params)
-    assert sum(k.startswith("kernel_inv_bw") for k in params) == 1 + 3 + 1 + 1  # act one-hot
+    assert sum(k.startswith("kernel_inv_bw") for k in params) == 4  # one per hyperparameter: act's 3 one-hot columns share one
     assert params != GPFIFOSearcher(SPACE, metric="loss", **FAST).model_parameters()
 
 
