@@ -114,6 +114,9 @@ class GPFIFOSearcher(BaseSearcher):
 
     _OPTIONS_CLASS = GPSearchOptions
     non_finite = "impute"
+    # A finite space is searched config by config (discrete_search.py), with copula targets; False
+    # keeps the continuous relaxation (the multi-fidelity searcher, whose acquisition pins a resource).
+    discrete_acquisition = True
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, **search_options):
@@ -127,7 +130,7 @@ class GPFIFOSearcher(BaseSearcher):
         if mode == "min" and options.map_reward is not None:
             logger.warning("map_reward=%r is ignored for mode='min'.", options.map_reward)
         self.encoding = ConfigEncoding(config_space)
-        self._discrete = discrete_space(self.encoding) if DISCRETE_SEARCH else None
+        self._discrete = discrete_space(self.encoding) if DISCRETE_SEARCH and self.discrete_acquisition else None
         self.model: GPModel = self._make_model()
         # Second seed draw: the GP's own RandomState (restarts, fantasies), as the original library derives it.
         self._gp_random_state = np.random.RandomState(self.random_state.randint(0, 2 ** 31))
@@ -276,7 +279,7 @@ class GPFIFOSearcher(BaseSearcher):
             candidates = np.hstack([candidates, np.full((candidates.shape[0], 1), u_acq)])
             bounds = np.vstack([bounds, [u_acq, u_acq]])
         is_excluded = lambda x: self.is_excluded(self.encoding.decode(x[:d]))  # noqa: E731
-        if self._discrete is not None and u_acq is None:
+        if self._discrete is not None:
             choice = choose_next_discrete(self._discrete, candidates, lambda Xq: predict_mean_std(normalized, Xq),
                                           best, is_excluded=is_excluded, xi=XI / state.y_scale, extra_starts=incumbent)
         else:
@@ -345,8 +348,9 @@ class GPFIFOSearcher(BaseSearcher):
         """True: the GP sees the criteria through a Gaussian copula (syne_tune/gp/copula.py), not
         mean/std-normalized: so in finite spaces (``COPULA_TARGETS``), where measured
         (docs/benchmarks-bayesopt.md); normalize_targets=False turns it off too."""
-        return self.options.normalize_targets and COPULA_TARGETS == "always" or (
-            COPULA_TARGETS == "finite" and self.options.normalize_targets and self._discrete is not None)
+        if not self.options.normalize_targets or COPULA_TARGETS == "never":
+            return False
+        return COPULA_TARGETS == "always" or self._discrete is not None
 
     def _on_refit(self) -> None:
         """Called after each hyperparameter fit (subclasses record what their refit rule needs)."""

@@ -352,3 +352,13 @@ def test_mixed_space_with_a_float_keeps_the_continuous_search():
     assert searcher._discrete is None
     _drive(searcher, 6)
     assert searcher._decision.startswith("BO") and "enumerated" not in searcher._decision
+
+
+def test_copula_targets_only_in_finite_spaces_and_never_for_the_multi_fidelity_searcher():
+    from syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher import GPMultiFidelitySearcher
+
+    assert GPFIFOSearcher(FINITE, metric="loss", **FAST)._copula_targets()
+    assert not GPFIFOSearcher(FINITE, metric="loss", normalize_targets=False, **FAST)._copula_targets()
+    assert not GPFIFOSearcher(SPACE, metric="loss", **FAST)._copula_targets()
+    mobster = GPMultiFidelitySearcher(FINITE, metric="loss", resource_attr="epoch", max_t=9, **FAST)
+    assert mobster._discrete is None and not mobster._copula_targets()
