@@ -18,6 +18,7 @@ import json
 import os
 import tempfile
 import time
+from collections import Counter
 
 import numpy as np
 
@@ -26,16 +27,20 @@ from syne_tune.tuner_callback import TunerCallback
 
 
 class TimedFIFOScheduler(FIFOScheduler):
-    """FIFOScheduler recording the CPU seconds of each suggestion (this process)."""
+    """FIFOScheduler recording the CPU seconds of each suggestion (this process) and how the GP
+    searcher made it (its decision's first words: 'BO enumerated', 'BO local', 'random', ...)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.suggest_cpu: list[float] = []
+        self.decisions: list[str] = []
 
     def _suggest(self, trial_id: int):
         start = time.process_time()
         suggestion = super()._suggest(trial_id)
         self.suggest_cpu.append(time.process_time() - start)
+        decision = getattr(self.searcher, "_decision", "")
+        self.decisions.append(" ".join(decision.split("(")[0].split()[:2]))
         return suggestion
 
 
@@ -51,8 +56,9 @@ class CompletedTrials(TunerCallback):
 
 
 def run(blackbox, searcher: str, seed: int, num_evaluations: int, workers: int,
-        search_options: dict | None = None) -> tuple[float, np.ndarray]:
-    """(regret of the best reported config, CPU seconds per suggestion (s,)) of one run."""
+        search_options: dict | None = None) -> tuple[float, np.ndarray, list[str]]:
+    """(regret of the best reported config, CPU seconds per suggestion (s,), how each suggestion was
+    made) of one run."""
     from syne_tune import StoppingCriterion, Tuner
     from syne_tune.blackbox_repository import UserBlackboxBackend
 
@@ -69,7 +75,7 @@ def run(blackbox, searcher: str, seed: int, num_evaluations: int, workers: int,
     sign = 1.0 if mode == "max" else -1.0
     best_config = max(completed, key=lambda c: sign * c[1])[0]
     regret = sign * (blackbox.best_value() - blackbox.mean_value(best_config))
-    return regret, np.array(scheduler.suggest_cpu)
+    return regret, np.array(scheduler.suggest_cpu), scheduler.decisions
 
 
 def set_constant(assignment: str) -> None:
@@ -120,11 +126,14 @@ def main(argv: list[str] | None = None) -> None:
         start = time.perf_counter()
         runs = [run(blackbox, searcher, seed, args.evaluations, args.workers,
                     options if searcher == "bayesopt" else None) for seed in seeds]
-        regrets = np.array([r for r, _ in runs])
-        cpu = np.concatenate([c for _, c in runs])
+        regrets = np.array([r for r, _, _ in runs])
+        cpu = np.concatenate([c for _, c, _ in runs])
+        kinds = Counter(kind for _, _, decisions in runs for kind in decisions)
         print(f"{searcher:8s} regret {quartiles(regrets)}  per seed {[float(f'{r:.3g}') for r in regrets]}  "
               f"CPU/suggestion median {np.median(cpu) * 1e3:.1f} ms, max {np.max(cpu) * 1e3:.0f} ms  "
               f"({time.perf_counter() - start:.0f} s)", flush=True)
+        if searcher != "random":
+            print("         suggestions: " + ", ".join(f"{k or '?'} {v}" for k, v in kinds.most_common()), flush=True)
 
 
 if __name__ == "__main__":
