@@ -84,3 +84,14 @@ def test_choice_skips_excluded_configs_and_gives_up_when_all_are(max_enumerate):
     assert tuple(second.x) not in excluded and second.ei <= first.ei and second.rank == 1
     assert first.how == ("enumerated" if max_enumerate is None else "local search")
     assert choose_next_discrete(discrete, candidates, predict, np.array([0.0]), is_excluded=lambda x: True) is None
+
+
+def test_enumeration_gives_way_to_local_search_when_the_gp_has_many_rows(monkeypatch):
+    monkeypatch.setattr("syne_tune.gp.discrete_search.MAX_ENUMERATE_WORK", 256 * 10)
+    encoding = ConfigEncoding(NAS_LIKE)
+    discrete = discrete_space(encoding)
+    predict = _additive_predict(np.random.RandomState(3).randn(encoding.dim))
+    candidates = encoding.sample(20, np.random.RandomState(4))
+    hows = [choose_next_discrete(discrete, candidates, predict, np.array([0.0]), is_excluded=lambda x: False,
+                                 num_rows=rows).how for rows in (10, 11)]
+    assert hows == ["enumerated", "local search"]

@@ -281,7 +281,8 @@ class GPFIFOSearcher(BaseSearcher):
         is_excluded = lambda x: self.is_excluded(self.encoding.decode(x[:d]))  # noqa: E731
         if self._discrete is not None:
             choice = choose_next_discrete(self._discrete, candidates, lambda Xq: predict_mean_std(normalized, Xq),
-                                          best, is_excluded=is_excluded, xi=XI / state.y_scale, extra_starts=incumbent)
+                                          best, is_excluded=is_excluded, xi=XI / state.y_scale, extra_starts=incumbent,
+                                          num_rows=state.X.shape[0])
         else:
             choice = choose_next(
                 candidates, lambda Xq: predict_mean_std_vjp(normalized, Xq), best, bounds,
