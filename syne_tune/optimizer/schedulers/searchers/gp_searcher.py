@@ -278,7 +278,9 @@ class GPFIFOSearcher(BaseSearcher):
         if u_acq is not None:                                     # pin the resource to r_acq
             candidates = np.hstack([candidates, np.full((candidates.shape[0], 1), u_acq)])
             bounds = np.vstack([bounds, [u_acq, u_acq]])
-        is_excluded = lambda x: self.is_excluded(self.encoding.decode(x[:d]))  # noqa: E731
+        def is_excluded(x: np.ndarray) -> bool:
+            return self.is_excluded(self.encoding.decode(x[:d]))
+
         if self._discrete is not None:
             choice = choose_next_discrete(self._discrete, candidates, lambda Xq: predict_mean_std(normalized, Xq),
                                           best, is_excluded=is_excluded, xi=XI / state.y_scale, extra_starts=incumbent,
@@ -346,9 +348,9 @@ class GPFIFOSearcher(BaseSearcher):
         return self._state, refit
 
     def _copula_targets(self) -> bool:
-        """True: the GP sees the criteria through a Gaussian copula (syne_tune/gp/copula.py), not
-        mean/std-normalized: so in finite spaces (``COPULA_TARGETS``), where measured
-        (docs/benchmarks-bayesopt.md); normalize_targets=False turns it off too."""
+        """True: the GP sees the criteria through a Gaussian copula (syne_tune/gp/copula.py) instead of
+        mean/std normalization: in finite spaces by default (``COPULA_TARGETS``; measured in
+        docs/benchmarks-bayesopt.md). ``normalize_targets=False`` turns it off too."""
         if not self.options.normalize_targets or COPULA_TARGETS == "never":
             return False
         return COPULA_TARGETS == "always" or self._discrete is not None
