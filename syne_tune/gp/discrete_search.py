@@ -16,7 +16,7 @@ A hyperparameter's values are its *grid*: their encodings ``(k, width)`` at colu
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -40,14 +40,26 @@ MAX_STEPS = 50
 _CHUNK = 4096
 
 
-@dataclass(frozen=True)
+@dataclass
 class DiscreteSpace:
-    """The finite space: one grid per hyperparameter, and every config encoded if it is small."""
+    """The finite space: one grid per hyperparameter; every config encoded, if it is small, built
+    when first needed and left out of pickles (a searcher is pickled with the tuner)."""
 
     grids: tuple[tuple[int, np.ndarray], ...]      # (start column, encodings (k, width))
     dim: int
     size: int
-    X_all: np.ndarray | None                       # (size, d) if size <= MAX_ENUMERATE, else None
+    enumerable: bool                               # size <= MAX_ENUMERATE
+    _X_all: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def X_all(self) -> np.ndarray | None:
+        """Every config, encoded: (size, d); None if the space is not enumerable."""
+        if self.enumerable and self._X_all is None:
+            self._X_all = enumerate_configs(self.grids, self.dim)
+        return self._X_all if self.enumerable else None
+
+    def __getstate__(self) -> dict:
+        return dict(self.__dict__, _X_all=None)
 
 
 def discrete_space(encoding: ConfigEncoding, max_enumerate: int | None = None) -> DiscreteSpace | None:
@@ -63,8 +75,7 @@ def discrete_space(encoding: ConfigEncoding, max_enumerate: int | None = None) -
     if not grids:
         return None
     size = int(np.prod([len(g) for _, g in grids], dtype=float))
-    X_all = enumerate_configs(grids, encoding.dim) if size <= max_enumerate else None
-    return DiscreteSpace(tuple(grids), encoding.dim, size, X_all)
+    return DiscreteSpace(tuple(grids), encoding.dim, size, size <= max_enumerate)
 
 
 def enumerate_configs(grids, dim: int) -> np.ndarray:
@@ -127,7 +138,7 @@ def choose_next_discrete(space: DiscreteSpace, candidates: np.ndarray, predict: 
     GP, fantasies included) is at most ``MAX_ENUMERATE_WORK``. Otherwise local search from the
     ``NUM_STARTS`` best of ``candidates: (c, d)`` (random configs) and ``extra_starts: (e, d)``
     (e.g. the incumbent)."""
-    if space.X_all is not None and space.size * num_rows <= MAX_ENUMERATE_WORK:
+    if space.enumerable and space.size * num_rows <= MAX_ENUMERATE_WORK:
         X, how = space.X_all, "enumerated"
         score = log_ei(X, predict, best, xi)
     else:

@@ -95,3 +95,13 @@ def test_enumeration_gives_way_to_local_search_when_the_gp_has_many_rows(monkeyp
     hows = [choose_next_discrete(discrete, candidates, predict, np.array([0.0]), is_excluded=lambda x: False,
                                  num_rows=rows).how for rows in (10, 11)]
     assert hows == ["enumerated", "local search"]
+
+
+def test_pickle_leaves_out_the_enumerated_configs():
+    import pickle
+
+    discrete = discrete_space(ConfigEncoding(NAS_LIKE))
+    full = discrete.X_all.copy()
+    restored = pickle.loads(pickle.dumps(discrete))
+    assert restored._X_all is None and len(pickle.dumps(discrete)) < full.nbytes / 4
+    np.testing.assert_array_equal(restored.X_all, full)
