@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import ndtri
-from scipy.stats import rankdata
 
 
 def gaussian_copula(y: np.ndarray) -> np.ndarray:
@@ -23,5 +22,7 @@ def gaussian_copula(y: np.ndarray) -> np.ndarray:
     if n < 2:
         return np.zeros(n)
     delta = 1.0 / (4.0 * n ** 0.25 * np.sqrt(np.pi * np.log(n)))
-    cdf = rankdata(y) / n
+    _, group, counts = np.unique(y, return_inverse=True, return_counts=True)
+    ends = np.cumsum(counts)                            # 1-based rank of each group's last member
+    cdf = (ends - 0.5 * (counts - 1))[group.ravel()] / n   # average rank of ties, / n
     return ndtri(np.clip(cdf, delta, 1.0 - delta))

@@ -17,3 +17,12 @@ def test_copula_ties_and_small_inputs():
     assert z[0] == z[1] < z[2]
     assert gaussian_copula(np.array([5.0])).tolist() == [0.0]
     assert gaussian_copula(np.zeros(0)).shape == (0,)
+
+
+def test_copula_ranks_match_average_ranks():
+    from scipy.stats import norm, rankdata
+
+    y = np.random.RandomState(0).randint(0, 5, size=40).astype(float)
+    n = y.size
+    delta = 1.0 / (4.0 * n ** 0.25 * np.sqrt(np.pi * np.log(n)))
+    np.testing.assert_allclose(gaussian_copula(y), norm.ppf(np.clip(rankdata(y) / n, delta, 1 - delta)))
