@@ -91,11 +91,17 @@ class TabulatedBlackbox(Blackbox):
             return str(choices.index(value))
         raise ValueError(f"The value {value!r} of '{name}' is not in the table of {self.benchmark}; it has {choices}.")
 
+    def _key(self, configuration: dict) -> str:
+        return "".join(self._index(name, configuration[name]) for name in self._choices)
+
     def _objective_function(self, configuration: dict, fidelity, seed: int) -> np.ndarray:
-        key = "".join(self._index(name, configuration[name]) for name in self._choices)
-        values = self._table[key]
+        values = self._table[self._key(configuration)]
         # Some configs have fewer repetitions than others (NAS-Bench-201): seeds wrap around.
         return np.array([values[name][seed % len(values[name])] for name in self.objectives_names], dtype=float)
+
+    def mean_value(self, configuration: dict, metric: str | None = None) -> float:
+        """``metric`` (default: the benchmark's) of ``configuration`` averaged over its recorded seeds."""
+        return float(np.mean(self._table[self._key(configuration)][metric or self.metric]))
 
     def best_value(self, metric: str | None = None, mode: str | None = None) -> float:
         """The best value of ``metric`` (default: the benchmark's) over all configs, averaged over seeds."""

@@ -17,6 +17,8 @@ Modules, in data-flow order:
     fantasize.py     pending evaluations -> fantasy target columns
     acquisition.py   expected improvement and its gradients in mean and std, Thompson scores
     acquisition_optimizer.py  rank candidates, L-BFGS-B on −EI, exclusion fallback
+    discrete_search.py   finite spaces: score every config, or local search over one-parameter neighbours
+    copula.py        Gaussian copula of the targets (ranks -> normal quantiles), for finite spaces
 
 Import direction: kernels <- model <- resource_kernels; model <- likelihood <- fit; model <- posterior.
 

@@ -89,6 +89,13 @@ class ConfigEncoding:
                 bounds[col.start] = (1.0, 1.0)
         return bounds
 
+    @property
+    def length_scale_groups(self) -> np.ndarray:
+        """(d,) group index of each column, one group per hyperparameter: the one-hot columns of a
+        categorical share one length scale (:class:`~syne_tune.gp.model.Matern52Model`)."""
+        return np.concatenate([np.full(col.width, i) for i, col in enumerate(self.columns)]).astype(int) \
+            if self.columns else np.zeros(0, dtype=int)
+
     # --- column-wise, vectorized ---------------------------------------------------------------
 
     def _to_unit(self, col: _Column, values) -> np.ndarray:
@@ -125,6 +132,24 @@ class ConfigEncoding:
         index = np.clip(np.round(v), 0, n - 1).astype(int)
         items = domain.values if isinstance(domain, FiniteRange) else domain.categories
         return [items[i] for i in index]
+
+    def finite_values(self, col: _Column, max_values: int = 64) -> tuple[list, np.ndarray] | None:
+        """All values of ``col``'s domain and their encodings (k, width), or None if it is a
+        continuous domain or has more than ``max_values`` values (the discrete acquisition search)."""
+        domain = col.domain
+        if isinstance(domain, Categorical):
+            values = list(domain.categories)
+        elif isinstance(domain, FiniteRange):
+            values = list(domain.values)
+        elif isinstance(domain, Integer) and len(domain) <= max_values:
+            values = list(range(domain.cast(domain.lower), domain.cast(domain.upper) + 1, domain.q or 1))
+        else:
+            return None
+        if len(values) > max_values:
+            return None
+        if col.one_hot:
+            return values, np.eye(col.width)
+        return values, self._to_unit(col, values)[:, None]
 
     def encode_columns(self, values: dict[str, list]) -> np.ndarray:
         """``values[name]`` lists n values per hyperparameter -> X: (n, d)."""

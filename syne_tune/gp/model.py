@@ -109,20 +109,39 @@ class GPModel:
 
 
 class Matern52Model(GPModel):
-    """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Rasmussen & Williams, 2006, eq. 4.17)."""
+    """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Rasmussen & Williams, 2006, eq. 4.17).
+
+    ``groups: (dim,)`` (optional) maps each input column to its inverse bandwidth: columns of one group
+    share one, e.g. the one-hot columns of a categorical hyperparameter (then r² adds 2·inv_bw² when
+    two categories differ, a weighted Hamming distance: the overlap kernel inside the Matérn profile).
+    The gradient of a shared entry is the sum over its columns. Default: one per column.
+    """
 
     name = "matern52"
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, groups: np.ndarray | None = None):
+        self.groups = None if groups is None else np.asarray(groups, dtype=int)
+        if self.groups is not None and (self.groups.shape != (dim,) or
+                                        set(self.groups.tolist()) != set(range(int(self.groups.max(initial=-1)) + 1))):
+            raise ValueError(f"The 'groups' argument of Matern52Model must give each of the {dim} columns a group "
+                             f"0..G-1, every group used. Got {groups!r}.")
+        size = dim if self.groups is None else int(self.groups.max()) + 1
+        if size == dim:
+            self.groups = None          # one column per group: plain ARD
         self.parameters = (
             NOISE_VARIANCE,
-            Parameter("kernel_inv_bw", 1.0, 1e-4, 100.0, None, size=dim, vector=True),
+            Parameter("kernel_inv_bw", 1.0, 1e-4, 100.0, None, size=size, vector=True),
             Parameter("kernel_covariance_scale", 1.0, 1e-3, 1e3, priors.log_normal(0.0, 1.0)),
             Parameter("mean_mean_value", None, -np.inf, np.inf, priors.normal(0.0, 1.0), positive=False),
         )
 
+    def _inv_bw(self, params) -> np.ndarray:
+        """Inverse bandwidth per input column: (dim,)."""
+        inv_bw = params["kernel_inv_bw"]
+        return inv_bw if self.groups is None else inv_bw[self.groups]
+
     def covariance(self, params, X1, X2):
-        return kernels.matern52(X1, X2, params["kernel_inv_bw"], params["kernel_covariance_scale"][0])
+        return kernels.matern52(X1, X2, self._inv_bw(params), params["kernel_covariance_scale"][0])
 
     def diagonal(self, params, X):
         return kernels.matern52_diagonal(X, params["kernel_covariance_scale"][0])
@@ -132,15 +151,18 @@ class Matern52Model(GPModel):
 
     def parameter_gradients(self, params, X, W, a):
         d_inv_bw, d_scale = kernels.matern52_parameter_gradients(
-            X, params["kernel_inv_bw"], params["kernel_covariance_scale"][0], W)
+            X, self._inv_bw(params), params["kernel_covariance_scale"][0], W)
+        if self.groups is not None:
+            d_inv_bw = np.bincount(self.groups, weights=d_inv_bw, minlength=params["kernel_inv_bw"].size)
         return {"kernel_inv_bw": d_inv_bw, "kernel_covariance_scale": np.array([d_scale]),
                 "mean_mean_value": np.array([np.sum(a)])}
 
     def covariance_input_gradient(self, params, X1, X2, G):
-        return kernels.matern52_input_gradient(X1, X2, params["kernel_inv_bw"],
+        return kernels.matern52_input_gradient(X1, X2, self._inv_bw(params),
                                                params["kernel_covariance_scale"][0], G)
 
 
-def matern52_model(dim: int) -> Matern52Model:
-    """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Rasmussen & Williams, 2006, eq. 4.17)."""
-    return Matern52Model(dim)
+def matern52_model(dim: int, groups: np.ndarray | None = None) -> Matern52Model:
+    """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Rasmussen & Williams, 2006, eq. 4.17);
+    ``groups``: see :class:`Matern52Model`."""
+    return Matern52Model(dim, groups)

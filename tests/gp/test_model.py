@@ -11,10 +11,12 @@ from syne_tune.gp.model import matern52_model
 from syne_tune.gp.resource_kernels import RESOURCE_KERNELS, resource_kernel_model
 
 DIM = 3  # two config dims + the resource (for resource kernels)
-MODELS = ["plain-matern52", *sorted(RESOURCE_KERNELS)]
+MODELS = ["plain-matern52", "grouped-matern52", *sorted(RESOURCE_KERNELS)]
 
 
 def _model(name):
+    if name == "grouped-matern52":      # columns 0 and 1 share a length scale (as one-hot columns do)
+        return matern52_model(DIM, groups=[0, 0, 1])
     return matern52_model(DIM) if name == "plain-matern52" else resource_kernel_model(name, DIM)
 
 
@@ -106,3 +108,21 @@ def test_map_objective_gradient_in_theta_matches_finite_differences(name):
     assert value == pytest.approx(neg_log_posterior(params, model, X, Y), rel=1e-10)
     numeric = scipy.optimize.approx_fprime(theta, lambda t: objective(t)[0], 1e-6)
     np.testing.assert_allclose(gradient, numeric, rtol=1e-4, atol=1e-4 * max(1.0, np.abs(gradient).max()))
+
+
+def test_grouped_matern52_equals_ard_with_repeated_inverse_bandwidths():
+    rs = np.random.RandomState(5)
+    grouped, plain = matern52_model(4, groups=[0, 1, 1, 2]), matern52_model(4)
+    X = (rs.rand(7, 4) > 0.5).astype(float)
+    params = grouped.initial_params(rs.randn(7))
+    params["kernel_inv_bw"] = np.array([0.5, 2.0, 3.0])
+    expanded = dict(params, kernel_inv_bw=np.array([0.5, 2.0, 2.0, 3.0]))
+    np.testing.assert_allclose(grouped.covariance(params, X, X), plain.covariance(expanded, X, X))
+    assert list(grouped.flat_parameters(params)) == ["noise_variance", "kernel_inv_bw0", "kernel_inv_bw1",
+                                                     "kernel_inv_bw2", "kernel_covariance_scale", "mean_mean_value"]
+
+
+@pytest.mark.parametrize("groups", [[0, 2], [0, 0, 1], [1, 1]])
+def test_matern52_rejects_bad_groups(groups):
+    with pytest.raises(ValueError, match="groups"):
+        matern52_model(2, groups=groups)

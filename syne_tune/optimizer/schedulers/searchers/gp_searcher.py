@@ -26,6 +26,8 @@ import numpy as np
 from syne_tune._validation import check_choice
 from syne_tune.gp.acquisition import XI
 from syne_tune.gp.acquisition_optimizer import choose_next
+from syne_tune.gp.copula import gaussian_copula
+from syne_tune.gp.discrete_search import choose_next_discrete, discrete_space
 from syne_tune.gp.encoding import ConfigEncoding
 from syne_tune.gp.fantasize import fantasize
 from syne_tune.gp.fit import fit_hyperparameters
@@ -52,6 +54,15 @@ TOP_FRACTION = 0.25
 # observation up to 20, every 5th at n = 100, every 100th at n = 2000): the posterior changes little
 # between refits, and the fit is the most expensive step (docs/benchmarks-bayesopt.md).
 REFIT_GROWTH = 0.05
+# The one-hot columns of a categorical hyperparameter share one length scale (a weighted Hamming
+# distance) instead of one each (the original library); measured in docs/benchmarks-bayesopt.md.
+SHARED_ONE_HOT_LENGTH_SCALE = True
+# In a finite space (categorical, finite-range and small integer hyperparameters) the acquisition
+# scores configs only (syne_tune/gp/discrete_search.py) instead of rounding a continuous optimum.
+DISCRETE_SEARCH = True
+# Where the GP sees the criteria through a Gaussian copula: 'finite' spaces (those of DISCRETE_SEARCH),
+# 'always' or 'never'; measured in docs/benchmarks-bayesopt.md.
+COPULA_TARGETS = "finite"
 
 
 def single_threaded_blas():
@@ -103,6 +114,9 @@ class GPFIFOSearcher(BaseSearcher):
 
     _OPTIONS_CLASS = GPSearchOptions
     non_finite = "impute"
+    # A finite space is searched config by config (discrete_search.py), with copula targets; False
+    # keeps the continuous relaxation (the multi-fidelity searcher, whose acquisition pins a resource).
+    discrete_acquisition = True
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, **search_options):
@@ -116,6 +130,7 @@ class GPFIFOSearcher(BaseSearcher):
         if mode == "min" and options.map_reward is not None:
             logger.warning("map_reward=%r is ignored for mode='min'.", options.map_reward)
         self.encoding = ConfigEncoding(config_space)
+        self._discrete = discrete_space(self.encoding) if DISCRETE_SEARCH and self.discrete_acquisition else None
         self.model: GPModel = self._make_model()
         # Second seed draw: the GP's own RandomState (restarts, fantasies), as the original library derives it.
         self._gp_random_state = np.random.RandomState(self.random_state.randint(0, 2 ** 31))
@@ -133,7 +148,8 @@ class GPFIFOSearcher(BaseSearcher):
 
     def _make_model(self) -> GPModel:
         """The surrogate over model inputs; subclasses may return another GPModel."""
-        return matern52_model(self.encoding.dim)
+        return matern52_model(self.encoding.dim, self.encoding.length_scale_groups if SHARED_ONE_HOT_LENGTH_SCALE
+                              else None)
 
     # --- hooks: what distinguishes the multi-fidelity searcher ------------------------------------
 
@@ -262,11 +278,19 @@ class GPFIFOSearcher(BaseSearcher):
         if u_acq is not None:                                     # pin the resource to r_acq
             candidates = np.hstack([candidates, np.full((candidates.shape[0], 1), u_acq)])
             bounds = np.vstack([bounds, [u_acq, u_acq]])
-        choice = choose_next(
-            candidates, lambda Xq: predict_mean_std_vjp(normalized, Xq), best, bounds,
-            scoring=self.options.initial_scoring, skip_local_optimization=self.options.skip_local_optimization,
-            is_excluded=lambda x: self.is_excluded(self.encoding.decode(x[:d])), random_state=self.random_state,
-            xi=XI / state.y_scale, num_local_starts=NUM_LOCAL_STARTS, extra_starts=incumbent)
+        def is_excluded(x: np.ndarray) -> bool:
+            return self.is_excluded(self.encoding.decode(x[:d]))
+
+        if self._discrete is not None:
+            choice = choose_next_discrete(self._discrete, candidates, lambda Xq: predict_mean_std(normalized, Xq),
+                                          best, is_excluded=is_excluded, xi=XI / state.y_scale, extra_starts=incumbent,
+                                          num_rows=state.X.shape[0])
+        else:
+            choice = choose_next(
+                candidates, lambda Xq: predict_mean_std_vjp(normalized, Xq), best, bounds,
+                scoring=self.options.initial_scoring, skip_local_optimization=self.options.skip_local_optimization,
+                is_excluded=is_excluded, random_state=self.random_state,
+                xi=XI / state.y_scale, num_local_starts=NUM_LOCAL_STARTS, extra_starts=incumbent)
         if choice is None:
             self._decision = "random (all top-ranked BO candidates already proposed)"
             return self.sample_random_config()
@@ -300,6 +324,8 @@ class GPFIFOSearcher(BaseSearcher):
         X, y = self._model_data()
         shift, scale = normalization(y) if self.options.normalize_targets else (0.0, 1.0)
         y_normalized = (y - shift) / scale
+        if self._copula_targets():
+            shift, scale, y_normalized = 0.0, 1.0, gaussian_copula(y)
         refit = self._data_version != self._fit_version and not self._skip_refit(n)
         if refit:
             init = self._params if (self.options.opt_warmstart and self._fit_size > 0) \
@@ -320,6 +346,14 @@ class GPFIFOSearcher(BaseSearcher):
         self._last_state = self._state
         self._state_version = self._data_version
         return self._state, refit
+
+    def _copula_targets(self) -> bool:
+        """True: the GP sees the criteria through a Gaussian copula (syne_tune/gp/copula.py) instead of
+        mean/std normalization: in finite spaces by default (``COPULA_TARGETS``; measured in
+        docs/benchmarks-bayesopt.md). ``normalize_targets=False`` turns it off too."""
+        if not self.options.normalize_targets or COPULA_TARGETS == "never":
+            return False
+        return COPULA_TARGETS == "always" or self._discrete is not None
 
     def _on_refit(self) -> None:
         """Called after each hyperparameter fit (subclasses record what their refit rule needs)."""

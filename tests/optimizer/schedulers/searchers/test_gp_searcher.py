@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from syne_tune.backend.trial_status import Trial
-from syne_tune.config_space import choice, loguniform, randint, uniform
+from syne_tune.config_space import choice, finrange, loguniform, randint, uniform
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.searchers.gp_searcher import GPFIFOSearcher, normalization
 
@@ -49,7 +49,7 @@ def test_first_config_is_midpoint_then_random_then_model():
     assert searcher.dataset_size() == 6
     params = searcher.model_parameters()
     assert {"noise_variance", "kernel_covariance_scale", "mean_mean_value"} <= set(params)
-    assert sum(k.startswith("kernel_inv_bw") for k in params) == 1 + 3 + 1 + 1  # act one-hot
+    assert sum(k.startswith("kernel_inv_bw") for k in params) == 4  # one per hyperparameter: act's 3 one-hot columns share one
     assert params != GPFIFOSearcher(SPACE, metric="loss", **FAST).model_parameters()
 
 
@@ -293,3 +293,72 @@ def test_refit_schedule_refits_less_often_as_data_grows(monkeypatch):
     # once the data grew by 25 % since the last fit: 5 >= 1.25·4, 7 >= 1.25·5, 9, 12, 15, 19
     assert [n for n, _ in sizes] == [1, 2, 3, 4, 5, 7, 9, 12, 15, 19]
     assert [r for _, r in sizes] == [2] * 10           # FIFO: reset + warm restart at every refit
+
+
+FINITE = {"op0": choice(["a", "b", "c"]), "op1": choice(["a", "b", "c"]), "flag": choice([True, False]),
+          "units": finrange(16, 64, 3, cast_int=True)}                                          # 54 configs
+
+
+def _finite_objective(config):
+    return (config["op0"] != "b") + 0.5 * (config["op1"] == "a") + 0.1 * config["flag"] + config["units"] / 640
+
+
+@pytest.mark.parametrize("max_enumerate", [None, 0])
+def test_finite_space_never_repeats_a_config_and_is_searched_discretely(monkeypatch, max_enumerate):
+    if max_enumerate is not None:
+        monkeypatch.setattr("syne_tune.gp.discrete_search.MAX_ENUMERATE", max_enumerate)
+    searcher = GPFIFOSearcher(FINITE, metric="loss", random_seed=0, **FAST)
+    assert searcher._discrete is not None
+    seen, decisions, trial = set(), [], 0
+    while True:
+        batch = []
+        for _ in range(3):                                   # two pending at each suggestion
+            config = searcher.get_config(trial_id=str(trial))
+            if config is None:
+                break
+            key = searcher.match_string(config)
+            assert key not in seen, f"trial {trial} repeats {config}"
+            seen.add(key)
+            decisions.append(searcher._decision)
+            searcher.register_pending(str(trial), config)
+            batch.append((str(trial), config))
+            trial += 1
+        for trial_id, config in batch:
+            searcher.on_trial_result(trial_id, config, {"loss": _finite_objective(config)}, update=True)
+        if len(batch) < 3:
+            break
+    assert len(seen) == 54
+    how = "enumerated" if max_enumerate is None else "local search"
+    assert all(d.startswith(f"BO {how}") for d in decisions[3:]), decisions   # no random fallback
+
+
+def test_discrete_search_finds_the_optimum_of_a_finite_space():
+    searcher = GPFIFOSearcher(FINITE, metric="loss", random_seed=1, **FAST)
+    best = min(_finite_objective(c) for c in _drive_finite(searcher, 15))
+    assert best == pytest.approx(_finite_objective({"op0": "b", "op1": "b", "flag": False, "units": 16}))
+
+
+def _drive_finite(searcher, rounds):
+    configs = []
+    for trial in range(rounds):
+        config = searcher.get_config(trial_id=str(trial))
+        searcher.on_trial_result(str(trial), config, {"loss": _finite_objective(config)}, update=True)
+        configs.append(config)
+    return configs
+
+
+def test_mixed_space_with_a_float_keeps_the_continuous_search():
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST)
+    assert searcher._discrete is None
+    _drive(searcher, 6)
+    assert searcher._decision.startswith("BO") and "enumerated" not in searcher._decision
+
+
+def test_copula_targets_only_in_finite_spaces_and_never_for_the_multi_fidelity_searcher():
+    from syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher import GPMultiFidelitySearcher
+
+    assert GPFIFOSearcher(FINITE, metric="loss", **FAST)._copula_targets()
+    assert not GPFIFOSearcher(FINITE, metric="loss", normalize_targets=False, **FAST)._copula_targets()
+    assert not GPFIFOSearcher(SPACE, metric="loss", **FAST)._copula_targets()
+    mobster = GPMultiFidelitySearcher(FINITE, metric="loss", resource_attr="epoch", max_t=9, **FAST)
+    assert mobster._discrete is None and not mobster._copula_targets()
