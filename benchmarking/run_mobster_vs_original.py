@@ -140,6 +140,7 @@ def regret_trace(results: list) -> list[tuple[float, float]]:
 
 def run_once(seed: int, max_time: float, max_t: int, seconds_per_epoch: float) -> dict:
     """One simulated MOBSTER run with the importable library; returns the measured figures."""
+    import importlib.util
     import logging
 
     import syne_tune
@@ -150,7 +151,7 @@ def run_once(seed: int, max_time: float, max_t: int, seconds_per_epoch: float) -
     from syne_tune.optimizer.schedulers import HyperbandScheduler
 
     logging.disable(logging.WARNING)
-    original = Path(syne_tune.__file__).resolve().parent.parent != REPO
+    original = importlib.util.find_spec("syne_tune.gp") is None       # our GP core is syne_tune.gp
     blackbox = _make_blackbox(max_t, seconds_per_epoch)
     delays = {"delay_on_trial_result": 0.0, "delay_complete_after_final_report": 0.0, "delay_start": 0.0}
     if original:
@@ -198,8 +199,8 @@ def _spawn(library: str, seed: int, args, profile: str | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     python = sys.executable
-    if library == "ours":
-        env["PYTHONPATH"] = str(REPO)
+    if library in ("ours", "baseline"):
+        env["PYTHONPATH"] = str(REPO) if library == "ours" else args.baseline_repo
     else:
         python = args.original_python
     command = [python, str(Path(__file__).resolve()), "--worker", "--seed", str(seed),
@@ -237,11 +238,11 @@ def table(runs: dict[str, list[dict]], max_time: float) -> list[str]:
                      f"{np.median([o['results'] for o in outputs]):.0f} | "
                      f"{np.median([o['trials'] for o in outputs]):.0f} | "
                      + " | ".join(f"{r:.4f}" for r in regrets) + " |")
-    if runs.get("ours") and runs.get("original"):
+    for other in [library for library in runs if library != "ours" and runs[library] and runs.get("ours")]:
         ours = np.median([o["cpu"] for o in runs["ours"]])
-        original = np.median([o["cpu"] for o in runs["original"]])
-        pairs = [b["cpu"] / a["cpu"] for a, b in zip(runs["ours"], runs["original"])]
-        lines += ["", f"CPU ratio original / ours (medians): {original / ours:.1f}x; per seed: "
+        theirs = np.median([o["cpu"] for o in runs[other]])
+        pairs = [b["cpu"] / a["cpu"] for a, b in zip(runs["ours"], runs[other])]
+        lines += ["", f"CPU ratio {other} / ours (medians): {theirs / ours:.1f}x; per seed: "
                   + ", ".join(f"{p:.1f}" for p in pairs)]
     return lines
 
@@ -253,7 +254,10 @@ def main(argv=None) -> int:
     parser.add_argument("--max-time", type=float, default=200.0, help="simulated seconds per run")
     parser.add_argument("--max-t", type=int, default=MAX_T)
     parser.add_argument("--seconds-per-epoch", type=float, default=1.0)
-    parser.add_argument("--libraries", nargs="+", default=["ours", "original"], choices=["ours", "original"])
+    parser.add_argument("--libraries", nargs="+", default=["ours", "original"],
+                        choices=["ours", "original", "baseline"])
+    parser.add_argument("--baseline-repo", help="'baseline' runs our library from this checkout (e.g. the code "
+                                                "before a change, from git archive)")
     parser.add_argument("--original-python", default=ORIGINAL_PYTHON)
     parser.add_argument("--profile", help="cProfile output of our first run (with --libraries ours)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
