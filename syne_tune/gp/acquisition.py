@@ -9,7 +9,7 @@ log EI (for the local optimization, where EI underflows far from the incumbent) 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import erfcx, log_ndtr, logsumexp, ndtr
+from scipy.special import erfcx, log_ndtr, ndtr
 
 XI = 0.01
 MIN_STD = 1e-10
@@ -68,7 +68,9 @@ def log_expected_improvement_and_gradients(mean: np.ndarray, std: np.ndarray, be
     s = np.maximum(std, MIN_STD)[:, None]
     u = (best[None, :] - mean - xi) / s
     log_h = _log_h(u)
-    total = logsumexp(log_h, axis=1)
+    # logsumexp over the columns; log_h is finite (_log_h). scipy.special.logsumexp costs ~9x more here
+    top = np.max(log_h, axis=1)
+    total = top + np.log(np.sum(np.exp(log_h - top[:, None]), axis=1))
     w = np.exp(log_h - total[:, None])
     # Φ/h ≈ |u| and φ/h ≈ u² far out; the clip only acts where std is floored (|u| ~ 1e10 and
     # beyond), where both logs lose every digit and the gradient is set to 0 below.

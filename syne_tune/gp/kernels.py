@@ -25,7 +25,11 @@ def squared_distances(X1: np.ndarray, X2: np.ndarray, inv_bw: np.ndarray) -> np.
     """r²_ij = Σ_k inv_bw_k² (x1_ik − x2_jk)²: (n1, n2), exact also where x1 ≈ x2."""
     w = inv_bw * inv_bw
     r2 = (np.dot(X1 * X1, w)[:, None] + np.dot(X2 * X2, w)[None, :] - 2.0 * np.dot(X1 * w, X2.T))
-    exact = np.abs(r2) < 1e-8 * max(1.0, float(np.max(np.abs(r2), initial=0.0)))  # cancellation at x1 ≈ x2
+    magnitude = np.abs(r2)
+    exact = magnitude < 1e-8 * max(1.0, float(np.max(magnitude, initial=0.0)))  # cancellation at x1 ≈ x2
+    if X1 is X2:                    # r²(x, x) = 0 exactly; only off-diagonal near-duplicates need fixing
+        np.fill_diagonal(r2, 0.0)
+        np.fill_diagonal(exact, False)
     if np.any(exact):
         rows, cols = np.nonzero(exact)
         r2[rows, cols] = np.dot((X1[rows] - X2[cols]) ** 2, w)
@@ -68,18 +72,21 @@ def matern52_parameter_gradients(X: np.ndarray, inv_bw: np.ndarray, covariance_s
 
 
 def matern52_input_gradient(X1: np.ndarray, X2: np.ndarray, inv_bw: np.ndarray, covariance_scale: float,
-                            G: np.ndarray) -> np.ndarray:
-    """Σ_j G_ij ∂K(x1_i, x2_j)/∂x1_i: (n1, d) for ``G: (n1, n2)``."""
-    _, dP = matern52_profile_and_derivative(squared_distances(X1, X2, inv_bw))
+                            G: np.ndarray, dP: np.ndarray | None = None) -> np.ndarray:
+    """Σ_j G_ij ∂K(x1_i, x2_j)/∂x1_i: (n1, d) for ``G: (n1, n2)``; ``dP``: P' at r²(X1, X2) if the
+    caller has it already."""
+    if dP is None:
+        _, dP = matern52_profile_and_derivative(squared_distances(X1, X2, inv_bw))
     H = covariance_scale * G * dP
     return 2.0 * (inv_bw * inv_bw) * (X1 * H.sum(axis=1)[:, None] - np.dot(H, X2))
 
 
 def matern52_input_and_parameter_gradients(X: np.ndarray, inv_bw: np.ndarray, covariance_scale: float,
-                                           W: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+                                           W: np.ndarray, profile: tuple[np.ndarray, np.ndarray] | None = None
+                                           ) -> tuple[np.ndarray, np.ndarray, float]:
     """(Σ_ij W_ij ∂K(X, X)_ij/∂X: (n, d), then as :func:`matern52_parameter_gradients`), symmetric W.
     Both arguments of K move with X, so the input part is twice :func:`matern52_input_gradient`."""
-    P, dP = matern52_profile_and_derivative(squared_distances(X, X, inv_bw))
+    P, dP = matern52_profile_and_derivative(squared_distances(X, X, inv_bw)) if profile is None else profile
     G = covariance_scale * W * dP
     g = G.sum(axis=1)
     GX = np.dot(G, X)

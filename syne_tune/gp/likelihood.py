@@ -8,7 +8,8 @@ Notation: ``X: (n, d)`` inputs, ``Y: (n, m)`` targets (m columns share the kerne
     ∂nll/∂σ² = tr W,   ∂nll/∂θ = Σ W∘∂K/∂θ + aᵀ ∂m/∂θ = model.parameter_gradients(params, X, W, a)
 
 One Cholesky and one inverse per evaluation (LAPACK potri); the model supplies its own gradients
-(model.py), so the likelihood depends on the model, never the other way round.
+(``covariance_and_parameter_gradients``, model.py), so the likelihood depends on the model, never
+the other way round.
 """
 from __future__ import annotations
 
@@ -35,12 +36,14 @@ def nll_and_gradients(params: dict, model: GPModel, X: np.ndarray, Y: np.ndarray
     """(nll, {name: ∂nll/∂value}) for every parameter of ``model`` (module docstring)."""
     Y = _as_columns(X, Y)
     n, m = Y.shape
-    L = cholesky_with_jitter(model.covariance(params, X, X) + params["noise_variance"][0] * np.eye(n))
+    K, parameter_gradients = model.covariance_and_parameter_gradients(params, X)
+    K[np.diag_indices(n)] += params["noise_variance"][0]
+    L = cholesky_with_jitter(K)
     R = Y - model.mean(params, X)[:, None]
     A = cho_solve(L, R)                                                  # (n, m)
     value = 0.5 * (m * (n * np.log(2 * np.pi) + 2.0 * np.sum(np.log(np.diag(L)))) + np.sum(R * A))
     W = 0.5 * (m * inverse_from_cholesky(L) - A @ A.T)                  # ∂nll/∂K, R&W eq. 5.9
-    grads = model.parameter_gradients(params, X, W, -A.sum(axis=1))
+    grads = parameter_gradients(W, -A.sum(axis=1))
     grads["noise_variance"] = np.array([np.trace(W)])
     return float(value), grads
 

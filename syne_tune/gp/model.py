@@ -9,6 +9,13 @@ GP core needs (no autograd):
     covariance_input_gradient(params, X1, X2, G (n1, n2)) -> Σ_j G_ij ∂K(x1_i, x2_j)/∂x1_i: (n1, d)
     diagonal_input_gradient(params, X, g (n,)), mean_input_gradient(params, X, g) -> g_i ∂f_i/∂x_i: (n, d)
 
+Two fused forms return the covariance together with a function for its gradients at the same
+arguments, so that a model can share the work they have in common (distances, warping, the
+Matérn profile); by default they just call the functions above:
+
+    covariance_and_parameter_gradients(params, X) -> (K(X, X), (W, a) -> parameter_gradients(...))
+    covariance_and_input_gradient(params, X1, X2) -> (K(X1, X2), G -> covariance_input_gradient(...))
+
 The likelihood (``likelihood.py``) uses ``parameter_gradients`` (W = ∂nll/∂K, a = ∂nll/∂m); the
 posterior (``posterior.py``) chains the input gradients into the gradient of the predictive mean
 and std in the query inputs, for the acquisition (``predict_mean_std_vjp``). The observation noise is always the parameter ``noise_variance``
@@ -101,6 +108,14 @@ class GPModel:
     def covariance_input_gradient(self, params: dict, X1: np.ndarray, X2: np.ndarray, G: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def covariance_and_parameter_gradients(self, params: dict, X: np.ndarray):
+        """(K(X, X), ``(W, a) -> parameter_gradients(params, X, W, a)``); the likelihood needs both."""
+        return self.covariance(params, X, X), lambda W, a: self.parameter_gradients(params, X, W, a)
+
+    def covariance_and_input_gradient(self, params: dict, X1: np.ndarray, X2: np.ndarray):
+        """(K(X1, X2), ``G -> covariance_input_gradient(params, X1, X2, G)``); the acquisition needs both."""
+        return self.covariance(params, X1, X2), lambda G: self.covariance_input_gradient(params, X1, X2, G)
+
     def diagonal_input_gradient(self, params: dict, X: np.ndarray, g: np.ndarray) -> np.ndarray:
         return np.zeros_like(X)            # stationary kernels: k(x, x) does not depend on x
 
@@ -149,17 +164,38 @@ class Matern52Model(GPModel):
     def mean(self, params, X):
         return np.full(X.shape[0], float(params["mean_mean_value"][0]))
 
+    def _grouped(self, params, d_inv_bw: np.ndarray) -> np.ndarray:
+        """Per-column inverse-bandwidth gradients summed per group."""
+        if self.groups is None:
+            return d_inv_bw
+        return np.bincount(self.groups, weights=d_inv_bw, minlength=params["kernel_inv_bw"].size)
+
     def parameter_gradients(self, params, X, W, a):
         d_inv_bw, d_scale = kernels.matern52_parameter_gradients(
             X, self._inv_bw(params), params["kernel_covariance_scale"][0], W)
-        if self.groups is not None:
-            d_inv_bw = np.bincount(self.groups, weights=d_inv_bw, minlength=params["kernel_inv_bw"].size)
+        d_inv_bw = self._grouped(params, d_inv_bw)
         return {"kernel_inv_bw": d_inv_bw, "kernel_covariance_scale": np.array([d_scale]),
                 "mean_mean_value": np.array([np.sum(a)])}
 
     def covariance_input_gradient(self, params, X1, X2, G):
         return kernels.matern52_input_gradient(X1, X2, self._inv_bw(params),
                                                params["kernel_covariance_scale"][0], G)
+
+    def covariance_and_parameter_gradients(self, params, X):
+        inv_bw, c = self._inv_bw(params), params["kernel_covariance_scale"][0]
+        profile = kernels.matern52_profile_and_derivative(kernels.squared_distances(X, X, inv_bw))
+
+        def gradients(W, a):
+            d_inv_bw, d_scale = kernels.matern52_parameter_gradients(X, inv_bw, c, W, profile)
+            return {"kernel_inv_bw": self._grouped(params, d_inv_bw), "kernel_covariance_scale": np.array([d_scale]),
+                    "mean_mean_value": np.array([np.sum(a)])}
+
+        return c * profile[0], gradients
+
+    def covariance_and_input_gradient(self, params, X1, X2):
+        inv_bw, c = self._inv_bw(params), params["kernel_covariance_scale"][0]
+        P, dP = kernels.matern52_profile_and_derivative(kernels.squared_distances(X1, X2, inv_bw))
+        return c * P, lambda G: kernels.matern52_input_gradient(X1, X2, inv_bw, c, G, dP)
 
 
 def matern52_model(dim: int, groups: np.ndarray | None = None) -> Matern52Model:

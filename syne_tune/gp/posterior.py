@@ -89,8 +89,9 @@ def predict(state: PosteriorState, Xq: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return mean, var
 
 
-def _predict_parts(state: PosteriorState, Xq: np.ndarray):
-    Kq = state.model.covariance(state.params, Xq, state.X)                     # (q, n)
+def _predict_parts(state: PosteriorState, Xq: np.ndarray, Kq: np.ndarray | None = None):
+    if Kq is None:
+        Kq = state.model.covariance(state.params, Xq, state.X)                 # (q, n)
     V = Kq @ state.L_inv.T                                                       # L⁻¹ kq per row
     mean = Kq @ state.alpha + state.model.mean(state.params, Xq)[:, None]
     raw = state.model.diagonal(state.params, Xq) - np.sum(V * V, axis=1)
@@ -108,15 +109,16 @@ def predict_mean_std_vjp(state: PosteriorState, Xq: np.ndarray):
     Σ g_mean∘mean + Σ g_std∘std in ``Xq`` from the model's input gradients (model.py):
         ∂mean/∂xq = ∂kq/∂xq α + ∂m/∂xq,  ∂var/∂xq = ∂k(xq, xq)/∂xq − 2 (L⁻ᵀ L⁻¹ kq)ᵀ ∂kq/∂xq,
     with std' = var' / (2 std), and 0 where the variance is floored."""
-    mean, var, (V, free) = _predict_parts(state, Xq)
-    std = np.sqrt(var)
     model, params = state.model, state.params
+    Kq, kq_input_gradient = model.covariance_and_input_gradient(params, Xq, state.X)
+    mean, var, (V, free) = _predict_parts(state, Xq, Kq)
+    std = np.sqrt(var)
 
     def vjp(g_mean: np.ndarray, g_std: np.ndarray) -> np.ndarray:
         g_mean = state.y_scale * g_mean
         g_var = np.where(free, state.y_scale * g_std / (2.0 * std), 0.0)
         G = g_mean @ state.alpha.T - 2.0 * g_var[:, None] * (V @ state.L_inv)   # weights on kq: (q, n)
-        return (model.covariance_input_gradient(params, Xq, state.X, G)
+        return (kq_input_gradient(G)
                 + model.diagonal_input_gradient(params, Xq, g_var)
                 + model.mean_input_gradient(params, Xq, g_mean.sum(axis=1)))
 

@@ -96,6 +96,32 @@ class WarpedMatern52Model(Matern52Model):
         d_Z[:, -1] *= dw_u
         return d_Z
 
+    def covariance_and_parameter_gradients(self, params, X):
+        # One warp and one Matérn profile per likelihood evaluation (instead of one each for K and ∂K).
+        Z, dw_a, dw_b, _ = self._warp(params, X)
+        inv_bw, c = params["kernel_inv_bw"], params["kernel_covariance_scale"][0]
+        profile = kernels.matern52_profile_and_derivative(kernels.squared_distances(Z, Z, inv_bw))
+
+        def gradients(W, a):
+            d_Z, d_inv_bw, d_scale = kernels.matern52_input_and_parameter_gradients(Z, inv_bw, c, W, profile)
+            return {"kernel_inv_bw": d_inv_bw, "kernel_covariance_scale": np.array([d_scale]),
+                    "mean_mean_value": np.array([np.sum(a)]),
+                    "warping_a": np.array([np.dot(d_Z[:, -1], dw_a)]),
+                    "warping_b": np.array([np.dot(d_Z[:, -1], dw_b)])}
+
+        return c * profile[0], gradients
+
+    def covariance_and_input_gradient(self, params, X1, X2):
+        Z1, _, _, dw_u = self._warp(params, X1)
+        K, d_Z_of = super().covariance_and_input_gradient(params, Z1, self._warp(params, X2)[0])
+
+        def input_gradient(G):
+            d_Z = d_Z_of(G)
+            d_Z[:, -1] *= dw_u
+            return d_Z
+
+        return K, input_gradient
+
 
 class ExpDecayModel(GPModel):
     """Exp-decay kernel with fixed ``delta`` (0 or 1) or a learned one (``delta=None``); module docstring.

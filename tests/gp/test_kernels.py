@@ -75,3 +75,14 @@ def test_profile_derivative_function_matches_finite_differences(r2):
     numeric = (matern52_profile(np.array([r2 + h])) - matern52_profile(np.array([max(r2 - h, 0.0)])))[0] / \
         (r2 + h - max(r2 - h, 0.0))
     assert matern52_profile_and_derivative(np.array([r2]))[1][0] == pytest.approx(numeric, rel=1e-4, abs=1e-6)
+
+
+def test_squared_distances_of_a_set_with_itself_fix_near_duplicates_off_the_diagonal():
+    rs = np.random.RandomState(4)
+    X = np.vstack([rs.rand(6, 3), rs.rand(1, 3)])
+    X[6] = X[2] + 1e-9                                               # near duplicate of row 2
+    inv_bw = np.array([0.5, 3.0, 50.0])
+    direct = (((X[:, None, :] - X[None, :, :]) * inv_bw) ** 2).sum(-1)
+    r2 = squared_distances(X, X, inv_bw)
+    np.testing.assert_allclose(r2, direct, rtol=1e-9, atol=1e-15)
+    assert np.all(np.diag(r2) == 0.0) and r2[2, 6] > 0.0

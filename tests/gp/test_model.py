@@ -126,3 +126,22 @@ def test_grouped_matern52_equals_ard_with_repeated_inverse_bandwidths():
 def test_matern52_rejects_bad_groups(groups):
     with pytest.raises(ValueError, match="groups"):
         matern52_model(2, groups=groups)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_fused_forms_equal_the_separate_functions(name):
+    rs = np.random.RandomState(5)
+    model = _model(name)
+    X, Xq, params = _inputs(rs, 15), _inputs(rs, 4), _params(model, rs)
+    W = rs.randn(15, 15)
+    W, a, G = W + W.T, rs.randn(15), rs.randn(4, 15)
+    K, parameter_gradients = model.covariance_and_parameter_gradients(params, X)
+    np.testing.assert_allclose(K, model.covariance(params, X, X), rtol=1e-12, atol=1e-14)
+    fused, separate = parameter_gradients(W, a), model.parameter_gradients(params, X, W, a)
+    assert set(fused) == set(separate)
+    for key in separate:
+        np.testing.assert_allclose(fused[key], separate[key], rtol=1e-10, atol=1e-12, err_msg=f"{name}: {key}")
+    Kq, input_gradient = model.covariance_and_input_gradient(params, Xq, X)
+    np.testing.assert_allclose(Kq, model.covariance(params, Xq, X), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(input_gradient(G), model.covariance_input_gradient(params, Xq, X, G),
+                               rtol=1e-10, atol=1e-12)

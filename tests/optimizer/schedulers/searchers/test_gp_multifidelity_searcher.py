@@ -365,3 +365,25 @@ def test_remove_then_add_at_the_same_size_refreshes_the_posterior():
     after, _ = searcher._posterior()
     assert after is not before
     np.testing.assert_allclose(after.X[:, -1], [searcher.encode_resource(1), searcher.encode_resource(4)])
+
+
+def test_refits_once_the_data_grew_by_the_multifidelity_refit_growth(monkeypatch):
+    from syne_tune.optimizer.schedulers.searchers import gp_multifidelity_searcher, gp_searcher
+
+    sizes = []
+    original = gp_searcher.fit_hyperparameters
+
+    def recording_fit(model, X, y, init_params, **kwargs):
+        sizes.append(X.shape[0])
+        return original(model, X, y, init_params, **kwargs)
+
+    monkeypatch.setattr(gp_searcher, "fit_hyperparameters", recording_fit)
+    monkeypatch.setattr(gp_multifidelity_searcher, "REFIT_GROWTH", 0.25)
+    searcher = _searcher(num_init_random=1, opt_maxiter=5)
+    for trial in range(10):
+        config = {"x": (trial * 0.37) % 1.0, "y": (trial * 13) % 100, "epochs": 9}
+        for epoch in (1, 3):
+            _feed(searcher, str(trial), config, [epoch])
+            searcher._posterior()
+    # once the data grew by 25 % since the last fit: 5 >= 1.25·4, 7 >= 1.25·5, 9, 12, 15, 19
+    assert sizes == [1, 2, 3, 4, 5, 7, 9, 12, 15, 19]
