@@ -293,3 +293,42 @@ def test_refit_schedule_refits_less_often_as_data_grows(monkeypatch):
     # once the data grew by 25 % since the last fit: 5 >= 1.25·4, 7 >= 1.25·5, 9, 12, 15, 19
     assert [n for n, _ in sizes] == [1, 2, 3, 4, 5, 7, 9, 12, 15, 19]
     assert [r for _, r in sizes] == [2] * 10           # FIFO: reset + warm restart at every refit
+
+
+def test_candidates_are_uniform_without_pending_and_half_around_the_incumbent_with_pending():
+    from syne_tune.optimizer.schedulers.searchers import gp_searcher
+
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=2, **FAST)
+    incumbent = searcher.encoding.encode([{"x": 0.3, "n": 5, "lr": 1e-3, "act": "tanh"}])[0]
+    state = searcher.random_state.get_state()
+    uniform_candidates = searcher.encoding.sample(50, searcher.random_state)
+    searcher.random_state.set_state(state)
+    np.testing.assert_array_equal(searcher._candidates(incumbent, local=False), uniform_candidates)
+    searcher.random_state.set_state(state)
+    candidates = searcher._candidates(incumbent, local=True)
+    k = int(gp_searcher.LOCAL_CANDIDATE_FRACTION * 50)
+    np.testing.assert_array_equal(candidates[k:], uniform_candidates[k:])
+    bounds = searcher.encoding.bounds
+    assert np.all(candidates >= bounds[:, 0]) and np.all(candidates <= bounds[:, 1])
+    np.testing.assert_array_equal(searcher.encoding.snap(candidates), candidates)   # valid configs
+    x_column = next(col.start for col in searcher.encoding.columns if col.name == "x")
+    # the continuous 'x': local candidates spread around 0.3 with std 0.1, the others uniformly
+    assert abs(np.mean(candidates[:k, x_column]) - 0.3) < 0.1
+    assert np.std(candidates[:k, x_column]) < 0.15 and np.std(candidates[k:, x_column]) > 0.2
+    assert np.max(np.abs(candidates[:k, x_column] - 0.3)) < 0.5
+
+
+def test_local_candidates_only_for_decisions_with_pending_evaluations(monkeypatch):
+    flags = []
+    original = GPFIFOSearcher._candidates
+
+    def spy(self, incumbent, local):
+        flags.append(local)
+        return original(self, incumbent, local)
+
+    monkeypatch.setattr(GPFIFOSearcher, "_candidates", spy)
+    _drive(GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST), 6, pending=1)
+    assert flags and not any(flags)
+    flags.clear()
+    _drive(GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST), 4, pending=3)
+    assert flags and all(flags[i] for i in range(len(flags)) if i % 3)   # 2nd and 3rd of a batch
