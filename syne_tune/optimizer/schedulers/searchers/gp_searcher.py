@@ -55,8 +55,8 @@ REFIT_GROWTH = 0.05
 # With pending evaluations (FIFO), this fraction of the random candidates is drawn around the
 # incumbent with this standard deviation in encoded units (``GPFIFOSearcher._candidates``); sequential
 # decisions keep uniform candidates. Measured in docs/benchmarks-bayesopt.md.
-LOCAL_CANDIDATE_FRACTION = 0.5
-LOCAL_CANDIDATE_STD = 0.1
+LOCAL_CANDIDATE_FRACTION = 0.75
+LOCAL_CANDIDATE_STD = 0.05
 
 
 def single_threaded_blas():
