@@ -189,7 +189,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--policies", nargs="+", default=["impute", "drop"], choices=["impute", "drop"])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
     args = parser.parse_args(argv)
-    logging.disable(logging.WARNING)   # the Tuner's summary of every run
     if args.quick:
         args.seeds, args.evaluations, args.functions, args.timing_evaluations = 2, 30, ["branin"], 40
     try:
@@ -229,4 +228,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    logging.disable(logging.WARNING)   # the Tuner's summary of every run
     main()
