@@ -1,8 +1,11 @@
-"""Benchmark: random search vs bayesopt on Branin and Hartmann6, driving FIFOScheduler directly.
+"""Benchmark: random search vs bayesopt on Branin and Hartmann6, with the Tuner in simulated time.
 
-No backend, no subprocesses: each evaluation is instantaneous. With ``workers > 1`` the runner keeps
-that many trials pending and completes the oldest one before each new suggestion, so every
-bayesopt suggestion is made with ``workers − 1`` pending evaluations (fantasized).
+Each run is the real ``Tuner`` with a ``FIFOScheduler`` against a simulated backend (the built-in
+``branin``/``hartmann6`` blackboxes of ``syne_tune.blackbox_repository``; no subprocesses). The
+backend gives trial k < workers a duration of k + 1 simulated seconds and every later trial
+``workers`` seconds, so trials complete one at a time, oldest first, and each bayesopt suggestion
+after the first ``workers`` is made with ``workers − 1`` pending evaluations (fantasized), the
+protocol of the figures in docs/benchmarks-bayesopt.md.
 
     python -m benchmarking.run_bayesopt_benchmark --seeds 10
     python -m benchmarking.run_bayesopt_benchmark --quick
@@ -12,59 +15,146 @@ bayesopt suggestion is made with ``workers − 1`` pending evaluations (fantasiz
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
+import os
+import tempfile
 import time
-from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from benchmarking.synthetic_functions import SYNTHETIC_FUNCTIONS, SyntheticFunction
-from syne_tune.backend.trial_status import Trial
+from benchmarking.synthetic_functions import SYNTHETIC_FUNCTIONS
+from syne_tune.backend.simulator_backend.simulator_backend import SimulatorConfig
+from syne_tune.blackbox_repository import load_blackbox
+from syne_tune.blackbox_repository.blackbox import Blackbox, FunctionBlackbox
+from syne_tune.blackbox_repository.simulated_tabular_backend import UserBlackboxBackend
+from syne_tune.blackbox_repository.synthetic import ELAPSED_TIME
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 
-METRIC = "objective"
+METRIC = "value"   # the objective of the synthetic blackboxes
 
 
-def run(function: SyntheticFunction, searcher: str, seed: int, num_evaluations: int, workers: int,
+@dataclass(frozen=True)
+class Problem:
+    """A single-fidelity blackbox to minimize and its known minimum."""
+
+    name: str
+    blackbox: Blackbox
+    optimum: float
+
+
+def problem(name: str) -> Problem:
+    """The built-in blackbox ``name`` ('branin', 'hartmann6') with its optimum."""
+    return Problem(name, load_blackbox(name)[name], SYNTHETIC_FUNCTIONS[name].optimum)
+
+
+class OldestFirstBackend(UserBlackboxBackend):
+    """Simulates a single-fidelity blackbox so that trials complete one at a time in start order.
+
+    Trial k < ``workers`` lasts k + 1 simulated seconds, every later trial ``workers`` seconds,
+    no simulated delays: with ``workers`` workers kept busy, trial k ends at k + 1, and each new
+    trial starts when the oldest running one has ended.
+    """
+
+    def __init__(self, blackbox: Blackbox, workers: int):
+        super().__init__(blackbox, ELAPSED_TIME, simulator_config=SimulatorConfig(0.0, 0.0, 0.0))
+        self.workers = workers
+
+    def _evaluate(self, trial_id: int, config: dict, checkpoint: dict | None) -> Sequence[dict]:
+        duration = float(min(trial_id + 1, self.workers))
+        return [dict(report, **{ELAPSED_TIME: duration}) for report in super()._evaluate(trial_id, config, checkpoint)]
+
+
+class RecordingFIFOScheduler(FIFOScheduler):
+    """FIFOScheduler that suggests ``num_evaluations`` trials only (then reports the space exhausted,
+    so the Tuner ends once they completed) and records, per suggestion, wall-clock and CPU seconds
+    and the number of completed evaluations, and the metric of each completed trial in order."""
+
+    def __init__(self, *args, num_evaluations: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.num_evaluations = num_evaluations
+        self.values: list[float] = []
+        self.suggest_seconds: list[tuple[float, float, int]] = []   # (wall, CPU, observations)
+
+    def suggest(self, trial_id: int):
+        if trial_id >= self.num_evaluations:
+            return None
+        start, cpu_start = time.perf_counter(), time.process_time()
+        suggestion = super().suggest(trial_id)
+        self.suggest_seconds.append((time.perf_counter() - start, time.process_time() - cpu_start, len(self.values)))
+        return suggestion
+
+    def on_trial_complete(self, trial, result: dict) -> None:
+        super().on_trial_complete(trial, result)
+        self.values.append(float(result[self.metric]))
+
+
+@contextlib.contextmanager
+def temporary_experiment_folder():
+    """Points SYNETUNE_FOLDER at a temporary folder (removed afterwards) for the experiments inside."""
+    from syne_tune.constants import SYNE_TUNE_FOLDER_ENV
+
+    previous = os.environ.get(SYNE_TUNE_FOLDER_ENV)
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ[SYNE_TUNE_FOLDER_ENV] = folder
+        try:
+            yield folder
+        finally:
+            if previous is None:
+                os.environ.pop(SYNE_TUNE_FOLDER_ENV, None)
+            else:
+                os.environ[SYNE_TUNE_FOLDER_ENV] = previous
+
+
+def run(function: Problem, searcher: str, seed: int, num_evaluations: int, workers: int,
         search_options: dict | None = None, mode: str = "min", non_finite: str | None = None
         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Best-so-far regret after each evaluation (NaN values never count as best): (num_evaluations,);
-    plus wall-clock and CPU seconds per suggestion and the number of observations at each suggestion.
-    ``non_finite`` sets the GP searcher's policy for NaN values ('impute' or 'drop')."""
-    scheduler = FIFOScheduler(function.config_space, searcher=searcher, metric=METRIC, mode=mode,
-                              random_seed=seed, search_options=dict(search_options or {}, debug_log=False))
+    """One Tuner run in simulated time (see the module docstring).
+
+    Returns the best-so-far regret after each evaluation (NaN values never count as best):
+    (num_evaluations,); plus wall-clock and CPU seconds per suggestion and the number of
+    observations at each suggestion. ``mode='max'`` reports the negated value (the searcher then
+    maximizes). ``non_finite`` sets the GP searcher's policy for NaN values ('impute' or 'drop').
+    """
+    from syne_tune import StoppingCriterion, Tuner
+
+    blackbox = function.blackbox
+    if mode == "max":
+        blackbox = with_metric(blackbox, lambda config, value: -value)
+    scheduler = RecordingFIFOScheduler(
+        blackbox.configuration_space, searcher=searcher, metric=METRIC, mode=mode, random_seed=seed,
+        search_options=dict(search_options or {}, debug_log=False), num_evaluations=num_evaluations)
     if non_finite is not None:
         scheduler.searcher.non_finite = non_finite
-    sign = -1.0 if mode == "max" else 1.0
-    running: deque[Trial] = deque()
-    values, times, cpu_times, observed = [], [], [], []
-    trial_id = 0
-    while len(values) < num_evaluations:
-        while len(running) < workers and trial_id < num_evaluations:
-            start, cpu_start = time.perf_counter(), time.process_time()
-            suggestion = scheduler.suggest(trial_id)
-            times.append(time.perf_counter() - start)
-            cpu_times.append(time.process_time() - cpu_start)
-            observed.append(len(values))
-            running.append(Trial(trial_id=trial_id, config=suggestion.config))
-            trial_id += 1
-        trial = running.popleft()
-        value = function.function(trial.config)
-        scheduler.on_trial_complete(trial, {METRIC: sign * value})
-        values.append(value)
-    regret = np.fmin.accumulate(np.array(values)) - function.optimum
-    return regret, np.array(times), np.array(cpu_times), np.array(observed)
+    with temporary_experiment_folder():
+        Tuner(OldestFirstBackend(blackbox, workers), scheduler, StoppingCriterion(), n_workers=workers,
+              progress="off", tuner_name="bayesopt-benchmark").run()
+    values = np.array(scheduler.values) * (-1.0 if mode == "max" else 1.0)
+    regret = np.fmin.accumulate(values) - function.optimum
+    wall, cpu, observed = (np.array(column) for column in zip(*scheduler.suggest_seconds))
+    return regret, wall, cpu, observed.astype(int)
 
 
-def hartmann6_with_nan_region(threshold: float = 0.6) -> SyntheticFunction:
+def with_metric(blackbox: Blackbox, transform) -> Blackbox:
+    """The single-fidelity ``blackbox`` with its ``METRIC`` replaced by ``transform(config, value)``."""
+    names = blackbox.objectives_names
+
+    def curve(config, _, seed):
+        values = blackbox.objective_function(config, None, seed)
+        return [transform(config, values[name]) if name == METRIC else values[name] for name in names]
+
+    return FunctionBlackbox(blackbox.configuration_space, curve, names)
+
+
+def hartmann6_with_nan_region(threshold: float = 0.6) -> Problem:
     """Hartmann6 returning NaN where x1 > ``threshold`` (40 % of the space at 0.6; the optimum, at
     x1 = 0.15, is outside): a stand-in for a learning rate whose loss diverges."""
-    base = SYNTHETIC_FUNCTIONS["hartmann6"]
-
-    def function(config: dict) -> float:
-        return float("nan") if config["x1"] > threshold else base.function(config)
-
-    return SyntheticFunction("hartmann6-nan", function, base.config_space, base.optimum)
+    base = problem("hartmann6")
+    blackbox = with_metric(base.blackbox, lambda config, value: float("nan") if config["x1"] > threshold else value)
+    return Problem("hartmann6-nan", blackbox, base.optimum)
 
 
 def compare_non_finite_policies(seeds: int, evaluations: int, workers_list: list[int],
@@ -113,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
     checkpoints = [c for c in (30, 50, 100, 200) if c <= args.evaluations]
     print(f"regret: median [q25, q75] over {args.seeds} seeds; bayesopt options {options}")
     for name in args.functions:
-        function = SYNTHETIC_FUNCTIONS[name]
+        function = problem(name)
         for workers in args.workers:
             for searcher in ("random", "bayesopt"):
                 start = time.perf_counter()
@@ -127,7 +217,7 @@ def main(argv: list[str] | None = None) -> None:
         print("seconds per bayesopt suggestion, wall-clock (CPU of this process), median over the window,"
               " then over seeds, by number of observations:")
         for workers in (1, 4):
-            runs = [run(SYNTHETIC_FUNCTIONS["hartmann6"], "bayesopt", seed, args.timing_evaluations, workers,
+            runs = [run(problem("hartmann6"), "bayesopt", seed, args.timing_evaluations, workers,
                         options) for seed in range(min(args.seeds, 3))]
             for low in range(10, args.timing_evaluations, 20):
                 window = [((n >= low) & (n < low + 20), t, c) for _, t, c, n in runs]
@@ -138,4 +228,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    logging.disable(logging.WARNING)   # the Tuner's summary of every run
     main()

@@ -63,6 +63,11 @@ DISCRETE_SEARCH = True
 # Where the GP sees the criteria through a Gaussian copula: 'finite' spaces (those of DISCRETE_SEARCH),
 # 'always' or 'never'; measured in docs/benchmarks-bayesopt.md.
 COPULA_TARGETS = "finite"
+# With pending evaluations (FIFO), this fraction of the random candidates is drawn around the
+# incumbent with this standard deviation in encoded units (``GPFIFOSearcher._candidates``); sequential
+# decisions keep uniform candidates. Measured in docs/benchmarks-bayesopt.md.
+LOCAL_CANDIDATE_FRACTION = 0.75
+LOCAL_CANDIDATE_STD = 0.05
 
 
 def single_threaded_blas():
@@ -273,7 +278,9 @@ class GPFIFOSearcher(BaseSearcher):
         start_rows = np.flatnonzero(observed) if observed.any() else np.arange(rows.size)
         incumbent = X_inc[start_rows[np.argmin(mean[start_rows].mean(axis=1))]][None, :]
         d = self.encoding.dim
-        candidates = self.encoding.sample(self.options.num_init_candidates, self.random_state)
+        # local candidates measured for continuous FIFO search; the discrete search keeps its own (measured) starts
+        local = bool(self._pending) and u_acq is None and self._discrete is None
+        candidates = self._candidates(incumbent[0, :d], local=local)
         bounds = self.encoding.bounds
         if u_acq is not None:                                     # pin the resource to r_acq
             candidates = np.hstack([candidates, np.full((candidates.shape[0], 1), u_acq)])
@@ -301,6 +308,24 @@ class GPFIFOSearcher(BaseSearcher):
                           f"n={len(self._observed)} pending={len(self._pending)} refit={refit} "
                           f"{time.perf_counter() - start:.3f}s")
         return self.encoding.decode(choice.x[:d])
+
+    def _candidates(self, incumbent: np.ndarray, local: bool) -> np.ndarray:
+        """``num_init_candidates`` encoded random configs (c, d), ranked for the starts of the EI
+        optimization. With ``local`` (FIFO with pending evaluations, continuous search), the first
+        ``LOCAL_CANDIDATE_FRACTION`` of them are drawn around ``incumbent: (d,)`` instead,
+        N(incumbent, ``LOCAL_CANDIDATE_STD``²) per encoded coordinate, clipped to the box and snapped
+        to configs (one-hot columns thus mostly keep the incumbent's category). Measured in
+        docs/benchmarks-bayesopt.md: with 3 pending evaluations, uniform candidates led the EI
+        optimization far from the incumbent, and Hartmann6 with 4 workers lagged sequential BO by
+        about 15 evaluations at 50 (median regret 0.061 against 0.0056 with local candidates)."""
+        num = self.options.num_init_candidates
+        candidates = self.encoding.sample(num, self.random_state)
+        k = int(LOCAL_CANDIDATE_FRACTION * num) if local else 0
+        if k > 0:
+            bounds = self.encoding.bounds
+            near = incumbent[None, :] + LOCAL_CANDIDATE_STD * self.random_state.normal(size=(k, incumbent.size))
+            candidates[:k] = self.encoding.snap(np.clip(near, bounds[:, 0], bounds[:, 1]))
+        return candidates
 
     def _model_data(self) -> tuple[np.ndarray, np.ndarray]:
         """Inputs (n', d') and criteria (n',) the GP sees: non-finite criteria imputed or dropped

@@ -362,3 +362,42 @@ def test_copula_targets_only_in_finite_spaces_and_never_for_the_multi_fidelity_s
     assert not GPFIFOSearcher(SPACE, metric="loss", **FAST)._copula_targets()
     mobster = GPMultiFidelitySearcher(FINITE, metric="loss", resource_attr="epoch", max_t=9, **FAST)
     assert mobster._discrete is None and not mobster._copula_targets()
+
+
+def test_candidates_are_uniform_without_pending_and_half_around_the_incumbent_with_pending():
+    from syne_tune.optimizer.schedulers.searchers import gp_searcher
+
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=2, **FAST)
+    incumbent = searcher.encoding.encode([{"x": 0.3, "n": 5, "lr": 1e-3, "act": "tanh"}])[0]
+    state = searcher.random_state.get_state()
+    uniform_candidates = searcher.encoding.sample(50, searcher.random_state)
+    searcher.random_state.set_state(state)
+    np.testing.assert_array_equal(searcher._candidates(incumbent, local=False), uniform_candidates)
+    searcher.random_state.set_state(state)
+    candidates = searcher._candidates(incumbent, local=True)
+    k = int(gp_searcher.LOCAL_CANDIDATE_FRACTION * 50)
+    np.testing.assert_array_equal(candidates[k:], uniform_candidates[k:])
+    bounds = searcher.encoding.bounds
+    assert np.all(candidates >= bounds[:, 0]) and np.all(candidates <= bounds[:, 1])
+    np.testing.assert_array_equal(searcher.encoding.snap(candidates), candidates)   # valid configs
+    x_column = next(col.start for col in searcher.encoding.columns if col.name == "x")
+    # the continuous 'x': local candidates spread around 0.3 with std 0.1, the others uniformly
+    assert abs(np.mean(candidates[:k, x_column]) - 0.3) < 0.1
+    assert np.std(candidates[:k, x_column]) < 0.15 and np.std(candidates[k:, x_column]) > 0.2
+    assert np.max(np.abs(candidates[:k, x_column] - 0.3)) < 0.5
+
+
+def test_local_candidates_only_for_decisions_with_pending_evaluations(monkeypatch):
+    flags = []
+    original = GPFIFOSearcher._candidates
+
+    def spy(self, incumbent, local):
+        flags.append(local)
+        return original(self, incumbent, local)
+
+    monkeypatch.setattr(GPFIFOSearcher, "_candidates", spy)
+    _drive(GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST), 6, pending=1)
+    assert flags and not any(flags)
+    flags.clear()
+    _drive(GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST), 4, pending=3)
+    assert flags and all(flags[i] for i in range(len(flags)) if i % 3)   # 2nd and 3rd of a batch
