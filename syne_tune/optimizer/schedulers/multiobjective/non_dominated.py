@@ -18,14 +18,18 @@ def to_losses(values: Sequence[float], modes: Sequence[str]) -> np.ndarray:
     return losses if all(math.isfinite(v) for v in losses) else np.full(len(losses), np.inf)
 
 
-def pareto_mask(Y: np.ndarray) -> np.ndarray:
-    """``(n,)`` True where no other point dominates (<= in every loss, < in one). Equal points both stay."""
+def pareto_mask(Y: np.ndarray, block: int = 256) -> np.ndarray:
+    """``(n,)`` True where no other point dominates (<= in every loss, < in one). Equal points both stay.
+
+    Compares ``block`` points at a time against all (memory ``block * n * m``), not one by one.
+    """
     Y = np.asarray(Y, dtype=float)
     n = Y.shape[0]
     mask = np.ones(n, dtype=bool)
-    for i in range(n):
-        dominated_by = np.all(Y <= Y[i], axis=1) & np.any(Y < Y[i], axis=1)
-        mask[i] = not dominated_by.any()
+    for start in range(0, n, block):
+        points = Y[start:start + block, None, :]  # (b, 1, m) against (n, m)
+        dominated_by = np.all(Y <= points, axis=2) & np.any(Y < points, axis=2)  # (b, n)
+        mask[start:start + block] = ~dominated_by.any(axis=1)
     return mask
 
 
