@@ -34,13 +34,24 @@ def pareto_mask(Y: np.ndarray, block: int = 256) -> np.ndarray:
 
 
 def nondominated_fronts(Y: np.ndarray) -> list[np.ndarray]:
-    """Indices of the first Pareto front, of the front once it is removed, and so on."""
-    remaining = np.arange(np.asarray(Y).shape[0])
+    """Indices of the first Pareto front, of the front once it is removed, and so on.
+
+    One dominance matrix, then fronts peeled by counting each point's remaining dominators
+    (the fast non-dominated sort of NSGA-II): O(n^2 m), not a Pareto mask per front.
+    """
+    Y = np.asarray(Y, dtype=float)
+    dominates = np.zeros((len(Y), len(Y)), dtype=bool)  # [i, j]: point i dominates point j
+    for start in range(0, len(Y), 256):
+        points = Y[start:start + 256, None, :]
+        dominates[start:start + 256] = np.all(points <= Y, axis=2) & np.any(points < Y, axis=2)
+    dominators = dominates.sum(axis=0)
+    remaining = np.ones(len(Y), dtype=bool)
     fronts = []
-    while remaining.size:
-        mask = pareto_mask(np.asarray(Y, dtype=float)[remaining])
-        fronts.append(remaining[mask])
-        remaining = remaining[~mask]
+    while remaining.any():
+        front = np.flatnonzero(remaining & (dominators == 0))
+        fronts.append(front)
+        remaining[front] = False
+        dominators -= dominates[front].sum(axis=0)
     return fronts
 
 
