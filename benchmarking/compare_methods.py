@@ -3,13 +3,15 @@
     python benchmarking/compare_methods.py --benchmarks fcnet-protein_structure nas201-cifar10 \\
         --methods RS BO ASHA --seeds 10 --processes 2 --output compare-results
 
-Every (method, seed, benchmark) runs the real Tuner with a ``BlackboxRepositoryBackend`` for the
-benchmark's simulated budget. Writes ``report.md`` (per benchmark, the median and interquartile
-range of the regret, or of the best metric when no optimum is known, or of the hypervolume of all
-reports for a benchmark with a list of metrics, at 1/8, 1/4, 1/2 and all of the budget) and ``comparison.png`` (best-so-far against simulated time, median and 25-75% band
-per method; needs matplotlib, extra ``benchmarks``) into ``--output``; the experiments land in
-``<output>/experiments``. Methods come from ``benchmarking/methods.py``; ``compare()`` also takes
-your own ``{name: Method}``.
+Every (method, seed, benchmark) runs the real Tuner with the benchmark's simulated backend
+(``benchmark.backend(seed)``: a ``BlackboxRepositoryBackend``, or a ``SimulatorBackend`` of its
+own such as ``lr-schedule``'s) for the benchmark's simulated budget. Writes ``report.md`` (per
+benchmark, the median and interquartile range of the regret, or of the best metric when no
+optimum is known, or of the hypervolume of all reports for a benchmark with a list of metrics,
+at 1/8, 1/4, 1/2 and all of the budget) and ``comparison.png`` (best-so-far against simulated
+time, median and 25-75% band per method; needs matplotlib, extra ``benchmarks``) into
+``--output``; the experiments land in ``<output>/experiments``. Methods come from
+``benchmarking/methods.py``; ``compare()`` also takes your own ``{name: Method}``.
 """
 from __future__ import annotations
 
