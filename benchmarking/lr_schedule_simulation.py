@@ -64,11 +64,11 @@ class LearningRateScheduleBackend(SimulatorBackend):
 
     def _evaluate(self, trial_id: int, config: dict, checkpoint: dict | None) -> list[dict]:
         if checkpoint is None:
-            epoch, far, noise_floor = 0, 1.0, 0.0
+            reached, far, noise_floor = 0, 1.0, 0.0
         else:
-            epoch, far, noise_floor = int(checkpoint["epoch"]), checkpoint["far"], checkpoint["noise_floor"]
+            reached, far, noise_floor = int(checkpoint["epoch"]), checkpoint["far"], checkpoint["noise_floor"]
         reports = []
-        for done, epoch in enumerate(range(epoch + 1, int(config[self.max_resource_attr]) + 1), start=1):
+        for done, epoch in enumerate(range(reached + 1, int(config[self.max_resource_attr]) + 1), start=1):
             far, noise_floor = next_state(far, noise_floor, config["lr"], config["momentum"])
             noise = np.random.default_rng([self.random_seed, trial_id, epoch]).standard_normal()
             reports.append({"loss": LOSS_FLOOR + (far + noise_floor) * (1.0 + NOISE * noise), "far": far,

@@ -16,9 +16,8 @@ _SYNTHETIC = {
 
 def blackbox_list() -> list[str]:
     """Names ``load_blackbox`` accepts; the tabulated ones need the extra ``blackboxes``."""
-    from syne_tune.blackbox_repository.tabulated import TABULATED
-
     from syne_tune.blackbox_repository.learning_curves import CURVES
+    from syne_tune.blackbox_repository.tabulated import TABULATED
 
     return list(TABULATED) + [f"{name}-mf" for name in CURVES] + list(_SYNTHETIC)
 
