@@ -3,11 +3,14 @@
     python benchmarking/compare_methods.py --benchmarks fcnet-protein_structure nas201-cifar10 \\
         --methods RS BO ASHA --seeds 10 --processes 2 --output compare-results
 
-Every (method, seed, benchmark) runs the real Tuner with a ``BlackboxRepositoryBackend`` for the
-benchmark's simulated budget. Writes ``report.md`` (per benchmark, the median and interquartile
-range of the regret, or of the best metric when no optimum is known, at 1/8, 1/4, 1/2 and all of
-the budget, the trials started and the scheduler's CPU time per decision) and ``comparison.png`` (best-so-far against simulated time, median and 25-75% band
-per method; needs matplotlib, extra ``benchmarks``) into ``--output``; the experiments land in
+Every (method, seed, benchmark) runs the real Tuner with the benchmark's simulated backend
+(``benchmark.backend(seed)``: a ``BlackboxRepositoryBackend``, or a ``SimulatorBackend`` of its
+own such as ``lr-schedule``'s) for the benchmark's simulated budget. Writes ``report.md`` (per
+benchmark, the median and interquartile range of the regret, or of the best metric when no
+optimum is known, or of the hypervolume of all reports for a benchmark with a list of metrics,
+at 1/8, 1/4, 1/2 and all of the budget, the trials started and the scheduler's CPU time per
+decision) and ``comparison.png`` (best-so-far against simulated time, median and 25-75% band per
+method; needs matplotlib, extra ``benchmarks``) into ``--output``; the experiments land in
 ``<output>/experiments``. Methods come from ``benchmarking/methods.py``; ``compare()`` also takes
 your own ``{name: Method}``.
 """
@@ -81,10 +84,17 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
 
     df = load_experiment(tuner.name).results
     df = df[df["st_tuner_time"] <= budget].sort_values("st_tuner_time", kind="stable")
-    values = df[benchmark.metric].to_numpy(dtype=float)
-    best = np.fmax.accumulate(values) if benchmark.mode == "max" else np.fmin.accumulate(values)
-    if benchmark.noise_free is not None:
-        best = _noise_free_incumbent(df, values, best, benchmark.noise_free)
+    if benchmark.multi_objective:
+        from syne_tune.experiment_pareto import hypervolume_over_time
+
+        values = hypervolume_over_time(df, list(benchmark.metric), list(benchmark.mode),
+                                       list(benchmark.reference_point))["hypervolume"].to_numpy(dtype=float)
+        best = np.fmax.accumulate(values)
+    else:
+        values = df[benchmark.metric].to_numpy(dtype=float)
+        best = np.fmax.accumulate(values) if benchmark.mode == "max" else np.fmin.accumulate(values)
+        if benchmark.noise_free is not None:
+            best = _noise_free_incumbent(df, values, best, benchmark.noise_free)
     return RunResult(method_name, benchmark_name, seed, df["st_tuner_time"].to_numpy(dtype=float), best,
                      tuner.tuning_status.num_trials_started, time.perf_counter() - start,
                      scheduler_seconds=scheduler_time.seconds, num_decisions=scheduler_time.decisions)
@@ -131,6 +141,11 @@ def compare(methods: dict[str, Method], benchmarks: list[str], seeds: int, proce
             if method.multi_fidelity and definition.resource_attr is None:
                 log(f"Skipping {name} on {benchmark}: a multi-fidelity method on a single-fidelity benchmark.")
                 continue
+            if method.multi_objective != definition.multi_objective:
+                kinds = ("single", "multi") if definition.multi_objective else ("multi", "single")
+                log(f"Skipping {name} on {benchmark}: a {kinds[0]}-objective method on a {kinds[1]}-objective "
+                    "benchmark.")
+                continue
             jobs += [(name, method, benchmark, definition, seed, max_wallclock_time, folder) for seed in range(seeds)]
     start = time.perf_counter()
 
@@ -156,6 +171,14 @@ def compare(methods: dict[str, Method], benchmarks: list[str], seeds: int, proce
     return finished
 
 
+def _shown(benchmark: SimulatedBenchmark) -> str:
+    """What a comparison shows of a run: its best metric, or the hypervolume of its reports."""
+    if benchmark.multi_objective:
+        metrics = ", ".join(f"{m} ({mode})" for m, mode in zip(benchmark.metric, benchmark.mode))
+        return f"hypervolume of {metrics}, reference point {tuple(benchmark.reference_point)}"
+    return f"{benchmark.mode} {benchmark.metric}"
+
+
 def _regret(benchmark: SimulatedBenchmark, values: np.ndarray, optimum: float | None) -> np.ndarray:
     if optimum is None:
         return values
@@ -170,8 +193,9 @@ def summary_table(results: list[RunResult], max_wallclock_time: float | None = N
         budget = max_wallclock_time or benchmark.max_wallclock_time
         optimum = benchmark.best_value()
         grid = [budget * f for f in FRACTIONS]
-        what = "regret" if optimum is not None else f"best {benchmark.metric}"
-        lines += [f"### {benchmark_name}: {what} ({benchmark.mode} {benchmark.metric}), median [25%, 75%] over seeds",
+        what = ("regret" if optimum is not None else "hypervolume" if benchmark.multi_objective
+                else f"best {benchmark.metric}")
+        lines += [f"### {benchmark_name}: {what} ({_shown(benchmark)}), median [25%, 75%] over seeds",
                   "", "| method | " + " | ".join(f"{t:.0f} s" for t in grid) + " | trials | ms/decision | failed runs |",
                   "|---|" + "---|" * (len(grid) + 3)]
         runs = [r for r in results if r.benchmark == benchmark_name]
@@ -212,7 +236,8 @@ def plot(results: list[RunResult], path: Path, max_wallclock_time: float | None 
             axis.fill_between(grid[shown], low, high, color=line.get_color(), alpha=0.2)
         axis.set_title(benchmark_name)
         axis.set_xlabel("simulated time (s)")
-        axis.set_ylabel(f"best {benchmark.metric} ({benchmark.mode})")
+        axis.set_ylabel("hypervolume" if benchmark.multi_objective
+                        else f"best {benchmark.metric} ({benchmark.mode})")
         axis.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=100)

@@ -53,6 +53,7 @@ class Method:
     make: Callable[[MethodArguments], TrialScheduler]
     multi_fidelity: bool = False
     synchronous: bool = False
+    multi_objective: bool = False  # runs on benchmarks with a list of metrics (and only there)
 
 
 def _random_search(a: MethodArguments):
@@ -127,6 +128,11 @@ def _pbt(a: MethodArguments):
     return PBT(a.config_space, perturbation_interval=interval, **arguments)
 
 
+def _moasha(a: MethodArguments):
+    from syne_tune.optimizer.baselines import MOASHA
+    return MOASHA(a.config_space, **a.multi_fidelity())
+
+
 METHODS: dict[str, Method] = {
     "RS": Method(_random_search),
     "BO": Method(_bayesian_optimization),
@@ -147,6 +153,8 @@ METHODS: dict[str, Method] = {
     "BOHB-PROM": Method(partial(_bohb, type="promotion"), multi_fidelity=True),
     "KDE": Method(_kde),
     "PBT": Method(_pbt, multi_fidelity=True),
+    "MO-RS": Method(_random_search, multi_objective=True),  # random search reporting a list of metrics
+    "MOASHA": Method(_moasha, multi_fidelity=True, multi_objective=True),
 }
 
 

@@ -22,12 +22,14 @@ class SimulatedBenchmark:
         make_blackbox: makes the blackbox instead of ``load_blackbox`` (e.g. other noise levels).
         noise_free: the noise-free value of ``metric`` of a config; when given, a run's best-so-far
             is this value of its incumbent (the trial with the best report so far), not the noisy report.
+        metric, mode: a list each for a multi-objective benchmark, which also needs ``reference_point``
+            (one value per metric, worse than any that should count): comparisons show hypervolume.
     """
 
     blackbox_name: str
     dataset: str
-    metric: str
-    mode: str
+    metric: str | list[str]
+    mode: str | list[str]
     elapsed_time_attr: str
     max_wallclock_time: float
     n_workers: int = 4
@@ -36,6 +38,11 @@ class SimulatedBenchmark:
     simulated: bool = True
     make_blackbox: Callable | None = None
     noise_free: Callable[[dict], float] | None = None
+    reference_point: tuple[float, ...] | None = None  # multi-objective: hypervolume reference, in metric units
+
+    @property
+    def multi_objective(self) -> bool:
+        return isinstance(self.metric, (list, tuple))
 
     def blackbox(self):
         if self.make_blackbox is not None:
@@ -57,7 +64,7 @@ class SimulatedBenchmark:
     def best_value(self) -> float | None:
         """``optimum``, or the best value of the metric over the whole table (mean over seeds);
         None when neither is known (comparisons then show the best metric, not a regret)."""
-        if self.optimum is not None:
+        if self.optimum is not None or self.multi_objective:
             return self.optimum
         best_value = getattr(self.blackbox(), "best_value", None)
         return None if best_value is None else best_value(self.metric, self.mode)
@@ -107,13 +114,29 @@ def _simulated() -> dict[str, SimulatedBenchmark]:
     for dataset in ("naval_propulsion", "parkinsons_telemonitoring", "protein_structure", "slice_localization"):
         benchmarks[f"fcnet-{dataset}"] = SimulatedBenchmark("fcnet", dataset, "val_loss", "min", "train_time",
                                                             max_wallclock_time=2 * hour)
+    # FCNet and NAS-Bench-201 with an epoch fidelity: the tables' final values at the end of modelled
+    # learning curves (syne_tune/blackbox_repository/learning_curves.py), for multi-fidelity methods.
+    for dataset in ("naval_propulsion", "parkinsons_telemonitoring", "protein_structure", "slice_localization"):
+        benchmarks[f"fcnet-mf-{dataset}"] = SimulatedBenchmark("fcnet-mf", dataset, "val_loss", "min", "train_time",
+                                                               max_wallclock_time=2 * hour, max_resource_attr="epochs")
+    for dataset in ("cifar10", "cifar100", "imagenet"):
+        benchmarks[f"nas201-mf-{dataset}"] = SimulatedBenchmark("nasbench201-mf", dataset, "val_acc", "max",
+                                                                "train_time", max_wallclock_time=6 * hour,
+                                                                max_resource_attr="epochs")
+        # Two objectives: validation accuracy (%) against latency (s); the reference point is worse than
+        # every cell of the table (chance accuracy, the slowest latency).
+        benchmarks[f"nas201-mo-{dataset}"] = SimulatedBenchmark(
+            "nasbench201-mf", dataset, ["val_acc", "latency"], ["max", "min"], "train_time",
+            max_wallclock_time=6 * hour, max_resource_attr="epochs", reference_point=(0.0, 0.03))
     for dataset in ("cifar10", "cifar100", "imagenet"):
         benchmarks[f"nas201-{dataset}"] = SimulatedBenchmark("nasbench201", dataset, "val_acc", "max", "train_time",
                                                              max_wallclock_time=6 * hour)
     for dataset in ("australian", "blood_transfusion", "car", "credit_g", "kc1", "phoneme", "segment", "vehicle"):
         benchmarks[f"hpobench-{dataset}"] = SimulatedBenchmark("hpobench", dataset, "val_acc", "max", "train_time",
                                                                max_wallclock_time=hour)
-    return benchmarks
+    from benchmarking.definitions.definition_simulator import simulator_benchmarks
+
+    return dict(benchmarks, **simulator_benchmarks())
 
 
 SIMULATED_BENCHMARKS: dict[str, SimulatedBenchmark] = _simulated()

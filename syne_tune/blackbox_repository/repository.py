@@ -16,9 +16,10 @@ _SYNTHETIC = {
 
 def blackbox_list() -> list[str]:
     """Names ``load_blackbox`` accepts; the tabulated ones need the extra ``blackboxes``."""
+    from syne_tune.blackbox_repository.learning_curves import CURVES
     from syne_tune.blackbox_repository.tabulated import TABULATED
 
-    return list(TABULATED) + list(_SYNTHETIC)
+    return list(TABULATED) + [f"{name}-mf" for name in CURVES] + list(_SYNTHETIC)
 
 
 def load_blackbox(name: str) -> Mapping[str, Blackbox]:
@@ -26,13 +27,19 @@ def load_blackbox(name: str) -> Mapping[str, Blackbox]:
     ``load_blackbox("nasbench201")["cifar10"]``.
 
     Tabulated benchmarks (``fcnet``, ``nasbench201``, ``hpobench``) load a data set's table on first
-    lookup. The synthetic ones (``synthetic-mf``, ``branin``, ``hartmann6``, ``height``) have one data
+    lookup; ``fcnet-mf`` and ``nasbench201-mf`` are those tables with an ``epoch`` fidelity and modelled
+    learning curves ending at the tabulated values (``learning_curves.py``). The synthetic ones (``synthetic-mf``, ``branin``, ``hartmann6``, ``height``) have one data
     set named like the benchmark.
     """
     from syne_tune.blackbox_repository.tabulated import TABULATED, LazyBlackboxes
 
     if name in TABULATED:
         return LazyBlackboxes(name)
+    if name.endswith("-mf") and name[:-3] in TABULATED:
+        from syne_tune.blackbox_repository.learning_curves import CURVES, LearningCurveBlackboxes
+
+        if name[:-3] in CURVES:
+            return LearningCurveBlackboxes(name[:-3])
     if name in _SYNTHETIC:
         return {name: _SYNTHETIC[name]()}
     raise ValueError(f"The 'name' argument of load_blackbox must be one of {blackbox_list()}. Got {name!r}.")

