@@ -195,8 +195,9 @@ def summary_table(results: list[RunResult], max_wallclock_time: float | None = N
         grid = [budget * f for f in FRACTIONS]
         what = ("regret" if optimum is not None else "hypervolume" if benchmark.multi_objective
                 else f"best {benchmark.metric}")
+        header = " | ".join(f"{t:.0f} s" for t in grid)
         lines += [f"### {benchmark_name}: {what} ({_shown(benchmark)}), median [25%, 75%] over seeds",
-                  "", "| method | " + " | ".join(f"{t:.0f} s" for t in grid) + " | trials | ms/decision | failed runs |",
+                  "", f"| method | {header} | trials | ms/decision | failed runs |",
                   "|---|" + "---|" * (len(grid) + 3)]
         runs = [r for r in results if r.benchmark == benchmark_name]
         for method in dict.fromkeys(r.method for r in runs):

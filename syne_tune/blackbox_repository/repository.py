@@ -27,9 +27,10 @@ def load_blackbox(name: str) -> Mapping[str, Blackbox]:
     ``load_blackbox("nasbench201")["cifar10"]``.
 
     Tabulated benchmarks (``fcnet``, ``nasbench201``, ``hpobench``) load a data set's table on first
-    lookup; ``fcnet-mf`` and ``nasbench201-mf`` are those tables with an ``epoch`` fidelity and modelled
-    learning curves ending at the tabulated values (``learning_curves.py``). The synthetic ones (``synthetic-mf``, ``branin``, ``hartmann6``, ``height``) have one data
-    set named like the benchmark.
+    lookup; ``fcnet-mf`` and ``nasbench201-mf`` are those tables with an ``epoch`` fidelity and
+    modelled learning curves ending at the tabulated values (``learning_curves.py``). The synthetic
+    ones (``synthetic-mf``, ``branin``, ``hartmann6``, ``height``) have one data set named like the
+    benchmark.
     """
     from syne_tune.blackbox_repository.tabulated import TABULATED, LazyBlackboxes
 
