@@ -7,6 +7,7 @@ from syne_tune.gp.kernels import (
     matern52, matern52_diagonal, matern52_input_and_parameter_gradients, matern52_input_gradient,
     matern52_parameter_gradients, matern52_profile, matern52_profile_and_derivative, squared_distances,
 )
+from finite_differences import numeric_gradient as _numeric  # tests/gp/finite_differences.py
 
 
 def _reference_matern52(X1, X2, inv_bw, c):
@@ -41,15 +42,6 @@ def test_squared_distances_match_direct_formula_also_for_near_duplicates():
     r2 = squared_distances(X1, X2, inv_bw)
     np.testing.assert_allclose(r2, direct, rtol=1e-9, atol=1e-12)
     assert r2[0, 5] == 0.0 and r2[1, 6] == 0.0
-
-
-def _numeric(f, x, eps=1e-6):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = eps
-        grad[i] = (f(x + step) - f(x - step)) / (2 * eps)
-    return grad
 
 
 def test_parameter_and_input_gradients_match_finite_differences():

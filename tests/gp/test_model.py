@@ -9,6 +9,7 @@ from syne_tune.gp.fit import map_objective, pack, theta_bounds, unpack
 from syne_tune.gp.likelihood import neg_log_posterior
 from syne_tune.gp.model import matern52_model
 from syne_tune.gp.resource_kernels import RESOURCE_KERNELS, resource_kernel_model
+from finite_differences import numeric_gradient as _numeric  # tests/gp/finite_differences.py
 
 DIM = 3  # two config dims + the resource (for resource kernels)
 MODELS = ["plain-matern52", "grouped-matern52", *sorted(RESOURCE_KERNELS)]
@@ -32,16 +33,6 @@ def _params(model, rs):
         lo_, hi_ = max(-2.0 if lo is None else lo, -3.0), min(2.0 if hi is None else hi, 3.0)
         theta.append(rs.uniform(lo_, hi_))
     return unpack(model, np.array(theta))
-
-
-def _numeric(f, x, eps=1e-6):
-    """Central differences of scalar f at array x (any shape)."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = eps
-        grad[i] = (f(x + step) - f(x - step)) / (2 * eps)
-    return grad
 
 
 @pytest.mark.parametrize("name", MODELS)
