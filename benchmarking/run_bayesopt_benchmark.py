@@ -15,11 +15,8 @@ protocol of the figures in docs/benchmarks-bayesopt.md.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from benchmarking.synthetic_functions import SYNTHETIC_FUNCTIONS
+from benchmarking.utils.experiment_folder import temporary_experiment_folder
 from syne_tune.backend.simulator_backend.simulator_backend import SimulatorConfig
 from syne_tune.blackbox_repository import load_blackbox
 from syne_tune.blackbox_repository.blackbox import Blackbox, FunctionBlackbox
@@ -90,23 +88,6 @@ class RecordingFIFOScheduler(FIFOScheduler):
     def on_trial_complete(self, trial, result: dict) -> None:
         super().on_trial_complete(trial, result)
         self.values.append(float(result[self.metric]))
-
-
-@contextlib.contextmanager
-def temporary_experiment_folder():
-    """Points SYNETUNE_FOLDER at a temporary folder (removed afterwards) for the experiments inside."""
-    from syne_tune.constants import SYNE_TUNE_FOLDER_ENV
-
-    previous = os.environ.get(SYNE_TUNE_FOLDER_ENV)
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ[SYNE_TUNE_FOLDER_ENV] = folder
-        try:
-            yield folder
-        finally:
-            if previous is None:
-                os.environ.pop(SYNE_TUNE_FOLDER_ENV, None)
-            else:
-                os.environ[SYNE_TUNE_FOLDER_ENV] = previous
 
 
 def run(function: Problem, searcher: str, seed: int, num_evaluations: int, workers: int,

@@ -17,10 +17,8 @@ from __future__ import annotations
 import argparse
 import logging
 import math
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +26,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importab
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarking.scheduler_timing import time_scheduler_calls  # noqa: E402
+from benchmarking.utils.experiment_folder import temporary_experiment_folder  # noqa: E402
 from syne_tune import Tuner  # noqa: E402
 
 
@@ -95,7 +94,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)  # a configured root logger: the Tuner adds no INFO handler
     logging.getLogger("syne_tune").setLevel(logging.WARNING)
-    os.environ["SYNETUNE_FOLDER"] = tempfile.mkdtemp(prefix="simulator-speed-")
     cases = {
         "ASHA, 1,000 trials, synthetic": _synthetic("ASHA", StoppingCriterion(max_num_trials_started=999)),
         "RS, 20,000 reports, synthetic": _synthetic("RS", StoppingCriterion(max_num_evaluations=19_999)),
@@ -108,8 +106,9 @@ def main(argv=None) -> int:
     lines = ["| run (4 workers) | wall time (s) | trials | reports | Tuner time per report (ms) | "
              "of which tuner.dill snapshots (ms) | scheduler time per report (ms) | simulated time (s) | speed-up |",
              "|---|---|---|---|---|---|---|---|---|"]
-    for name, run in cases.items():
-        result = _median([run() for _ in range(args.repeats)])
+    with temporary_experiment_folder():
+        results = {name: _median([run() for _ in range(args.repeats)]) for name, run in cases.items()}
+    for name, result in results.items():
         per_report = 1e3 / max(1, result["reports"])
         tuner_ms = (result["wall"] - result["scheduler"]) * per_report
         speedup = result["simulated"] / result["wall"] if result["wall"] > 0 else math.inf
