@@ -81,12 +81,6 @@ def local_optimize_batch(X0: np.ndarray, predict: Callable, best: np.ndarray, bo
     return np.where(keep_start[:, None], X0, X), np.maximum(ei[:k], ei[k:])
 
 
-def local_optimize(x0: np.ndarray, predict: Callable, best: np.ndarray, bounds: np.ndarray,
-                   maxiter: int = 1000, xi: float = XI) -> np.ndarray:
-    """L-BFGS-B on −EI from ``x0: (d,)`` within ``bounds``; returns x0 if that is not improved."""
-    return local_optimize_batch(x0[None, :], predict, best, bounds, maxiter, xi)[0][0]
-
-
 def choose_next(candidates: np.ndarray, predict: Callable, best: np.ndarray, bounds: np.ndarray, *,
                 scoring: str, skip_local_optimization: bool, is_excluded: Callable[[np.ndarray], bool],
                 random_state: np.random.RandomState, max_tries: int = 20, xi: float = XI,

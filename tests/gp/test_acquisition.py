@@ -5,7 +5,7 @@ import pytest
 from scipy.optimize import check_grad
 
 from syne_tune.gp.acquisition import expected_improvement, expected_improvement_and_gradients, thompson_indep_scores
-from syne_tune.gp.acquisition_optimizer import choose_next, local_optimize, local_optimize_batch
+from syne_tune.gp.acquisition_optimizer import choose_next, local_optimize_batch
 from syne_tune.gp.model import matern52_model
 from syne_tune.gp.posterior import compute_posterior, predict_mean_std, predict_mean_std_vjp
 
@@ -69,7 +69,7 @@ def test_local_optimization_improves_ei_within_bounds():
     predict = lambda Xq: predict_mean_std_vjp(state, Xq)
     bounds = np.array([[0.0, 1.0], [0.0, 0.5]])
     x0 = np.array([0.5, 0.3])
-    x = local_optimize(x0, predict, best, bounds)
+    x = local_optimize_batch(x0[None, :], predict, best, bounds)[0][0]
     assert np.all(x >= bounds[:, 0]) and np.all(x <= bounds[:, 1])
     ei = lambda z: expected_improvement(*predict(z[None, :])[:2], best)[0]
     assert ei(x) > ei(x0)
