@@ -18,40 +18,43 @@ def to_losses(values: Sequence[float], modes: Sequence[str]) -> np.ndarray:
     return losses if all(math.isfinite(v) for v in losses) else np.full(len(losses), np.inf)
 
 
+def _dominated_by(Y: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """``(stop - start, n)``: [i, j] True where point j dominates point ``start + i`` (<= in every
+    loss, < in one); one block of rows at a time keeps memory at ``block * n * m``."""
+    points = Y[start:stop, None, :]  # (b, 1, m) against (n, m)
+    return np.all(Y <= points, axis=2) & np.any(Y < points, axis=2)
+
+
 def pareto_mask(Y: np.ndarray, block: int = 256) -> np.ndarray:
     """``(n,)`` True where no other point dominates (<= in every loss, < in one). Equal points both stay.
 
-    Compares ``block`` points at a time against all (memory ``block * n * m``), not one by one.
+    Compares ``block`` points at a time against all, not one by one.
     """
     Y = np.asarray(Y, dtype=float)
     n = Y.shape[0]
     mask = np.ones(n, dtype=bool)
     for start in range(0, n, block):
-        points = Y[start:start + block, None, :]  # (b, 1, m) against (n, m)
-        dominated_by = np.all(Y <= points, axis=2) & np.any(Y < points, axis=2)  # (b, n)
-        mask[start:start + block] = ~dominated_by.any(axis=1)
+        mask[start:start + block] = ~_dominated_by(Y, start, start + block).any(axis=1)
     return mask
 
 
-def nondominated_fronts(Y: np.ndarray) -> list[np.ndarray]:
+def nondominated_fronts(Y: np.ndarray, block: int = 256) -> list[np.ndarray]:
     """Indices of the first Pareto front, of the front once it is removed, and so on.
 
     One dominance matrix, then fronts peeled by counting each point's remaining dominators
     (the fast non-dominated sort of NSGA-II): O(n^2 m), not a Pareto mask per front.
     """
     Y = np.asarray(Y, dtype=float)
-    dominates = np.zeros((len(Y), len(Y)), dtype=bool)  # [i, j]: point i dominates point j
-    for start in range(0, len(Y), 256):
-        points = Y[start:start + 256, None, :]
-        dominates[start:start + 256] = np.all(points <= Y, axis=2) & np.any(points < Y, axis=2)
-    dominators = dominates.sum(axis=0)
+    dominated_by = np.vstack([_dominated_by(Y, start, start + block) for start in range(0, len(Y), block)]
+                             or [np.zeros((0, 0), dtype=bool)])
+    dominators = dominated_by.sum(axis=1)
     remaining = np.ones(len(Y), dtype=bool)
     fronts = []
     while remaining.any():
         front = np.flatnonzero(remaining & (dominators == 0))
         fronts.append(front)
         remaining[front] = False
-        dominators -= dominates[front].sum(axis=0)
+        dominators -= dominated_by[:, front].sum(axis=1)
     return fronts
 
 
