@@ -44,13 +44,11 @@ def pareto_front(results: pd.DataFrame, metrics: list[str], modes: list[str],
     if missing:
         raise ValueError(f"The results have no column {missing[0]!r}; they hold {sorted(results.columns)}.")
     frame = results.groupby(ST_TRIAL_ID).tail(1) if last_report_only else results
-    values = frame[metrics].apply(pd.to_numeric, errors="coerce")
-    finite = np.isfinite(values.to_numpy(float)).all(axis=1)
-    frame, values = frame[finite], values[finite]
+    losses = _losses(frame, metrics, modes)
+    finite = np.isfinite(losses).all(axis=1)
+    frame, losses = frame[finite], losses[finite]
     if frame.empty:
         return frame
-    losses = np.column_stack([values[m].to_numpy(float) * (1.0 if mode == "min" else -1.0)
-                              for m, mode in zip(metrics, modes)])
     front = frame[pareto_mask(losses)]
     return front.sort_values(metrics[0], ascending=modes[0] == "min").drop_duplicates(subset=metrics)
 
@@ -68,8 +66,17 @@ def hypervolume_over_time(results: pd.DataFrame, metrics: list[str], modes: list
         raise ValueError(f"The 'reference_point' argument must hold one value per metric {metrics}. "
                          f"Got {reference_point!r}.")
     frame = results.sort_values(ST_TUNER_TIME) if ST_TUNER_TIME in results else results
-    signs = np.array([1.0 if mode == "min" else -1.0 for mode in modes])
-    losses = frame[metrics].apply(pd.to_numeric, errors="coerce").to_numpy(float) * signs
-    values = hypervolume_cumulative(losses, np.asarray(reference_point, dtype=float) * signs)
+    values = hypervolume_cumulative(_losses(frame, metrics, modes), np.asarray(reference_point, dtype=float)
+                                    * _signs(modes))
     times = frame[ST_TUNER_TIME].to_numpy(float) if ST_TUNER_TIME in frame else np.arange(len(frame), dtype=float)
     return pd.DataFrame({ST_TUNER_TIME: times, "hypervolume": values})
+
+
+def _signs(modes: list[str]) -> np.ndarray:
+    """+1 for a metric to minimize, -1 for one to maximize: metric values times these are losses."""
+    return np.array([1.0 if mode == "min" else -1.0 for mode in modes])
+
+
+def _losses(frame: pd.DataFrame, metrics: list[str], modes: list[str]) -> np.ndarray:
+    """``(rows, metrics)`` losses of ``frame``'s reports; NaN where a value is missing or not a number."""
+    return frame[metrics].apply(pd.to_numeric, errors="coerce").to_numpy(float) * _signs(modes)

@@ -60,6 +60,6 @@ def hypervolume_cumulative(Y: np.ndarray, reference: np.ndarray) -> np.ndarray:
         if np.all(np.isfinite(y)) and np.all(y < reference) and not np.any(np.all(front <= y, axis=1)):
             front = np.vstack([front, y])
             front = front[pareto_mask(front)]
-            current = hypervolume(front, reference)
+            current = _hso(front, reference)  # the front is finite, inside the box and non-dominated
         values[i] = current
     return values
