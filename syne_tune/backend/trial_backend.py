@@ -192,12 +192,26 @@ class TrialBackend:
         return path
 
     def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
+        """Copies the checkpoint folder of ``src_trial_id`` into the one of ``tgt_trial_id``.
+
+        The source trial may still be running and rewriting its checkpoint (say, a temporary
+        file renamed over the old one), so files that vanish while being copied are skipped.
+        If the copy fails otherwise, the partial copy is removed and the new trial starts
+        from scratch, as it does when the source has no checkpoint: a bad checkpoint folder
+        must not end the experiment.
+        """
         source = self.checkpoint_path(src_trial_id)
+        target = self.checkpoint_path(tgt_trial_id)
         if not source.is_dir():
             logger.warning("Trial %d has no checkpoint to start trial %d from; it starts from scratch.",
                            src_trial_id, tgt_trial_id)
             return
-        shutil.copytree(source, self.checkpoint_path(tgt_trial_id), dirs_exist_ok=True)
+        try:
+            _copy_folder_while_written(source, target)
+        except OSError as error:
+            shutil.rmtree(target, ignore_errors=True)
+            logger.warning("Could not copy the checkpoint of trial %d for trial %d (%s); trial %d "
+                           "starts from scratch.", src_trial_id, tgt_trial_id, error, tgt_trial_id)
 
     def stdout(self, trial_id: int) -> list[str]:
         return _read_lines(self.trial_path(trial_id) / "std.out")
@@ -251,3 +265,22 @@ def _to_builtin(value):
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _copy_folder_while_written(source: Path, target: Path) -> None:
+    """Copies ``source`` into ``target`` recursively, skipping files and folders that
+    disappear between being listed and being copied."""
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        entries = list(os.scandir(source))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        destination = target / entry.name
+        try:
+            if entry.is_dir():
+                _copy_folder_while_written(Path(entry.path), destination)
+            else:
+                shutil.copy2(entry.path, destination)
+        except FileNotFoundError:
+            continue

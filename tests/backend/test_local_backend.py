@@ -1,5 +1,6 @@
 """LocalBackend driven directly: command line, folders, incremental reads, kill, resume."""
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -110,6 +111,48 @@ def test_start_from_another_trials_checkpoint(backend):
     assert (backend.trial_path(second.trial_id) / "checkpoints" / "state.txt").read_text() == "42"
     with pytest.raises(ValueError, match="trial 17"):
         backend.start_trial({"epochs": 1}, checkpoint_trial_id=17)
+
+
+def _trial_with_checkpoint(backend, files):
+    trial = backend.start_trial({"epochs": 1})
+    _wait_for(backend, trial.trial_id, Status.completed)
+    checkpoint = backend.trial_path(trial.trial_id) / "checkpoints"
+    (checkpoint / "nested").mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (checkpoint / name).write_text(text)
+    return trial
+
+
+def test_checkpoint_copy_skips_a_file_the_running_source_renames_meanwhile(backend, monkeypatch):
+    # the source trial saves atomically: state.tmp is renamed over state.json while we copy
+    first = _trial_with_checkpoint(backend, {"state.json": "old", "state.tmp": "new", "nested/a": "1"})
+    real_copy = shutil.copy2
+
+    def copy_racing_the_writer(src, dst, **kwargs):
+        if Path(src).name == "state.tmp":
+            Path(src).replace(Path(src).with_name("state.json"))
+        return real_copy(src, dst, **kwargs)
+
+    monkeypatch.setattr(shutil, "copy2", copy_racing_the_writer)
+    second = backend.start_trial({"epochs": 1}, checkpoint_trial_id=first.trial_id)
+    copied = backend.trial_path(second.trial_id) / "checkpoints"
+    assert sorted(p.name for p in copied.iterdir()) == ["nested", "state.json"]
+    assert (copied / "state.json").read_text() in ("old", "new")
+    assert (copied / "nested" / "a").read_text() == "1"
+    _wait_for(backend, second.trial_id, Status.completed)
+
+
+def test_checkpoint_that_cannot_be_copied_starts_the_trial_from_scratch(backend, monkeypatch, caplog):
+    first = _trial_with_checkpoint(backend, {"state.json": "42", "nested/a": "1"})
+
+    def broken_copy(src, dst, **kwargs):
+        raise PermissionError(13, "Permission denied", str(src))
+
+    monkeypatch.setattr(shutil, "copy2", broken_copy)
+    second = backend.start_trial({"epochs": 1}, checkpoint_trial_id=first.trial_id)
+    assert not (backend.trial_path(second.trial_id) / "checkpoints").exists()
+    assert f"trial {second.trial_id} starts from scratch" in caplog.text
+    assert _wait_for(backend, second.trial_id, Status.completed)
 
 
 def test_gpu_rotation_gives_each_trial_a_free_gpu(backend, tmp_path):
