@@ -164,7 +164,7 @@ class TestCluster:
         config = {"epochs": 1000, "lr": 0.5, "sleep": 0.05}
         backend.start_trial(config)
         before = _wait_for_reports(backend, [0], count=3)[0]
-        backend.pause_trial(0)
+        before += backend.pause_trial(0)  # reports printed since the last fetch
         first_node = backend.trial_nodes(0)[0]
         backend.start_trial(config)  # takes the idle runner, which holds first_node's slot
         assert backend.trial_nodes(1) == [first_node]
