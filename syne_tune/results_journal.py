@@ -8,7 +8,9 @@ the same rows, ``load_experiment`` reads the journal of a running or crashed exp
 
 Lines are either result rows (the report plus ``st_decision``, ``st_status``, ``trial_id``,
 ``config_<name>`` and ``st_tuner_time``) or events, which carry ``st_event``:
-``start`` (trial_id, config), ``resume`` (trial_id, config) and ``end`` (trial_id, status).
+``start`` (trial_id, config, checkpoint_trial_id), ``resume`` (trial_id, config: resumed by the
+scheduler), ``restart`` (trial_id, config: running when a killed experiment ended, restarted when
+it was continued) and ``end`` (trial_id, status).
 A row may hold its report under ``st_report``, as the JSON text the trial printed (writing it
 as it is saves encoding it again); :func:`read_journal` flattens such rows.
 """
@@ -63,6 +65,11 @@ def _jsonable(value):
 
 
 _encode = json.JSONEncoder(default=_jsonable).encode
+
+
+def journal_form(value):
+    """``value`` as the journal gives it back (a JSON round trip): to compare with what it holds."""
+    return json.loads(_encode(value))
 
 
 class ResultsJournal:
@@ -163,7 +170,7 @@ def trial_records(path: Path, ended: bool) -> tuple[dict[int, str], dict[int, di
     statuses, configs = {}, {}
     for record in read_journal(path):
         event, trial_id = record.get(ST_EVENT), record.get(ST_TRIAL_ID)
-        if event in ("start", "resume"):
+        if event in ("start", "resume", "restart"):
             statuses[trial_id] = "Stopped" if ended else "InProgress"
             if isinstance(record.get("config"), dict):
                 configs[trial_id] = record["config"]

@@ -27,8 +27,8 @@ from syne_tune.constants import ST_DECISION, ST_TRIAL_ID, ST_TUNER_CREATION_TIME
 from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F401 (TuningInterrupted: public)
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
 from syne_tune.progress import TuningProgress, as_progress
-from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, config_columns, read_journal, \
-    report_of_row, results_row, row_fields
+from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, config_columns, journal_form, \
+    read_journal, report_of_row, results_row, row_fields
 from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 from syne_tune.tuning_status import TuningStatus
@@ -475,12 +475,12 @@ class Tuner:
             event = record.get(ST_EVENT)
             known = trial_id in backend.trial_ids
             if event == "start" and not known:
-                # Started in the last moments before the crash: the saved scheduler never saw it.
-                backend.mark_ended(trial_id, Status.stopped, record.get("config"))
-                status.update({trial_id: (backend.trial(trial_id), Status.stopped)}, [])
+                self._replay_suggestion(trial_id, record, new_trial=True)
             elif not known:
                 continue
             elif event == "resume":
+                self._replay_suggestion(trial_id, record, new_trial=False)
+            elif event == "restart":  # restarted after an earlier crash: running as far as the scheduler knows
                 backend.mark_running(trial_id, record.get("config"))
                 self._running.add(trial_id)
             elif event == "end":
@@ -490,6 +490,50 @@ class Tuner:
         status.continue_from(max(status.wallclock_time, self.tuner_time))
         logger.info("Continuing experiment %s after %.1f s of tuning (%d journal records after the last save).",
                     self.name, status.wallclock_time, replayed)
+
+    def _replay_suggestion(self, trial_id: int, record: dict, new_trial: bool) -> None:
+        """A trial started or resumed after the last save: the scheduler is asked again.
+
+        Replayed in journal order, the scheduler is in the state it was in when it made that
+        suggestion, so a scheduler whose randomness is seeded makes it again and knows the trial
+        as it did then; the trial restarts from its checkpoint like every running trial. If the
+        scheduler now answers differently, its answer is withdrawn and the trial ends Stopped
+        (the scheduler is told it failed, so it never resumes it).
+        """
+        backend, config = self.trial_backend, record.get("config") or {}
+        suggestion = self.scheduler.suggest(trial_id if new_trial else backend.new_trial_id())
+        if _same_suggestion(suggestion, trial_id, record, new_trial):
+            backend.mark_running(trial_id, config)
+            trial = backend.trial(trial_id)
+            if new_trial:
+                self.scheduler.on_trial_add(trial)
+            self._running.add(trial_id)
+            self.tuning_status.update({trial_id: (trial, Status.in_progress)}, [])
+            return
+        logger.warning("Trial %d was %s after tuner.dill was last saved; asked again, the scheduler suggests %s: "
+                       "trial %d ends Stopped.", trial_id, "started" if new_trial else "resumed", suggestion, trial_id)
+        self._withdraw(suggestion, trial_id, new_trial)
+        backend.mark_ended(trial_id, Status.stopped, config)
+        trial = backend.trial(trial_id)
+        if not new_trial or (suggestion is not None and suggestion.spawn_new_trial_id):
+            # the scheduler knows the trial (from before the save, or just now under its id): never to resume it
+            self.scheduler.on_trial_error(trial)
+        self.tuning_status.update({trial_id: (trial, Status.stopped)}, [])
+
+    def _withdraw(self, suggestion, trial_id: int, new_trial: bool) -> None:
+        """Undoes what the replay's ``suggestion`` made the scheduler believe, where the journal
+        shows no such thing (a start under ``trial_id`` itself is undone with that trial)."""
+        if suggestion is None:
+            return
+        backend = self.trial_backend
+        if suggestion.spawn_new_trial_id:
+            if not new_trial:  # under the next trial id, which the next started trial gets
+                self.scheduler.on_trial_error(Trial(trial_id=backend.new_trial_id(), config=suggestion.config))
+        elif suggestion.checkpoint_trial_id != trial_id:  # a paused trial it now counts as running
+            other = backend.trial(suggestion.checkpoint_trial_id)
+            self.scheduler.on_trial_error(other)
+            backend.mark_ended(other.trial_id, Status.stopped)
+            self.tuning_status.update({other.trial_id: (other, Status.stopped)}, [])
 
     def _replay_report(self, trial: Trial, row: dict) -> None:
         result = report_of_row(row)
@@ -516,7 +560,7 @@ class Tuner:
         for trial_id in sorted(self._running):
             logger.info("trial %d restarts from its checkpoint", trial_id)
             self.trial_backend.restart_trial(trial_id)
-            self.journal.add_event("resume", trial_id, config=self.trial_backend.trial(trial_id).config)
+            self.journal.add_event("restart", trial_id, config=self.trial_backend.trial(trial_id).config)
             self.tuning_status.update({trial_id: (self.trial_backend.trial(trial_id), Status.in_progress)}, [])
 
     # -- results -------------------------------------------------------------------------------------
@@ -531,6 +575,17 @@ class Tuner:
         if self.tuning_status is None:
             return None
         return self.tuning_status.best_trial(self.scheduler.metric_names()[0], self.scheduler.metric_mode())
+
+
+def _same_suggestion(suggestion, trial_id: int, record: dict, new_trial: bool) -> bool:
+    """True if ``suggestion`` is what the journal ``record`` says was done for ``trial_id``."""
+    if suggestion is None or suggestion.spawn_new_trial_id != new_trial:
+        return False
+    if suggestion.config is not None and journal_form(suggestion.config) != record.get("config"):
+        return False
+    if new_trial:
+        return suggestion.checkpoint_trial_id == record.get("checkpoint_trial_id")
+    return suggestion.checkpoint_trial_id == trial_id
 
 
 def _metric_modes(scheduler: TrialScheduler) -> list[str]:

@@ -4,6 +4,7 @@ After each run: no process of the experiment is alive (checked by the pids every
 and by the environment every trial process inherits), every report a trial printed before the
 kill is stored, ``load_experiment`` reads it, and a killed experiment resumes to completion.
 """
+import json
 import math
 import os
 import signal
@@ -215,4 +216,69 @@ def test_killed_launcher_leaves_no_process_keeps_reports_and_resumes(signals, tm
         assert sorted(epochs) == [1, 2, 3, 4, 5, 6], (trial_id, list(epochs))
     assert tuner.tuning_status.num_trials_completed == 2
     assert tuner.tuning_status.wallclock_time > 1.5  # counts the time of the first run
+    _assert_nothing_alive(path, _results_root)
+
+
+CRASHING_LAUNCHER = textwrap.dedent("""
+    import sys
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.backend import LocalBackend
+    from syne_tune.config_space import uniform
+    from syne_tune.optimizer.schedulers import HyperbandScheduler
+    from syne_tune.tuner_callback import TunerCallback
+
+    class DieWithUnsavedEvent(TunerCallback):
+        # Dies as from a SIGKILL once the journal on disk holds an event of the kind $DIE_AFTER
+        # that tuner.dill does not account for (the tuner saves at most once a second).
+        def on_tuning_start(self, tuner):
+            self.tuner = tuner
+
+        def on_loop_end(self):
+            import os  # pickled by value with the tuner: no module globals
+
+            event, path = os.environ.get("DIE_AFTER"), self.tuner.tuner_path
+            if event is None or not (path / "tuner.dill").exists():
+                return
+            unsaved = (path / "journal.jsonl").read_text().splitlines()[self.tuner._journal_lines:]
+            if any(f'"st_event": "{event}"' in line for line in unsaved):
+                os._exit(1)
+
+    space = {"x": uniform(0, 1), "epochs": 9, "sleep": 0.02, "mode": "checkpointing"}
+    scheduler = HyperbandScheduler(space, metric="loss", mode="min", resource_attr="epoch", max_t=9,
+                                   grace_period=1, reduction_factor=3, type="promotion", random_seed=0)
+    tuner = Tuner(LocalBackend(sys.argv[1]), scheduler, StoppingCriterion(max_num_trials_started=40), n_workers=2,
+                  sleep_time=0.05, tuner_name="crashed", callbacks=[DieWithUnsavedEvent()])
+    print(tuner.tuner_path, flush=True)
+    tuner.run()
+""")
+
+
+@pytest.mark.parametrize("event", ["start", "resume"])
+def test_trial_started_or_resumed_after_the_last_save_is_known_when_continued(event, tmp_path, _results_root):
+    # The scheduler in tuner.dill predates the trial's start (or promotion); replaying the journal
+    # asks it again, and it must then know the trial as before the crash: no config proposed
+    # twice, no promotion of a trial that already runs (which crashed Tuner.load(...).run()).
+    launcher = tmp_path / "launcher.py"
+    launcher.write_text(CRASHING_LAUNCHER)
+    run = subprocess.run([sys.executable, str(launcher), SCRIPT], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "DIE_AFTER": event})
+    assert run.returncode == 1, run.stderr[-3000:]
+    path = Path(run.stdout.splitlines()[0])
+    _assert_nothing_alive(path, _results_root)
+    journal = [json.loads(line) for line in (path / "journal.jsonl").read_text().splitlines()]
+    crashed_trial = [r["trial_id"] for r in journal if r.get("st_event") == event][-1]
+
+    tuner = Tuner.load(path)
+    tuner.run()
+    journal = [json.loads(line) for line in (path / "journal.jsonl").read_text().splitlines()]
+    restarted = [r["trial_id"] for r in journal if r.get("st_event") == "restart"]
+    assert crashed_trial in restarted  # running as far as the scheduler knows
+    results = load_experiment(path.name).results
+    configs = results.groupby("trial_id")["config_x"].first()
+    assert configs.is_unique  # the config of a trial started before the crash is not suggested again
+    for trial_id, rows in results.groupby("trial_id"):
+        # a kill between a report and its checkpoint makes the restarted script repeat that epoch
+        epochs = list(rows["epoch"])
+        assert epochs == sorted(epochs) and set(epochs) == set(range(1, max(epochs) + 1)), (trial_id, epochs)
+    assert tuner.tuning_status.num_trials_started >= 40
     _assert_nothing_alive(path, _results_root)

@@ -16,6 +16,7 @@ from syne_tune import StoppingCriterion, Tuner
 from syne_tune.backend import LocalBackend
 from syne_tune.config_space import choice, uniform
 from syne_tune.experiments import list_experiments, load_experiment
+from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, TrialSuggestion
 from syne_tune.optimizer.schedulers import FIFOScheduler
 
 SCRIPT = str(Path(__file__).parent / "scripts" / "configurable_script.py")
@@ -228,8 +229,10 @@ def test_killed_bayesopt_experiment_resumes_with_every_observation_replayed(tmp_
                   StoppingCriterion(max_num_trials_completed=12), n_workers=2, progress="off", callbacks=[snapshot])
     tuner.run()
     assert tuner.scheduler.searcher.dataset_size() >= 12
-    # Trials started after the snapshot are unknown to the saved scheduler: recorded, never learned from.
+    # Trials started after the snapshot are unknown to the saved scheduler: the replay asks the
+    # seeded GP searcher again, which suggests their configs again and so learns from them too.
     unknown = set(tuner.trial_backend.trial_ids) - snapshot.known
+    assert unknown
     (tmp_path / "tuner.dill").replace(tuner.tuner_path / "tuner.dill")
 
     loaded = Tuner.load(tuner.tuner_path)
@@ -240,9 +243,88 @@ def test_killed_bayesopt_experiment_resumes_with_every_observation_replayed(tmp_
     status = loaded.tuning_status.last_trial_status_seen
     completed = {trial_id for trial_id, s in status.items() if s == "Completed"}
     assert len(completed) >= 20
-    # replayed (those running at the snapshot) and new ones, once each
-    assert loaded.scheduler.searcher.dataset_size() == len(completed - unknown) > 12 - len(unknown)
+    # replayed (those running at the snapshot and those started after it) and new ones, once each
+    assert loaded.scheduler.searcher.dataset_size() == len(completed)
+    assert not [t for t in unknown if status[t] == "Stopped"]
     trial_ids = sorted(results["trial_id"].unique())
     assert trial_ids == list(range(len(trial_ids)))
     assert all(len(rows[[f"config_x{i}" for i in range(6)]].drop_duplicates()) == 1
                for _, rows in results.groupby("trial_id"))
+
+
+class ScriptedScheduler(TrialScheduler):
+    """Suggests ``answers`` in order (a dict starts a trial with it, an int resumes that trial),
+    pauses each trial at its first report, and notes the trials it is told failed."""
+
+    def __init__(self, answers: list):
+        super().__init__({"x": uniform(0, 1), "epochs": 3, "sleep": 0.0})
+        self.answers, self.failed, self.paused = list(answers), [], False
+
+    def _suggest(self, trial_id):
+        if not self.answers:
+            return None
+        answer = self.answers.pop(0)
+        if isinstance(answer, int):
+            return TrialSuggestion.resume_suggestion(answer)
+        return TrialSuggestion.start_suggestion(answer)
+
+    def on_trial_result(self, trial, result):
+        if trial.trial_id == 0 and not self.paused:
+            self.paused = True
+            return SchedulerDecision.PAUSE
+        return SchedulerDecision.CONTINUE
+
+    def on_trial_error(self, trial):
+        self.failed.append(trial.trial_id)
+
+    def metric_names(self):
+        return ["loss"]
+
+
+def _crashed_after_unsaved_event(event: dict, answers_then: list, answers_now: list) -> Tuner:
+    """A run that ends with trial 0 paused, whose journal then got ``event`` after its last save,
+    loaded with a scheduler that will answer ``answers_now`` (as a crash would leave it)."""
+    tuner = Tuner(LocalBackend(SCRIPT), ScriptedScheduler(answers_then),
+                  lambda status: status.last_trial_status_seen.get(0) == "Paused", n_workers=1, sleep_time=0.05,
+                  progress="off")
+    tuner.run()
+    with open(tuner.tuner_path / "journal.jsonl", "a") as journal:
+        journal.write(json.dumps(event) + "\n")
+    loaded = Tuner.load(tuner.tuner_path)
+    loaded.scheduler.answers = list(answers_now)
+    loaded.stop_criterion = StoppingCriterion(max_num_trials_completed=2)
+    return loaded
+
+
+@pytest.mark.parametrize("answers_now, stopped, failed", [
+    ([0, {"x": 0.2}], [], []),  # resumes trial 0 again: the replay matches, trial 0 restarts and completes
+    ([{"x": 0.9}, {"x": 0.2}, {"x": 0.3}], [0], [1, 0]),  # starts a trial instead: withdrawn, trial 0 ends
+])
+def test_replayed_resume_asks_the_scheduler_again(answers_now, stopped, failed, _results_root, caplog):
+    config = {"x": 0.1, "epochs": 3, "sleep": 0.0}
+    loaded = _crashed_after_unsaved_event({"st_event": "resume", "trial_id": 0, "config": config},
+                                          [config], answers_now)
+    loaded.run()  # never resumes a trial that runs, never crashes
+    status = loaded.tuning_status.last_trial_status_seen
+    assert [t for t, s in status.items() if s == "Stopped"] == stopped
+    assert loaded.scheduler.failed == failed
+    assert loaded.tuning_status.num_trials_completed == 2
+    if stopped:
+        assert "trial 0 ends Stopped" in caplog.text
+
+
+@pytest.mark.parametrize("answers_now, stopped, failed", [
+    ([{"x": 0.5}, {"x": 0.2}], [], []),  # suggests the journal's config again: trial 1 restarts
+    ([{"x": 0.9}, {"x": 0.2}, {"x": 0.3}], [1], [1]),  # another config: withdrawn, trial 1 ends Stopped
+    ([0, {"x": 0.2}, {"x": 0.3}], [0, 1], [0]),  # resumes trial 0 instead: withdrawn, trial 0 ends too
+])
+def test_replayed_start_asks_the_scheduler_again(answers_now, stopped, failed, _results_root):
+    config = {"x": 0.1, "epochs": 3, "sleep": 0.0}
+    started = {"st_event": "start", "trial_id": 1, "config": {"x": 0.5, "epochs": 3, "sleep": 0.0},
+               "checkpoint_trial_id": None}
+    loaded = _crashed_after_unsaved_event(started, [config], answers_now)
+    loaded.run()
+    status = loaded.tuning_status.last_trial_status_seen
+    assert sorted(t for t, s in status.items() if s == "Stopped") == stopped
+    assert loaded.scheduler.failed == failed
+    assert sorted(loaded.trial_backend.trial_ids) == list(range(len(status)))

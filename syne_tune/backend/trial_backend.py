@@ -116,8 +116,11 @@ class TrialBackend:
         return late
 
     def mark_running(self, trial_id: int, config: dict | None = None) -> None:
-        """Records that a trial was resumed (e.g. in a journal read after a crash), without starting it."""
-        if config is not None:
+        """Records that a trial was started or resumed (e.g. in a journal read after a crash),
+        without starting it. An unknown ``trial_id`` is added with ``config``."""
+        if trial_id not in self._trials:
+            self._trials[trial_id] = Trial(trial_id=trial_id, config=dict(config or {}), creation_time=datetime.now())
+        elif config is not None:
             self._trials[trial_id].config = dict(config)
         self._forced_status.pop(trial_id, None)
         self._end_times.pop(trial_id, None)
