@@ -170,16 +170,13 @@ class Matern52Model(GPModel):
             return d_inv_bw
         return np.bincount(self.groups, weights=d_inv_bw, minlength=params["kernel_inv_bw"].size)
 
+    # The gradients are defined once, in the fused forms below (which share the Matérn profile with
+    # the covariance); the separate forms call them, also for WarpedMatern52Model.
     def parameter_gradients(self, params, X, W, a):
-        d_inv_bw, d_scale = kernels.matern52_parameter_gradients(
-            X, self._inv_bw(params), params["kernel_covariance_scale"][0], W)
-        d_inv_bw = self._grouped(params, d_inv_bw)
-        return {"kernel_inv_bw": d_inv_bw, "kernel_covariance_scale": np.array([d_scale]),
-                "mean_mean_value": np.array([np.sum(a)])}
+        return self.covariance_and_parameter_gradients(params, X)[1](W, a)
 
     def covariance_input_gradient(self, params, X1, X2, G):
-        return kernels.matern52_input_gradient(X1, X2, self._inv_bw(params),
-                                               params["kernel_covariance_scale"][0], G)
+        return self.covariance_and_input_gradient(params, X1, X2)[1](G)
 
     def covariance_and_parameter_gradients(self, params, X):
         inv_bw, c = self._inv_bw(params), params["kernel_covariance_scale"][0]

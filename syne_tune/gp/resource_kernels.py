@@ -81,22 +81,8 @@ class WarpedMatern52Model(Matern52Model):
     def covariance(self, params, X1, X2):
         return super().covariance(params, self._warp(params, X1)[0], self._warp(params, X2)[0])
 
-    def parameter_gradients(self, params, X, W, a):
-        # K(Z, Z) with z_i = (x_i, w(u_i)): the warp parameters act through the last column of Z.
-        Z, dw_a, dw_b, _ = self._warp(params, X)
-        d_Z, d_inv_bw, d_scale = kernels.matern52_input_and_parameter_gradients(
-            Z, params["kernel_inv_bw"], params["kernel_covariance_scale"][0], W)
-        return {"kernel_inv_bw": d_inv_bw, "kernel_covariance_scale": np.array([d_scale]),
-                "mean_mean_value": np.array([np.sum(a)]),
-                "warping_a": np.array([np.dot(d_Z[:, -1], dw_a)]), "warping_b": np.array([np.dot(d_Z[:, -1], dw_b)])}
-
-    def covariance_input_gradient(self, params, X1, X2, G):
-        Z1, _, _, dw_u = self._warp(params, X1)
-        d_Z = super().covariance_input_gradient(params, Z1, self._warp(params, X2)[0], G)
-        d_Z[:, -1] *= dw_u
-        return d_Z
-
     def covariance_and_parameter_gradients(self, params, X):
+        # K(Z, Z) with z_i = (x_i, w(u_i)): the warp parameters act through the last column of Z.
         # One warp and one Matérn profile per likelihood evaluation (instead of one each for K and ∂K).
         Z, dw_a, dw_b, _ = self._warp(params, X)
         inv_bw, c = params["kernel_inv_bw"], params["kernel_covariance_scale"][0]
