@@ -347,10 +347,11 @@ class GPFIFOSearcher(BaseSearcher):
             return self._state, False
         n = len(self._observed)
         X, y = self._model_data()
-        shift, scale = normalization(y) if self.options.normalize_targets else (0.0, 1.0)
-        y_normalized = (y - shift) / scale
         if self._copula_targets():
             shift, scale, y_normalized = 0.0, 1.0, gaussian_copula(y)
+        else:
+            shift, scale = normalization(y) if self.options.normalize_targets else (0.0, 1.0)
+            y_normalized = (y - shift) / scale
         refit = self._data_version != self._fit_version and not self._skip_refit(n)
         if refit:
             init = self._params if (self.options.opt_warmstart and self._fit_size > 0) \
