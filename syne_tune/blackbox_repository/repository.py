@@ -36,7 +36,7 @@ def load_blackbox(name: str) -> Mapping[str, Blackbox]:
 
     if name in TABULATED:
         return LazyBlackboxes(name)
-    if name.endswith("-mf") and name[:-3] in TABULATED:
+    if name.endswith("-mf"):
         from syne_tune.blackbox_repository.learning_curves import CURVES, LearningCurveBlackboxes
 
         if name[:-3] in CURVES:

@@ -210,14 +210,15 @@ class HyperbandScheduler(FIFOScheduler):
         """A report printed after a STOP/PAUSE decision, before the trial's process ended.
 
         The Tuner passes these on in order once it carried out the decision; the answer repeats
-        it (PAUSE or STOP), except STOP for a paused trial that is done. The searcher learns from them per ``searcher_data``,
-        as from any report. For a stopped trial that is all. A paused trial kept training and
-        checkpointing: the largest late resource is where it resumes, its values at the rung
-        levels it reached are recorded there, and it waits for promotion at the highest such
-        rung (no longer at the lower one), so that after resuming its next milestone is the
-        first rung level above its checkpoint. A paused trial whose late reports reach max_t is
-        finished ('done', answered with STOP: the Tuner marks it Stopped) and never resumed. Reports of trials that completed or failed, and of
-        trials this scheduler never suggested, are ignored.
+        it (PAUSE or STOP), except STOP for a paused trial that is done. The searcher learns from
+        them per ``searcher_data``, as from any report. For a stopped trial that is all. A paused
+        trial kept training and checkpointing: the largest late resource is where it resumes, its
+        values at the rung levels it reached are recorded there, and it waits for promotion at the
+        highest such rung (no longer at the lower one), so that after resuming its next milestone
+        is the first rung level above its checkpoint. A paused trial whose late reports reach
+        max_t is finished ('done', answered with STOP: the Tuner marks it Stopped) and never
+        resumed. Reports of trials that completed or failed, and of trials this scheduler never
+        suggested, are ignored.
         """
         if record is None:
             logger.warning("Trial %s reported a result, but HyperbandScheduler never suggested it; stopping it.",
