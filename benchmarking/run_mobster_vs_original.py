@@ -1,12 +1,12 @@
 """MOBSTER's scheduler CPU next to the original library's, on multi-fidelity Hartmann6, in simulated time.
 
-    python benchmarking/run_mobster_vs_original.py                        # 10 seeds, both libraries
+    python benchmarking/run_mobster_vs_original.py --original-python ~/venv-original/bin/python
     python benchmarking/run_mobster_vs_original.py --seeds 2 --libraries ours
     python benchmarking/run_mobster_vs_original.py --libraries ours --profile /tmp/ours.prof
 
 The original library (syne-tune 0.13.0, the last release whose HyperbandScheduler still has the GP
 searchers: ``pip install 'syne-tune[gpsearchers]==0.13.0'``) lives in its own virtual environment
-(``--original-python``, default /work/venv-original/bin/python). Each run is one subprocess executing
+(``--original-python``, or the environment variable ORIGINAL_SYNE_TUNE_PYTHON). Each run is one subprocess executing
 this very file (``--worker``) with the library's interpreter; ours gets the repository on PYTHONPATH,
 the original gets an environment without it. Both go through the same code: the library's Tuner,
 UserBlackboxBackend (zero simulated delays) and SimulatorCallback, and its
@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-ORIGINAL_PYTHON = "/work/venv-original/bin/python"
+ORIGINAL_PYTHON_ENV = "ORIGINAL_SYNE_TUNE_PYTHON"  # the original's interpreter, when --original-python is not given
 N_WORKERS = 4
 MAX_T = 27
 NOISE = 0.05
@@ -262,7 +262,8 @@ def main(argv=None) -> int:
                         choices=["ours", "original", "baseline"])
     parser.add_argument("--baseline-repo", help="'baseline' runs our library from this checkout (e.g. the code "
                                                 "before a change, from git archive)")
-    parser.add_argument("--original-python", default=ORIGINAL_PYTHON)
+    parser.add_argument("--original-python", default=os.environ.get(ORIGINAL_PYTHON_ENV),
+                        help=f"Python of a virtual environment with syne-tune 0.13.0 (default: ${ORIGINAL_PYTHON_ENV})")
     parser.add_argument("--profile", help="cProfile output of our first run (with --libraries ours)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
@@ -270,6 +271,9 @@ def main(argv=None) -> int:
     if args.worker:
         _worker(args)
         return 0
+    if "original" in args.libraries and not args.original_python:
+        parser.error(f"--libraries original needs the original library's interpreter: pass --original-python "
+                     f"PATH or set {ORIGINAL_PYTHON_ENV} (or run --libraries ours)")
     runs: dict[str, list[dict]] = {library: [] for library in args.libraries}
     start = time.time()
     for seed in range(args.first_seed, args.first_seed + args.seeds):

@@ -44,12 +44,21 @@ def repository_root_path() -> Path:
 def script_checkpoint_example_path() -> Path:
     """The example training script that checkpoints and resumes (``--num-epochs``, ``--multiplier``,
     ``--sleep-time``)."""
-    return repository_root_path() / "examples" / "training_scripts" / "checkpoint_example" / "checkpoint_example.py"
+    return _example_script("checkpoint_example", "checkpoint_example.py")
 
 
 def script_height_example_path() -> Path:
     """The tutorial's height example (``--steps``, ``--width``, ``--height``, ``--sleep_time``)."""
-    return repository_root_path() / "examples" / "training_scripts" / "height_example" / "train_height.py"
+    return _example_script("height_example", "train_height.py")
+
+
+def _example_script(folder: str, name: str) -> Path:
+    """A script of the repository's ``examples/`` folder, which a wheel does not ship."""
+    path = repository_root_path() / "examples" / "training_scripts" / folder / name
+    if not path.is_file():
+        raise FileNotFoundError(f"The example script {path} is not there: examples/ ships with the source "
+                                f"repository only. Use syne_tune from a checkout (pip install -e .) to run it.")
+    return path
 
 
 class RegularCallback:

@@ -1,4 +1,5 @@
-"""Importing the package and its core parts must not pull in optional or heavy dependencies."""
+"""Importing the package and its core parts must not pull in optional or heavy dependencies (scipy and
+autograd are core dependencies, but they load only with the searchers that use them)."""
 import json
 import subprocess
 import sys

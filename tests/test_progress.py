@@ -144,7 +144,7 @@ def test_real_run_with_live_progress_draws_and_pickles(caplog):
 
 
 def test_notebook_display_updates_one_output_in_place(monkeypatch):
-    import IPython
+    IPython = pytest.importorskip("IPython", reason="the notebook display needs the extra 'notebook'")
     import IPython.display
 
     class ZMQInteractiveShell:  # what get_ipython() returns inside a Jupyter kernel

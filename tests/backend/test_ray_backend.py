@@ -55,6 +55,29 @@ def ray_temp(tmp_path_factory):
         yield root
 
 
+# Class-scoped fixtures live at module level (pytest deprecates them as instance methods); each
+# class below uses one of them, so each class has its own Ray session.
+@pytest.fixture(scope="class")
+def init_kwargs(ray_temp):
+    yield {"num_cpus": 4, "object_store_memory": OBJECT_STORE, "_temp_dir": str(ray_temp / "local")}
+    ray.shutdown()
+
+
+@pytest.fixture(scope="class")
+def cluster(ray_temp):
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={
+        "num_cpus": 0, "object_store_memory": OBJECT_STORE, "temp_dir": str(ray_temp / "cluster"),
+        "_system_config": {"health_check_period_ms": 500, "health_check_failure_threshold": 4}})
+    workers = [cluster.add_node(num_cpus=1, resources={"slot": 1}, object_store_memory=OBJECT_STORE)
+               for _ in range(2)]
+    cluster.wait_for_nodes()
+    yield cluster, workers
+    ray.shutdown()
+    cluster.shutdown()
+
+
 def test_importing_syne_tune_does_not_import_ray():
     code = "import sys, syne_tune, syne_tune.backend; from syne_tune.backend import LocalBackend; " \
            "print('ray' in sys.modules)"
@@ -91,11 +114,6 @@ class RemoveNode(TunerCallback):
 
 
 class TestLocalInstance:
-    @pytest.fixture(scope="class")
-    def init_kwargs(self, ray_temp):
-        yield {"num_cpus": 4, "object_store_memory": OBJECT_STORE, "_temp_dir": str(ray_temp / "local")}
-        ray.shutdown()
-
     def test_tuner_random_search_end_to_end(self, init_kwargs):
         backend = RayBackend(SCRIPT, ray_init_kwargs=init_kwargs)  # address=None starts the local instance
         assert ray.is_initialized()
@@ -140,19 +158,6 @@ class TestLocalInstance:
 class TestCluster:
     """A head node without CPUs and two worker nodes with one 'slot' each."""
 
-    @pytest.fixture(scope="class")
-    def cluster(self, ray_temp):
-        from ray.cluster_utils import Cluster
-
-        cluster = Cluster(initialize_head=True, head_node_args={
-            "num_cpus": 0, "object_store_memory": OBJECT_STORE, "temp_dir": str(ray_temp / "cluster"),
-            "_system_config": {"health_check_period_ms": 500, "health_check_failure_threshold": 4}})
-        workers = [cluster.add_node(num_cpus=1, resources={"slot": 1}, object_store_memory=OBJECT_STORE)
-                   for _ in range(2)]
-        cluster.wait_for_nodes()
-        yield cluster, workers
-        ray.shutdown()
-        cluster.shutdown()
 
     @staticmethod
     def _backend(cluster, **kwargs):

@@ -33,7 +33,6 @@ def test_same_seed_same_run():
 
 
 def test_registry_makes_every_method():
-    pytest.importorskip("autograd", reason="BO and MOBSTER need the extra 'gpsearchers'")
     from syne_tune.config_space import uniform
 
     arguments = MethodArguments({"x": uniform(0, 1), "epochs": 9}, metric="loss", mode="min", random_seed=0,

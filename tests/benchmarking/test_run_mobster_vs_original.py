@@ -38,3 +38,13 @@ def test_short_run_with_our_library_and_the_table():
     assert output["trace"] and all(r >= 0 for _, r in output["trace"])
     lines = table({"ours": [output], "original": [dict(output, cpu=10 * output["cpu"], library="original")]}, 20.0)
     assert "CPU ratio original / ours (medians): 10.0x" in "\n".join(lines)
+
+
+def test_the_original_library_needs_its_interpreter_named(monkeypatch, capsys):
+    from benchmarking.run_mobster_vs_original import ORIGINAL_PYTHON_ENV, main
+
+    monkeypatch.delenv(ORIGINAL_PYTHON_ENV, raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--libraries", "original"])
+    assert stopped.value.code == 2
+    assert "--original-python" in capsys.readouterr().err

@@ -16,7 +16,6 @@ from syne_tune.optimizer.baselines import MOASHA
 
 @pytest.mark.parametrize("name", ["SYNC-HB", "SYNC-BOHB", "BOHB", "KDE", "PBT"])
 def test_method_runs_in_simulated_time(name):
-    pytest.importorskip("scipy", reason="the KDE searcher needs the extra 'gpsearchers'")
     result = compare_methods.run_one(name, METHODS[name], "synthetic-mf",
                                      compare_methods.SIMULATED_BENCHMARKS["synthetic-mf"], 0, 900.0)
     assert result.error is None and result.num_trials >= 4

@@ -1,6 +1,6 @@
 """Searchers: where new configurations come from.
 
-The GP and KDE searchers need the ``gpsearchers`` extra; they are imported on first use.
+The GP and KDE searchers (scipy, autograd) are imported on first use.
 """
 from syne_tune._lazy_exports import lazy_getattr
 from syne_tune.optimizer.schedulers.searchers.searcher import (

@@ -23,8 +23,8 @@ def _load(path: str, name: str) -> type:
         module = importlib.import_module(module_name)
     except ImportError as error:
         raise ImportError(
-            f"searcher='{name}' needs optional dependencies ({error.name} is missing). "
-            "Install them with: pip install -e '.[gpsearchers]'") from error
+            f"searcher='{name}' needs {error.name}, a core dependency of syne-tune that is missing: "
+            "reinstall syne-tune (pip install -e .) to get it.") from error
     return getattr(module, class_name)
 
 
