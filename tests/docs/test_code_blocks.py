@@ -66,6 +66,8 @@ def test_docs_have_code_blocks():
 def test_code_block_runs(code, directive, scratch, tmp_path, short_budget_prelude):
     if directive.startswith("skip"):
         pytest.skip(directive)
+    if "RayBackend" in code:
+        pytest.importorskip("ray", reason="this block runs trials on Ray: it needs the extra 'ray'")
     program = tmp_path / "block.py"
     args = []
     if directive.startswith("args"):
