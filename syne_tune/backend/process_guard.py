@@ -15,10 +15,13 @@ Standard library only: the guardian runs this file directly.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+import time
+from typing import Iterator
 
 MARKER_ENV = "SYNETUNE_TRIAL_MARKER"
 _PROC = "/proc"
@@ -103,6 +106,42 @@ def kill_trial_processes(marker: str, sessions: tuple[int, ...] = (), exact: boo
     for pid in frozen:
         _signal(pid, signal.SIGKILL)
     return len(frozen)
+
+
+@contextlib.contextmanager
+def suspended(marker: str, sessions: tuple[int, ...] = ()) -> Iterator[list[int]]:
+    """Freezes (SIGSTOP) every process :func:`find_trial_processes` finds for the block, then
+    lets them go on (SIGCONT): a consistent view of what they write. Yields their pids."""
+    pids = find_trial_processes(marker, sessions)
+    for pid in pids:
+        _signal(pid, signal.SIGSTOP)
+    try:
+        _wait_until_stopped(pids)
+        yield pids
+    finally:
+        for pid in pids:
+            _signal(pid, signal.SIGCONT)
+
+
+def _wait_until_stopped(pids: list[int], timeout: float = 2.0) -> None:
+    """Returns once every process of ``pids`` is stopped or gone: SIGSTOP takes effect
+    asynchronously, and a process running on another core goes on for a moment."""
+    deadline = time.monotonic() + timeout
+    waiting = [str(pid) for pid in pids]
+    while waiting and time.monotonic() < deadline:
+        waiting = [pid for pid in waiting if _state(pid) not in (None, b"T", b"t", b"Z", b"X")]
+        if waiting:
+            time.sleep(0.0005)
+
+
+def _state(pid: str) -> bytes | None:
+    """The one-letter state of a process (R, S, T, Z, ...), None if it is gone or there is no /proc."""
+    try:
+        with open(f"{_PROC}/{pid}/stat", "rb") as stream:
+            stat = stream.read()
+    except OSError:
+        return None
+    return stat[stat.rfind(b")") + 2:][:1]
 
 
 def _signal(pid: int, signum: int) -> None:

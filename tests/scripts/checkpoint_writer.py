@@ -1,0 +1,29 @@
+"""Rewrites a two-file checkpoint over and over, as a training script does at each epoch.
+
+``<folder>/weights.bin`` holds the epoch and a payload; ``<folder>/meta.json`` holds the epoch and
+the SHA-256 of weights.bin. Each file is written outside the folder and renamed in, the two renames
+back to back, so the folder is consistent except between those two renames. A copy is torn if
+meta.json's hash does not match weights.bin. Usage: checkpoint_writer.py FOLDER SIZE_BYTES PAUSE_SECONDS
+"""
+import hashlib
+import json
+import os
+import sys
+import time
+
+folder, size, pause = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+staging = folder + ".staging"
+os.makedirs(folder, exist_ok=True)
+os.makedirs(staging, exist_ok=True)
+epoch = 0
+while True:
+    epoch += 1
+    weights = epoch.to_bytes(8, "little") * (size // 8)
+    with open(os.path.join(staging, "weights.bin"), "wb") as stream:
+        stream.write(weights)
+    with open(os.path.join(staging, "meta.json"), "w") as stream:
+        json.dump({"epoch": epoch, "sha": hashlib.sha256(weights).hexdigest()}, stream)
+    os.replace(os.path.join(staging, "weights.bin"), os.path.join(folder, "weights.bin"))
+    os.replace(os.path.join(staging, "meta.json"), os.path.join(folder, "meta.json"))
+    print(epoch, flush=True)
+    time.sleep(pause)
