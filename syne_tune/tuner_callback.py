@@ -136,7 +136,9 @@ class CsvZipWriter:
         self._columns, self._column_set = columns, set(columns)
         self._archive = zipfile.ZipFile(self._partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self._member = self._archive.open("results.csv", "w", force_zip64=True)
-        self._text = io.TextIOWrapper(self._member, encoding="utf-8", newline="")
+        # A lone surrogate (a report can carry one as a JSON escape) is written as its escape,
+        # not allowed to end the experiment.
+        self._text = io.TextIOWrapper(self._member, encoding="utf-8", errors="backslashreplace", newline="")
         self._writer = csv.writer(self._text)
         self._writer.writerow(columns)
 

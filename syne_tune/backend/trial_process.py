@@ -13,6 +13,7 @@ Guarantees, whatever the script does:
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import math
@@ -64,6 +65,26 @@ def parse_report(raw: bytes) -> tuple[dict | None, str | None]:
     if not isinstance(timestamp, Real) or isinstance(timestamp, bool) or not math.isfinite(timestamp):
         report[ST_WORKER_TIMESTAMP] = time.time()  # reports are ordered by it: it must be a number
     return report, None
+
+
+def command_line_problem(command: list[str]) -> str | None:
+    """Why ``command`` cannot be passed to a process as it is (a NUL byte or a lone surrogate in an
+    argument), or None. Such a value would otherwise stop the spawn with a bare error, or reach the
+    script as bytes that are not the config value."""
+    for argument in command[1:]:
+        name = argument.split("=", 1)[0] if argument.startswith("--") else repr(argument[:40])
+        if "\0" in argument:
+            return f"the argument {name} contains a NUL byte, which no command line can carry: use another value"
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            return (f"the argument {name} contains a lone surrogate ({argument.encode('utf-8', 'backslashreplace')[:60]!r}), "
+                    f"which is not text: use a valid Unicode string")
+    return None
+
+
+def _length(command: list[str]) -> int:
+    return sum(len(argument.encode("utf-8", "surrogateescape")) + 1 for argument in command)
 
 
 def _die_with_spawning_thread():
@@ -123,14 +144,21 @@ class TrialProcess:
     def _spawn_and_wait(self, command: list[str], env: dict, cwd: str | None, started: threading.Event) -> None:
         stderr_file = open(self._stderr_path, "ab") if self._stderr_path is not None else None
         try:
+            problem = command_line_problem(command)
+            if problem is not None:
+                raise ValueError(problem)
             self.process = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=stderr_file or subprocess.PIPE, stdin=subprocess.DEVNULL,
                 env=env, cwd=cwd, start_new_session=True, preexec_fn=_die_with_spawning_thread(),
                 bufsize=_PIPE_BUFFER_BYTES)
-        except OSError as error:
+        except (OSError, ValueError) as error:  # this thread must signal `started` whatever happens
+            if isinstance(error, OSError) and error.errno == errno.E2BIG:
+                error = f"its command line is longer than the system allows ({_length(command):,} bytes): " \
+                        f"a config value is too long to pass as an argument"
             message = f"syne_tune could not start {self.label}: {error}\n"
             if stderr_file is not None:
                 stderr_file.write(message.encode())
+                stderr_file.flush()  # before `started`: the tuner may read std.err at once
             else:
                 self.stderr_lines.append(message)
             self.returncode = 127
