@@ -37,7 +37,7 @@ def test_list_shows_name_date_scheduler_trials_and_best(stored, capsys):
 def test_show_prints_trials_best_first_and_the_best_config(stored, capsys):
     assert main(["show", "stored-asha"]) == 0  # a unique prefix is enough
     out = capsys.readouterr().out
-    assert "paused" in out and "best_loss" in out.splitlines()[2]
+    assert "Paused" in out and "best_loss" in out.splitlines()[2]
     first_trial = out.splitlines()[3].split()
     from syne_tune.experiments import load_experiment
 
@@ -51,7 +51,7 @@ def test_ambiguous_or_unknown_names_are_errors(stored, capsys):
     assert main(["show", "stored"]) == 2
     assert "matches 2 experiments" in capsys.readouterr().err
     assert main(["show", "nothing-like-this"]) == 2
-    assert "no experiment matches 'nothing-like-this'" in capsys.readouterr().err
+    assert "No experiment matches 'nothing-like-this'" in capsys.readouterr().err
 
 
 def test_plot_one_and_several_to_files(stored, tmp_path, capsys):
