@@ -12,6 +12,7 @@ library only (the tuner calls them); numpy and pandas load with the first functi
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from numbers import Real
 from typing import TYPE_CHECKING, Hashable
@@ -26,10 +27,9 @@ MODES = ("min", "max")
 def rankable(value) -> bool:
     """True for a finite real number (bools and numeric strings are not numbers here)."""
     kind = type(value)
-    if kind is not float and kind is not int:  # fast path first: called for every reported value
-        if not isinstance(value, Real) or isinstance(value, bool):
-            return False
-    return value - value == 0  # False for NaN and +-inf
+    if kind is float or kind is int:  # fast path first: called for every reported value
+        return value - value == 0  # False for NaN and +-inf
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def rankable_values(values) -> pd.Series:
