@@ -185,10 +185,9 @@ def experiment_names() -> list[str]:
 def resolve_experiment_names(pattern: str) -> list[str]:
     """The experiments ``pattern`` stands for: its full name, else those a glob pattern ('rs-*')
     matches, else those it is a prefix of. At least one, else FileNotFoundError naming it."""
-    _experiment_folder(pattern)  # refuses paths
-    names = experiment_names()
-    if pattern in names or (results_root() / pattern).is_dir():
+    if _experiment_folder(pattern).is_dir():  # refuses paths
         return [pattern]
+    names = experiment_names()
     matches = fnmatch.filter(names, pattern) if any(c in pattern for c in "*?[") else \
         [name for name in names if name.startswith(pattern)]
     if not matches:

@@ -87,9 +87,13 @@ class TuningStatus:
     def best_per_trial(self, metric: str, mode: str) -> list[tuple[int, float]]:
         """(trial id, its best value of ``metric``) of every trial that reported one that can be best;
         ``syne_tune.best.ranked_items`` orders them best first."""
-        extremes = "max_metrics" if mode == "max" else "min_metrics"
-        return [(trial_id, getattr(stats, extremes)[metric]) for trial_id, stats in self.trial_metric_statistics.items()
-                if metric in getattr(stats, extremes)]
+        use_max = mode == "max"
+        pairs = []
+        for trial_id, stats in self.trial_metric_statistics.items():
+            value = (stats.max_metrics if use_max else stats.min_metrics).get(metric)
+            if value is not None:
+                pairs.append((trial_id, value))
+        return pairs
 
     def continue_from(self, elapsed: float) -> None:
         """Sets the clock so that ``wallclock_time`` counts ``elapsed`` seconds already spent."""
