@@ -8,8 +8,8 @@ Every (method, seed, benchmark) runs the real Tuner with the benchmark's simulat
 own such as ``lr-schedule``'s) for the benchmark's simulated budget. Writes ``report.md`` (per
 benchmark, the median and interquartile range of the regret, or of the best metric when no
 optimum is known, or of the hypervolume of all reports for a benchmark with a list of metrics,
-at 1/8, 1/4, 1/2 and all of the budget, the trials started and the scheduler's CPU time per
-decision) and ``comparison.png`` (best-so-far against simulated time, median and 25-75% band per
+at 1/8, 1/4, 1/2 and all of the budget, the trials started (reported or not, as ``syne-tune list``
+counts them) and the scheduler's CPU time per decision) and ``comparison.png`` (best-so-far against simulated time, median and 25-75% band per
 method; needs matplotlib, extra ``benchmarks``) into ``--output``; the experiments land in
 ``<output>/experiments``. Methods come from ``benchmarking/methods.py``; ``compare()`` also takes
 your own ``{name: Method}``.
@@ -21,6 +21,7 @@ import logging
 import math
 import os
 import sys
+import textwrap
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -34,24 +35,27 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importab
 from benchmarking.definitions.definition_blackboxes import SIMULATED_BENCHMARKS, SimulatedBenchmark  # noqa: E402
 from benchmarking.methods import METHODS, Method, MethodArguments  # noqa: E402
 from benchmarking.scheduler_timing import time_scheduler_calls  # noqa: E402
+from syne_tune.trial_count import TrialCount  # noqa: E402
 
 FRACTIONS = (0.125, 0.25, 0.5, 1.0)
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """One run: the best-so-far metric after each report, at its simulated time."""
+    """One run: the best-so-far metric after each report, at its simulated time (finite values
+    only, ``syne_tune.best``; NaN before the first)."""
 
     method: str
     benchmark: str
     seed: int
     times: np.ndarray
     best: np.ndarray
-    num_trials: int
+    num_trials: int  # trials started, reported or not (syne_tune.trial_count)
     wall_seconds: float
     error: str | None = None
     scheduler_seconds: float = 0.0  # CPU time in the scheduler's own calls
     num_decisions: int = 0  # on_trial_result calls
+    num_trials_with_reports: int = 0
 
     def best_at(self, t: float) -> float:
         """Best metric reached by simulated time ``t`` (NaN before the first report)."""
@@ -63,6 +67,7 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
             max_wallclock_time: float | None = None) -> RunResult:
     """Runs ``method`` on ``benchmark`` with ``seed`` in simulated time."""
     from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.best import rankable_values, running_best
 
     logging.basicConfig(level=logging.WARNING)  # a configured root logger: the Tuner adds no INFO handler
     logging.getLogger("syne_tune").setLevel(logging.WARNING)
@@ -82,7 +87,9 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
     tuner.run()
     from syne_tune.experiments import load_experiment
 
-    df = load_experiment(tuner.name).results
+    experiment = load_experiment(tuner.name)
+    trials = experiment.trial_count()  # counted as syne-tune list counts them
+    df = experiment.results
     df = df[df["st_tuner_time"] <= budget].sort_values("st_tuner_time", kind="stable")
     if benchmark.multi_objective:
         from syne_tune.experiment_pareto import hypervolume_over_time
@@ -91,17 +98,18 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
                                        list(benchmark.reference_point))["hypervolume"].to_numpy(dtype=float)
         best = np.fmax.accumulate(values)
     else:
-        values = df[benchmark.metric].to_numpy(dtype=float)
-        best = np.fmax.accumulate(values) if benchmark.mode == "max" else np.fmin.accumulate(values)
+        values = rankable_values(df[benchmark.metric]).to_numpy(dtype=float)  # NaN: never best
+        best = running_best(values, benchmark.mode)
         if benchmark.noise_free is not None:
             best = _noise_free_incumbent(df, values, best, benchmark.noise_free)
     return RunResult(method_name, benchmark_name, seed, df["st_tuner_time"].to_numpy(dtype=float), best,
-                     tuner.tuning_status.num_trials_started, time.perf_counter() - start,
-                     scheduler_seconds=scheduler_time.seconds, num_decisions=scheduler_time.decisions)
+                     trials.started, time.perf_counter() - start, scheduler_seconds=scheduler_time.seconds,
+                     num_decisions=scheduler_time.decisions, num_trials_with_reports=trials.with_reports)
 
 
 def _noise_free_incumbent(df, values: np.ndarray, best: np.ndarray, noise_free) -> np.ndarray:
-    """After each report, the noise-free value of the incumbent: the config of the best report so far."""
+    """After each report, the noise-free value of the incumbent: the config of the best report so far
+    (``values``: NaN where a report cannot be best)."""
     columns = [c for c in df.columns if c.startswith("config_")]
     is_new_best = np.r_[True, best[1:] != best[:-1]] & (values == best)
     incumbent = np.maximum.accumulate(np.where(is_new_best, np.arange(len(values)), 0))
@@ -152,9 +160,10 @@ def compare(methods: dict[str, Method], benchmarks: list[str], seeds: int, proce
     def _progress(futures):
         for count, future in enumerate(futures, start=1):
             result = future.result()
+            trials = TrialCount(result.num_trials, result.num_trials_with_reports)
             outcome = (f"error {result.error}" if result.error else
-                       f"best {result.best[-1]:.6g} after {result.num_trials} trials" if len(result.best) else
-                       "no report")
+                       f"best {result.best[-1]:.6g} after {trials}" if len(result.best) else
+                       f"no report ({trials})")
             log(f"[{count}/{len(jobs)}] {result.benchmark} {result.method} seed {result.seed}: {outcome} "
                 f"({result.wall_seconds:.1f} s; {time.perf_counter() - start:.0f} s so far)")
             yield future
@@ -197,7 +206,7 @@ def summary_table(results: list[RunResult], max_wallclock_time: float | None = N
                 else f"best {benchmark.metric}")
         header = " | ".join(f"{t:.0f} s" for t in grid)
         lines += [f"### {benchmark_name}: {what} ({_shown(benchmark)}), median [25%, 75%] over seeds",
-                  "", f"| method | {header} | trials | ms/decision | failed runs |",
+                  "", f"| method | {header} | trials started | ms/decision | failed runs |",
                   "|---|" + "---|" * (len(grid) + 3)]
         runs = [r for r in results if r.benchmark == benchmark_name]
         for method in dict.fromkeys(r.method for r in runs):
@@ -246,16 +255,35 @@ def plot(results: list[RunResult], path: Path, max_wallclock_time: float | None 
     return path
 
 
-def main(argv=None) -> list[RunResult]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--benchmarks", nargs="+", default=["synthetic-mf"], choices=sorted(SIMULATED_BENCHMARKS))
-    parser.add_argument("--methods", nargs="+", default=["RS", "ASHA"], choices=list(METHODS))
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--processes", type=int, default=max(1, (os.cpu_count() or 2) - 1))
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Shows every option's default; keeps the epilog's lists as written."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Options with their defaults; the benchmark and method names are listed once, in the epilog."""
+    def names(title: str, values) -> str:
+        return textwrap.fill(", ".join(values), width=100, initial_indent="  ", subsequent_indent="  ",
+                             break_on_hyphens=False).join((f"{title}:\n", ""))
+
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=_HelpFormatter,
+        epilog=names("benchmarks", sorted(SIMULATED_BENCHMARKS)) + "\n\n" + names("methods", METHODS))
+    parser.add_argument("--benchmarks", nargs="+", default=["synthetic-mf"], choices=sorted(SIMULATED_BENCHMARKS),
+                        metavar="BENCHMARK", help="simulated benchmarks to run (listed below)")
+    parser.add_argument("--methods", nargs="+", default=["RS", "ASHA"], choices=list(METHODS), metavar="METHOD",
+                        help="methods to compare (listed below; defined in benchmarking/methods.py)")
+    parser.add_argument("--seeds", type=int, default=5, help="runs per method and benchmark (seeds 0, 1, ...)")
+    parser.add_argument("--processes", type=int, default=max(1, (os.cpu_count() or 2) - 1),
+                        help="runs at a time (default %(default)s: the number of CPUs less one)")
     parser.add_argument("--max_wallclock_time", type=float, default=None,
-                        help="simulated seconds per run (default: each benchmark's budget)")
-    parser.add_argument("--output", type=Path, default=Path("compare-results"))
-    args = parser.parse_args(argv)
+                        help="simulated seconds per run (default %(default)s: each benchmark's budget)")
+    parser.add_argument("--output", type=Path, default=Path("compare-results"),
+                        help="folder of report.md, comparison.png and the experiments")
+    return parser
+
+
+def main(argv=None) -> list[RunResult]:
+    args = _parser().parse_args(argv)
     args.output.mkdir(parents=True, exist_ok=True)
     methods = {name: METHODS[name] for name in args.methods}
     results = compare(methods, args.benchmarks, args.seeds, args.processes, args.max_wallclock_time, args.output)

@@ -5,17 +5,21 @@
     syne-tune plot NAME [NAME ...] --output best.png [--learning-curves] [--group-by method]
     syne-tune remove NAME-OR-PATTERN ... | --older-than DAYS [--yes]
 
-A NAME may be the full experiment name, a unique prefix of it, or a glob pattern ('rs-*').
-Experiments live below $SYNETUNE_FOLDER (default ~/syne-tune). Also ``python -m syne_tune.cli``.
+A NAME may be the full experiment name, a unique prefix of it, or a glob pattern ('rs-*'),
+as for load_experiment. Trials are counted from their start, reported or not; a best value is
+always finite (a diverged trial's inf or NaN is never best). Experiments live below
+$SYNETUNE_FOLDER (default ~/syne-tune). Also ``python -m syne_tune.cli``.
 """
 from __future__ import annotations
 
 import argparse
 import fnmatch
+import os
 import shutil
 import sys
 import time
 
+from syne_tune.best import best_value, sort_best_first
 from syne_tune.constants import ST_CONFIG_PREFIX, ST_TUNER_CREATION_TIMESTAMP
 from syne_tune.progress_text import text_table
 from syne_tune.results_path import experiment_path, results_root
@@ -29,10 +33,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.command(args)
+        status = args.command(args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+        return status
     except _UsageError as error:
         print(f"syne-tune {args.name}: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader left (syne-tune show NAME | head): nothing more to say
+        _silence_stdout()
+        return 0
+
+
+def _silence_stdout() -> None:
+    """Points stdout at /dev/null, so that flushing it at exit raises no second BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (captured in tests)
+        pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="name", required=True, metavar="COMMAND")
 
-    listing = commands.add_parser("list", help="experiments, newest first: name, date, scheduler, trials, best metric")
+    listing = commands.add_parser("list", help="experiments, newest first: name, date, scheduler, trials started "
+                                                "(and how many reported), best metric")
     listing.add_argument("--filter", default="*", help="glob pattern on the name (default: all)")
     listing.add_argument("--limit", type=int, default=None, help="show at most this many")
     listing.set_defaults(command=_list)
@@ -81,7 +100,7 @@ def _list(args) -> int:
         print(f"No experiments matching '{args.filter}' in {results_root()}.")
         return 0
     rows = [["name", "created", "scheduler", "trials", "best"]]
-    rows += [[e.name, _created(e.metadata), _scheduler(e.metadata), str(_num_trials(e)), _best(e)]
+    rows += [[e.name, _created(e.metadata), _scheduler(e.metadata), str(e.trial_count()), _best(e)]
              for e in experiments]
     print(text_table(rows, right=False))
     return 0
@@ -96,16 +115,16 @@ def _show(args) -> int:
           f"folder {experiment_path(experiment.name)}")
     trials = experiment.trials()
     if trials.empty:
-        print("No trial reported yet.")
+        print("No trial started yet.")
         return 0
     metric, mode = experiment.metric_names()[0], experiment.metric_mode()
     best_column = f"best_{metric}"
     if best_column in trials:
-        trials = trials.sort_values(best_column, ascending=mode != "max", na_position="last")
+        trials = sort_best_first(trials, best_column, mode)  # diverged trials (inf, NaN) last
     shown = trials if args.all else trials.head(args.top)
     shown = shown.rename(columns=lambda c: c[len(ST_CONFIG_PREFIX):] if c.startswith(ST_CONFIG_PREFIX) else c)
-    counts = ", ".join(f"{n} {status.lower()}" for status, n in trials["status"].value_counts().items())
-    print(f"{len(trials)} trials ({counts}); {'all' if len(shown) == len(trials) else f'top {len(shown)}'} "
+    statuses = ", ".join(f"{n} {status}" for status, n in trials["status"].value_counts().items())
+    print(f"{experiment.trial_count()}: {statuses}; {'all' if len(shown) == len(trials) else f'top {len(shown)}'} "
           f"by {metric} ({mode}):")
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     if best_column in trials and trials[best_column].notna().any():
@@ -134,7 +153,9 @@ def _plot(args) -> int:
         axes = plot_experiments(experiments, group_by=args.group_by)
     figure = getattr(axes, "figure", None) or axes[0].figure
     figure.savefig(args.output, bbox_inches="tight")
-    print(f"Plot of {len(names)} experiment{'s' if len(names) > 1 else ''} written to {args.output}")
+    metrics = list(dict.fromkeys(f"{e.metric_names()[0]} ({e.metric_mode()})" for e in experiments))
+    panels = f", one panel per metric: {', '.join(metrics)}" if len(experiments) > 1 and len(metrics) > 1 else ""
+    print(f"Plot of {len(names)} experiment{'s' if len(names) > 1 else ''} written to {args.output}{panels}")
     return 0
 
 
@@ -163,26 +184,23 @@ def _remove(args) -> int:
 # -- helpers -----------------------------------------------------------------------------------------
 
 def _resolve(pattern: str) -> list[str]:
-    """Experiment names for a full name, a glob pattern or a unique prefix; at least one."""
-    from syne_tune.experiments import get_metadata
+    """Experiment names for a full name, a glob pattern or a prefix; at least one."""
+    from syne_tune.experiments import resolve_experiment_names
 
-    names = sorted(get_metadata())
-    if pattern in names:
-        return [pattern]
-    matches = fnmatch.filter(names, pattern) if any(c in pattern for c in "*?[") else \
-        [n for n in names if n.startswith(pattern)]
-    if not matches:
-        raise _UsageError(f"no experiment matches '{pattern}' in {results_root()}; "
-                          "'syne-tune list' shows those that exist.")
-    return matches
+    try:
+        return resolve_experiment_names(pattern)
+    except (FileNotFoundError, ValueError) as error:
+        raise _UsageError(str(error)) from None
 
 
 def _resolve_one(pattern: str) -> str:
-    matches = _resolve(pattern)
-    if len(matches) > 1:
-        raise _UsageError(f"'{pattern}' matches {len(matches)} experiments ({', '.join(matches[:5])}"
-                          f"{', ...' if len(matches) > 5 else ''}); give a longer prefix or the full name.")
-    return matches[0]
+    """The one experiment ``pattern`` names, resolved as ``load_experiment`` does."""
+    from syne_tune.experiments import resolve_experiment_name
+
+    try:
+        return resolve_experiment_name(pattern)
+    except (FileNotFoundError, ValueError) as error:
+        raise _UsageError(str(error)) from None
 
 
 def _created(metadata: dict) -> str:
@@ -196,19 +214,13 @@ def _scheduler(metadata: dict) -> str:
     return f"{name} ({method})" if method else name
 
 
-def _num_trials(experiment) -> int:
-    results = experiment.results
-    return 0 if results is None or results.empty else results["trial_id"].nunique()
-
-
 def _best(experiment) -> str:
     try:
         metric = experiment._metric()
     except (ValueError, KeyError):
         return "-"
-    values = experiment.results[metric]
-    best = values.max() if experiment.metric_mode() == "max" else values.min()
-    return f"{metric} {best:.6g} ({experiment.metric_mode()})"
+    best = best_value(experiment.results[metric], experiment.metric_mode())
+    return "-" if best is None else f"{metric} {best:.6g} ({experiment.metric_mode()})"
 
 
 if __name__ == "__main__":

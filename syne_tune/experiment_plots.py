@@ -11,6 +11,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from syne_tune.backend.trial_status import Status
+from syne_tune.best import running_best
 from syne_tune.constants import ST_TRIAL_ID, ST_TUNER_TIME
 
 # Final status -> (colour, end marker) of a learning curve.
@@ -34,11 +35,14 @@ def pyplot():
 
 
 def best_so_far(experiment) -> tuple[np.ndarray, np.ndarray]:
-    """(tuner time in seconds, best value of the first metric reported up to then)."""
+    """(tuner time in seconds, best value of the first metric reported up to then), from the first
+    report that can be best on. Non-finite values are skipped (``syne_tune.best``): a report of
+    -inf in mode "min" leaves the best so far as it was."""
     metric = experiment._metric()
-    frame = experiment.results.dropna(subset=[metric]).sort_values(ST_TUNER_TIME)
-    values = frame[metric].cummax() if experiment.metric_mode() == "max" else frame[metric].cummin()
-    return frame[ST_TUNER_TIME].to_numpy(float), values.to_numpy(float)
+    frame = experiment.results.sort_values(ST_TUNER_TIME, kind="stable")
+    best = running_best(frame[metric], experiment.metric_mode())
+    shown = ~np.isnan(best)
+    return frame[ST_TUNER_TIME].to_numpy(float)[shown], best[shown]
 
 
 def plot_best_so_far(experiment, ax=None, **plot_kwargs):
@@ -125,20 +129,44 @@ def plot_experiments(experiments: Sequence, group_by: str | Callable = "method",
     """Several experiments (ExperimentResults or names) on one figure: per group (e.g. a method
     run with several seeds), the median best-so-far curve and a band between the ``quantiles``.
 
-    Curves are compared on a common time grid up to the longest run, from the time every run
-    of the group has reported on; a run keeps its last value after it ended.
+    Experiments with different metrics (or modes) are never averaged together: each metric gets
+    its own panel, and the function returns an array of axes, one per metric (a single axes when
+    all experiments share their metric). ``ax`` may then be one axes per metric.
+    Curves are compared on a common time grid up to the longest run of the panel, from the time
+    every run of the group has reported on; a run keeps its last value after it ended.
     """
     if not experiments:
         raise ValueError("The 'experiments' argument of plot_experiments must hold at least one experiment. Got [].")
     from syne_tune.experiments import load_experiment
 
     experiments = [load_experiment(e) if isinstance(e, str) else e for e in experiments]
+    panels: dict[tuple[str, str], list] = {}
+    for experiment in experiments:
+        panels.setdefault((experiment._metric(), experiment.metric_mode()), []).append(experiment)
+    if ax is None:
+        _, axes = pyplot().subplots(1, len(panels), figsize=(6.4 * len(panels), 4.8), squeeze=False)
+        axes = axes[0]
+    else:
+        axes = np.atleast_1d(np.asarray(ax, dtype=object))
+        if len(axes) != len(panels):
+            raise ValueError(f"The 'ax' argument of plot_experiments must hold one axes per metric: the experiments "
+                             f"have {len(panels)} ({', '.join(f'{m} ({mode})' for m, mode in panels)}). "
+                             f"Got {len(axes)}; pass ax=None to get a new figure with one panel per metric.")
+    for axis, ((metric, mode), members) in zip(axes, panels.items()):
+        _plot_group_curves(axis, members, group_by, quantiles, num_points)
+        axis.set_ylabel(f"best {metric} ({mode})")
+    if len(panels) > 1:
+        axes[0].figure.tight_layout()
+    return axes[0] if len(panels) == 1 else axes
+
+
+def _plot_group_curves(ax, experiments: list, group_by, quantiles: tuple[float, float], num_points: int) -> None:
+    """Median and quantile band of the best-so-far curves of each group, experiments of one metric."""
     curves: dict[str, list] = {}
     for experiment in experiments:
         curves.setdefault(group_label(experiment, group_by), []).append(best_so_far(experiment))
-    end = max(times[-1] for group in curves.values() for times, _ in group if len(times))
+    end = max((times[-1] for group in curves.values() for times, _ in group if len(times)), default=0.0)
     grid = np.linspace(0.0, end, num_points)
-    ax = ax if ax is not None else pyplot().subplots()[1]
     for label, group in curves.items():
         values = np.array([_on_grid(times, best, grid) for times, best in group])
         low, median, high = np.full((3, num_points), np.nan)
@@ -149,12 +177,9 @@ def plot_experiments(experiments: Sequence, group_by: str | Callable = "method",
         line, = ax.plot(grid, median, label=f"{label} ({len(group)} run{'s' if len(group) > 1 else ''})")
         if len(group) > 1:
             ax.fill_between(grid, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
-    first = experiments[0]
     ax.set_xlabel("wallclock time (s)")
-    ax.set_ylabel(f"best {first._metric()} ({first.metric_mode()})")
     ax.set_title(f"median and {int(100 * quantiles[0])}-{int(100 * quantiles[1])}% band over runs")
     ax.legend(fontsize="small")
-    return ax
 
 
 def _on_grid(times: np.ndarray, best: np.ndarray, grid: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from syne_tune.backend.trial_status import Status
+from syne_tune.best import best_per_group
 from syne_tune.constants import (
     ST_CONFIG_PREFIX, ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME, ST_WORKER_TIME,
 )
@@ -24,9 +25,11 @@ logger = logging.getLogger(__name__)
 
 def trials_table(results: pd.DataFrame, metric: str, mode: str, resource_attr: str | None = None,
                  final_status: dict[int, str] | None = None, configs: dict[int, dict] | None = None) -> pd.DataFrame:
-    """Summarizes reports per trial; sorted by trial id.
+    """Summarizes reports per trial: one row per trial that started (with a report, or in
+    ``configs``); sorted by trial id.
 
-    Columns: ``trial_id``, ``status``, ``best_<metric>``, ``last_<metric>``, ``resource`` (the
+    Columns: ``trial_id``, ``status``, ``best_<metric>`` (the best finite value, NaN if the trial
+    reported none: see ``syne_tune.best``), ``last_<metric>``, ``resource`` (the
     highest ``resource_attr`` reported; only with ``resource_attr``), ``reports``, ``wall_time``
     (seconds from the trial's first start to its last report, time paused included), ``worker_time`` (seconds
     the training script ran, summed over pause/resume), then the ``config_*`` columns.
@@ -46,7 +49,7 @@ def trials_table(results: pd.DataFrame, metric: str, mode: str, resource_attr: s
         table = pd.DataFrame(index=groups.size().index)
         table["status"] = _status_from_reports(groups)
         if metric in frame:
-            table[f"best_{metric}"] = groups[metric].max() if mode == "max" else groups[metric].min()
+            table[f"best_{metric}"] = best_per_group(frame[metric], frame[ST_TRIAL_ID], mode)
             table[f"last_{metric}"] = groups[metric].last()
         if resource_attr is not None and resource_attr in frame:
             table["resource"] = groups[resource_attr].max()

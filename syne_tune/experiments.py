@@ -2,27 +2,31 @@
 
 Results come from ``results.csv.zip`` when it is complete (written at the end of tuning) and
 from the journal ``journal.jsonl`` otherwise (a running or crashed experiment). Names are
-experiment folders inside the results root: a name that leads outside it is refused.
+experiment folders inside the results root: a name that leads outside it is refused. A name
+may also be a unique prefix of an experiment's name or a glob pattern matching one, as on the
+``syne-tune`` command line (:func:`resolve_experiment_name`).
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import logging
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from syne_tune.constants import ST_TUNER_CREATION_TIMESTAMP
+from syne_tune.best import best_label
+from syne_tune.constants import ST_TRIAL_ID, ST_TUNER_CREATION_TIMESTAMP
 from syne_tune.experiment_plots import plot_experiments  # noqa: F401 (re-exported; matplotlib loads on use)
 from syne_tune.results_journal import JOURNAL_NAME, journal_rows
 from syne_tune.results_path import experiment_path, results_root
+from syne_tune.trial_count import TrialCount
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(repr=False)
 class ExperimentResult:
     """Results (one row per report), metadata and, optionally, the pickled tuner."""
 
@@ -30,6 +34,11 @@ class ExperimentResult:
     results: pd.DataFrame | None
     metadata: dict
     tuner: object | None = None
+
+    def __repr__(self) -> str:  # short: a list of experiments prints one line each, not their frames
+        rows = "None" if self.results is None else f"<{len(self.results)} rows>"
+        return (f"ExperimentResult(name={self.name!r}, results={rows}, metric_names={self.metadata.get('metric_names')}, "
+                f"metric_mode={self.metadata.get('metric_mode')!r}, tuner={'loaded' if self.tuner else None})")
 
     def __str__(self) -> str:
         if self.results is None or self.results.empty:
@@ -60,19 +69,29 @@ class ExperimentResult:
     def best_config(self) -> dict:
         """The row of the best value of the first metric: trial_id, metrics and config_* entries.
 
-        NaN, infinite and non-numeric values never count as best.
+        NaN, infinite and non-numeric values never count as best (``syne_tune.best``).
         """
         metric = self._metric()
-        values = pd.to_numeric(self.results[metric], errors="coerce")
-        values = values[values.map(math.isfinite)]
-        if values.empty:
+        label = best_label(self.results[metric], self.metric_mode())
+        if label is None:
             raise ValueError(f"Experiment {self.name} has no finite value of '{metric}' yet.")
-        row = self.results.loc[values.idxmax() if self.metric_mode() == "max" else values.idxmin()]
-        return {k: _builtin(v) for k, v in row.items() if not k.startswith("st_")}
+        return {k: _builtin(v) for k, v in self.results.loc[label].items() if not k.startswith("st_")}
+
+    def trial_count(self) -> TrialCount:
+        """Trials started (with a start event in the journal, or a report) and how many reported;
+        ``str()`` says so: "41 trials (38 with reports)". See ``syne_tune.trial_count``."""
+        from syne_tune.experiment_trials import tuner_record
+
+        _, configs = tuner_record(experiment_path(self.name), self.tuner)
+        reported = set() if self.results is None or ST_TRIAL_ID not in self.results \
+            else set(self.results[ST_TRIAL_ID].dropna().astype(int))
+        return TrialCount(len(reported | set(configs)), len(reported))
 
     def trials(self, resource_attr: str | None = None) -> pd.DataFrame:
-        """One row per trial: status, best and last value of the first metric, resource reached,
-        number of reports, wall and worker time, and the config (``config_*`` columns).
+        """One row per trial that started (reported or not; see ``syne_tune.trial_count``): status,
+        best and last value of the first metric, resource reached, number of reports, wall and
+        worker time, and the config (``config_*`` columns). The best value is finite or NaN
+        (``syne_tune.best``), so ``sort_values(f"best_{metric}")`` puts diverged trials last.
 
         Final statuses come from the journal's trial events (or the loaded tuner). The
         resource is the highest ``resource_attr`` reported (default: the scheduler's, from the
@@ -138,14 +157,13 @@ def _builtin(value):
 
 
 def load_experiment(tuner_name: str, load_tuner: bool = False) -> ExperimentResult:
-    """Loads ``<results root>/<tuner_name>``; a missing folder is an error naming it.
+    """Loads ``<results root>/<tuner_name>``: ``tuner_name`` is an experiment's name, a unique
+    prefix of it or a glob pattern matching one (:func:`resolve_experiment_name`).
 
     ``load_tuner=True`` also unpickles ``tuner.dill`` (with dill): load only experiments you trust.
     """
+    tuner_name = resolve_experiment_name(tuner_name)
     path = _experiment_folder(tuner_name)
-    if not path.is_dir():
-        raise FileNotFoundError(f"No experiment '{tuner_name}' in {results_root()}. "
-                                "list_experiments() shows those that exist.")
     metadata_file = path / "metadata.json"
     metadata = json.loads(metadata_file.read_text()) if metadata_file.exists() else {}
     tuner = None
@@ -154,6 +172,40 @@ def load_experiment(tuner_name: str, load_tuner: bool = False) -> ExperimentResu
 
         tuner = Tuner.load(path)
     return ExperimentResult(name=tuner_name, results=_read_results(path), metadata=metadata, tuner=tuner)
+
+
+def experiment_names() -> list[str]:
+    """Names of the stored experiments (folders of the results root with a metadata.json), sorted."""
+    root = results_root()
+    if not root.is_dir():
+        return []
+    return sorted(folder.name for folder in root.iterdir() if (folder / "metadata.json").exists())
+
+
+def resolve_experiment_names(pattern: str) -> list[str]:
+    """The experiments ``pattern`` stands for: its full name, else those a glob pattern ('rs-*')
+    matches, else those it is a prefix of. At least one, else FileNotFoundError naming it."""
+    if _experiment_folder(pattern).is_dir():  # refuses paths
+        return [pattern]
+    names = experiment_names()
+    matches = fnmatch.filter(names, pattern) if any(c in pattern for c in "*?[") else \
+        [name for name in names if name.startswith(pattern)]
+    if not matches:
+        raise FileNotFoundError(f"No experiment matches '{pattern}' in {results_root()}; "
+                                "list_experiments() or 'syne-tune list' shows those that exist.")
+    return matches
+
+
+def resolve_experiment_name(name: str) -> str:
+    """The one experiment ``name`` stands for: a full name, a unique prefix or a glob pattern
+    matching one experiment. Several matches are a ValueError listing them; none, a FileNotFoundError.
+    ``load_experiment`` and the ``syne-tune`` command both resolve names here."""
+    matches = resolve_experiment_names(name)
+    if len(matches) > 1:
+        shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+        raise ValueError(f"'{name}' matches {len(matches)} experiments ({shown}); "
+                         "give a longer prefix or the full name.")
+    return matches[0]
 
 
 def _experiment_folder(tuner_name: str) -> Path:

@@ -4,17 +4,18 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from numbers import Number
 
 from syne_tune.backend.trial_status import Status, Trial
+from syne_tune.best import best_item, rankable
 from syne_tune.constants import ST_WORKER_COST, ST_WORKER_TIME
+from syne_tune.trial_count import TrialCount
 
 
 class MetricsStatistics:
     """Count, min, max, sum and last value of every numeric key of a stream of reports.
 
-    NaN and infinite values count as reported (``last_metrics``) but never as a min, max or
-    sum: a diverged trial is never the best. Non-numeric values appear in ``last_metrics`` only.
+    Only values that can be best (``syne_tune.best.rankable``: finite numbers) count as a min,
+    max or sum: a diverged trial is never the best. Others appear in ``last_metrics`` only.
     """
 
     def __init__(self):
@@ -29,11 +30,7 @@ class MetricsStatistics:
         minima, maxima, sums, last = self.min_metrics, self.max_metrics, self.sum_metrics, self.last_metrics
         for name, value in result.items():
             last[name] = value
-            kind = type(value)
-            if kind is not float and kind is not int:
-                if not isinstance(value, Number) or isinstance(value, bool):
-                    continue
-            if value - value != 0:  # NaN or infinite
+            if not rankable(value):
                 continue
             smallest = minima.get(name)
             if smallest is None:
@@ -83,17 +80,20 @@ class TuningStatus:
         self.trial_metric_statistics[trial_id].add(result)
 
     def best_trial(self, metric: str, mode: str) -> tuple[int, float] | None:
-        """(trial id, value) of the best finite value of ``metric`` reported so far, or None."""
+        """(trial id, value) of the best value of ``metric`` reported so far (``syne_tune.best``:
+        finite values only), or None."""
+        return best_item(self.best_per_trial(metric, mode), mode)
+
+    def best_per_trial(self, metric: str, mode: str) -> list[tuple[int, float]]:
+        """(trial id, its best value of ``metric``) of every trial that reported one that can be best;
+        ``syne_tune.best.ranked_items`` orders them best first."""
         use_max = mode == "max"
-        values = {}
+        pairs = []
         for trial_id, stats in self.trial_metric_statistics.items():
-            extreme = (stats.max_metrics if use_max else stats.min_metrics).get(metric)
-            if extreme is not None:
-                values[trial_id] = extreme
-        if not values:
-            return None
-        trial_id = (max if use_max else min)(values, key=values.get)
-        return trial_id, values[trial_id]
+            value = (stats.max_metrics if use_max else stats.min_metrics).get(metric)
+            if value is not None:
+                pairs.append((trial_id, value))
+        return pairs
 
     def continue_from(self, elapsed: float) -> None:
         """Sets the clock so that ``wallclock_time`` counts ``elapsed`` seconds already spent."""
@@ -111,7 +111,21 @@ class TuningStatus:
 
     @property
     def num_trials_started(self) -> int:
+        """Every trial that started, reported or not (``syne_tune.trial_count``)."""
         return len(self.last_trial_status_seen)
+
+    @property
+    def num_trials_with_reports(self) -> int:
+        return sum(1 for stats in self.trial_metric_statistics.values() if stats.count)
+
+    def trial_count(self) -> TrialCount:
+        """Trials started and how many reported; ``str()`` says so: "41 trials (38 with reports)"."""
+        return TrialCount(self.num_trials_started, self.num_trials_with_reports)
+
+    def trial_started(self, trial: Trial) -> None:
+        """Counts ``trial`` from its start, before the backend reports its status: a trial started
+        just before the experiment ends is a trial too."""
+        self.update({trial.trial_id: (trial, Status.in_progress)}, [])
 
     @property
     def num_trials_completed(self) -> int:

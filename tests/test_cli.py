@@ -37,7 +37,7 @@ def test_list_shows_name_date_scheduler_trials_and_best(stored, capsys):
 def test_show_prints_trials_best_first_and_the_best_config(stored, capsys):
     assert main(["show", "stored-asha"]) == 0  # a unique prefix is enough
     out = capsys.readouterr().out
-    assert "paused" in out and "best_loss" in out.splitlines()[2]
+    assert "Paused" in out and "best_loss" in out.splitlines()[2]
     first_trial = out.splitlines()[3].split()
     from syne_tune.experiments import load_experiment
 
@@ -51,7 +51,7 @@ def test_ambiguous_or_unknown_names_are_errors(stored, capsys):
     assert main(["show", "stored"]) == 2
     assert "matches 2 experiments" in capsys.readouterr().err
     assert main(["show", "nothing-like-this"]) == 2
-    assert "no experiment matches 'nothing-like-this'" in capsys.readouterr().err
+    assert "No experiment matches 'nothing-like-this'" in capsys.readouterr().err
 
 
 def test_plot_one_and_several_to_files(stored, tmp_path, capsys):
@@ -90,3 +90,20 @@ def test_console_script_points_at_main():
     entry = re.search(r'"syne-tune=([\w.]+):(\w+)"', (REPO / "setup.py").read_text())
     module, function = entry.groups()
     assert getattr(__import__(module, fromlist=[function]), function) is main
+
+
+def test_a_closed_pipe_ends_quietly(stored):
+    """``syne-tune show NAME | head -1`` through real pipes: exit 0, nothing on stderr."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    command = [sys.executable, "-m", "syne_tune.cli", "show", stored["asha"], "--all"]
+    show = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    head = subprocess.run(["head", "-1"], stdin=show.stdout, capture_output=True, text=True)
+    show.stdout.close()
+    assert show.wait() == 0 and show.stderr.read() == b""
+    assert head.stdout.startswith(stored["asha"])
+    # A reader that is gone before the first line: every write meets a closed pipe.
+    read, write = os.pipe()
+    os.close(read)
+    closed = subprocess.run(command, env=env, stdout=write, stderr=subprocess.PIPE, text=True)
+    os.close(write)
+    assert closed.returncode == 0 and closed.stderr == ""

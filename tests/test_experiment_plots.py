@@ -7,7 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from syne_tune import StoppingCriterion, Tuner
+from syne_tune.backend.simulator_backend import SimulatorBackend, SimulatorCallback
+from syne_tune.config_space import uniform
 from syne_tune.experiment_plots import best_so_far
+from syne_tune.optimizer.baselines import RandomSearch
 from syne_tune.experiments import load_experiment, plot_experiments
 
 matplotlib.use("Agg")
@@ -86,3 +90,51 @@ def test_missing_matplotlib_says_how_to_install(experiments, monkeypatch):
 def test_no_experiments_is_an_error():
     with pytest.raises(ValueError, match="'experiments' argument of plot_experiments"):
         plot_experiments([])
+
+
+class _TwoMetricBackend(SimulatorBackend):
+    """Reports a loss near 0.2 and an accuracy near 91 (%), as FCNet and NAS-Bench-201 do."""
+
+    def _evaluate(self, trial_id, config, checkpoint):
+        return [{"val_loss": 0.2 + config["x"] / epoch, "val_acc": 91 - config["x"] / epoch, "epoch": epoch,
+                 "t": float(epoch)} for epoch in (1, 2, 3)]
+
+
+def _simulated_run(name: str, metric: str, mode: str, seed: int) -> str:
+    tuner = Tuner(_TwoMetricBackend("t"), RandomSearch({"x": uniform(0, 1)}, metric=metric, mode=mode,
+                                                       random_seed=seed),
+                  StoppingCriterion(max_wallclock_time=10), n_workers=2, callbacks=[SimulatorCallback()],
+                  progress="off", tuner_name=name, metadata={"method": "RS"})
+    tuner.run()
+    return tuner.name
+
+
+@pytest.fixture
+def two_metrics():
+    """Real simulated runs: two tuned for val_loss (min), one for val_acc (max)."""
+    return ([_simulated_run(f"fcnet-{seed}", "val_loss", "min", seed) for seed in (1, 2)],
+            [_simulated_run("nas201-1", "val_acc", "max", 1)])
+
+
+def test_several_metrics_are_drawn_one_panel_each_never_averaged(two_metrics, tmp_path):
+    losses, accuracies = two_metrics
+    axes = plot_experiments(losses + accuracies)
+    assert len(axes) == 2 and len(axes[0].figure.axes) == 2
+    assert [ax.get_ylabel() for ax in axes] == ["best val_loss (min)", "best val_acc (max)"]
+    assert [line.get_label() for line in axes[0].get_lines()] == ["RS (2 runs)"]
+    assert [line.get_label() for line in axes[1].get_lines()] == ["RS (1 run)"]
+    loss_curve, acc_curve = (ax.get_lines()[0].get_ydata() for ax in axes)
+    assert np.nanmax(loss_curve) < 1.5 and np.nanmin(acc_curve) > 89  # each panel holds its own metric only
+    axes[0].figure.savefig(tmp_path / "panels.png")
+    assert (tmp_path / "panels.png").stat().st_size > 1000
+    with pytest.raises(ValueError, match="one axes per metric: the experiments have 2"):
+        plot_experiments(losses + accuracies, ax=axes[0])
+
+
+def test_cli_plot_of_several_metrics_says_one_panel_per_metric(two_metrics, tmp_path, capsys):
+    from syne_tune.cli import main
+
+    assert main(["plot", "fcnet-*", "nas201-*", "-o", str(tmp_path / "both.png")]) == 0
+    out = capsys.readouterr().out
+    assert "Plot of 3 experiments" in out and "one panel per metric: val_loss (min), val_acc (max)" in out
+    assert (tmp_path / "both.png").stat().st_size > 1000

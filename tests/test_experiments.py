@@ -58,3 +58,35 @@ def test_results_of_a_crashed_run_come_from_the_journal_and_skip_a_cut_line(_res
     experiment = load_experiment("crashed-run")
     assert len(experiment.results) == 3
     assert experiment.best_config()["loss"] == 0.5  # NaN and inf never count as best
+
+
+@pytest.fixture
+def stored(stored_experiments, monkeypatch):
+    root, names = stored_experiments
+    monkeypatch.setenv("SYNETUNE_FOLDER", str(root))
+    return names
+
+
+def test_a_unique_prefix_or_pattern_loads_as_on_the_command_line(stored):
+    from syne_tune.cli import _resolve_one
+
+    for name in ("stored-fi", "stored-asha", "*-fifo-*", stored["fifo"]):
+        experiment = load_experiment(name)
+        assert experiment.name == _resolve_one(name) and experiment.results is not None
+    assert load_experiment("stored-fi").name == stored["fifo"]
+
+
+def test_an_ambiguous_prefix_is_an_error_listing_the_candidates(stored):
+    with pytest.raises(ValueError, match="'stored' matches 2 experiments") as error:
+        load_experiment("stored")
+    assert stored["fifo"] in str(error.value) and stored["asha"] in str(error.value)
+    with pytest.raises(FileNotFoundError, match="No experiment matches 'stored-x'"):
+        load_experiment("stored-x")
+
+
+def test_printing_experiments_shows_one_short_line_each(stored):
+    experiments = list_experiments()
+    text = repr(experiments)
+    assert len(text) < 200 * len(experiments) and "trial_id" not in text  # no data frame
+    rows = len(experiments[0].results)
+    assert f"ExperimentResult(name='{experiments[0].name}', results=<{rows} rows>" in text

@@ -2,7 +2,7 @@
 import math
 
 from syne_tune.backend.trial_status import Status, Trial
-from syne_tune.tuning_status import MetricsStatistics, TuningStatus
+from syne_tune.tuning_status import MetricsStatistics, TuningStatus, format_status_table
 
 
 def test_non_finite_values_are_last_but_never_min_max_or_sum():
@@ -30,3 +30,14 @@ def test_continue_from_counts_time_already_spent():
     status = TuningStatus(["loss"])
     status.continue_from(100.0)
     assert 100.0 <= status.wallclock_time < 101.0
+
+
+def test_a_trial_counts_from_its_start_and_the_count_says_what_it_counts():
+    status = TuningStatus(["loss"])
+    status.trial_started(Trial(0, {"x": 1}))
+    status.trial_started(Trial(1, {"x": 2}))
+    status.update({0: (Trial(0, {"x": 1}), Status.in_progress)}, [(0, {"loss": 0.5})])
+    format_status_table(status)  # reads every trial's statistics; a trial without a report stays one
+    assert status.num_trials_started == 2 and status.num_trials_running == 2
+    assert status.num_trials_with_reports == 1 and status.trial_configs[1] == {"x": 2}
+    assert str(status.trial_count()) == "2 trials (1 with reports)"

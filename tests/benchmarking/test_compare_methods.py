@@ -1,10 +1,17 @@
 """The comparison runner end to end on a tiny simulated budget: progress, table and plot."""
 from __future__ import annotations
 
+import math
+import re
+
+import numpy as np
 import pytest
 
 from benchmarking import compare_methods
+from benchmarking.definitions.definition_simulator import SimulatorBenchmark
 from benchmarking.methods import METHODS, MethodArguments, make_scheduler
+from syne_tune.backend.simulator_backend import SimulatorBackend
+from syne_tune.config_space import uniform
 
 
 def test_runner_end_to_end_writes_table_and_plot(tmp_path, capsys):
@@ -59,7 +66,7 @@ def test_noise_free_regret_and_scheduler_time_per_decision(tmp_path):
     expected = synthetic_final_loss({name: best_row[f"config_{name}"] for name in ("x0", "x1", "x2")})
     assert run.best[-1] == pytest.approx(expected)
     table = compare_methods.summary_table([run], 300.0)
-    assert "| trials | ms/decision | failed runs |" in table and "### synthetic-curves: regret (min loss)" in table
+    assert "| trials started | ms/decision | failed runs |" in table and "### synthetic-curves: regret (min loss)" in table
 
 
 def test_benchmark_scripts_methods_are_in_the_registry():
@@ -85,3 +92,50 @@ def test_multi_objective_benchmark_reports_hypervolume(tmp_path, capsys):
     assert "| MOASHA |" in report and (tmp_path / "comparison.png").exists()
     moasha, random_search = results[1], results[0]
     assert moasha.num_trials > random_search.num_trials  # MOASHA stops trials early
+
+
+class DivergingBackend(SimulatorBackend):
+    """Two simulated epochs; trials with x > 0.5 diverge to -inf (min mode's "too good to be true")
+    at their second epoch, trial 1 fails before its first report."""
+
+    def __init__(self, random_seed: int = 0):
+        super().__init__("t")
+
+    def _evaluate(self, trial_id, config, checkpoint):
+        if trial_id == 1:
+            raise RuntimeError("fails before its first report")
+        x = config["x"]
+        return [{"loss": x, "epoch": 1, "t": 1.0}, {"loss": -math.inf if x > 0.5 else x / 2, "epoch": 2, "t": 2.0}]
+
+
+def diverging_space():
+    return {"x": uniform(0, 1)}
+
+
+def test_infinite_values_never_count_as_best_and_trials_are_counted_as_syne_tune_list_does(capsys):
+    from syne_tune.cli import main as cli
+    from syne_tune.experiments import list_experiments
+
+    benchmark = SimulatorBenchmark("diverging", "diverging", "loss", "min", "t", max_wallclock_time=20.0,
+                                   n_workers=2, backend_class=f"{__name__}:DivergingBackend",
+                                   config_space_fn=f"{__name__}:diverging_space")
+    run = compare_methods.run_one("RS", METHODS["RS"], "diverging", benchmark, 0)
+    experiment = list_experiments()[0]
+    assert run.error is None and np.isneginf(experiment.results["loss"]).any()
+    shown = run.best[~np.isnan(run.best)]
+    assert np.isfinite(shown).all() and shown[-1] == experiment.best_config()["loss"]
+    count = experiment.trial_count()
+    assert count.started > count.with_reports  # trial 1 started and never reported
+    assert (run.num_trials, run.num_trials_with_reports) == (count.started, count.with_reports)
+    assert cli(["list"]) == 0
+    assert str(count) in capsys.readouterr().out
+
+
+def test_help_lists_each_name_once_and_shows_defaults(capsys):
+    with pytest.raises(SystemExit):
+        compare_methods.main(["--help"])
+    options, _, lists = capsys.readouterr().out.partition("\nbenchmarks:\n")
+    for name in list(compare_methods.SIMULATED_BENCHMARKS) + list(METHODS):  # once, in the epilog
+        assert len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lists)) == 1, name
+    assert "hpobench-vehicle" not in options and "MOBSTER-PROM" not in options  # only the defaults are named
+    assert "(default: 5)" in options and "(default: ['RS', 'ASHA'])" in options
