@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -138,6 +139,19 @@ class Float(Domain):
         return f"{_float_name(self.log_scale, self.q, self.reverse_log)}({self.lower}, {self.upper}{q})"
 
 
+def _round_bounds(owner: str, lower: float, upper: float) -> tuple[int, int]:
+    """An integer domain's bounds, rounded as the original library did; a warning names each
+    non-integer bound and the value it became, since the domain then differs from what was written."""
+    rounded = {"lower": int(round(lower)), "upper": int(round(upper))}
+    moved = [f"'{name}' {value!r} to {rounded[name]}" for name, value in (("lower", lower), ("upper", upper))
+             if rounded[name] != value]
+    if moved:
+        warnings.warn(f"{owner}({lower!r}, {upper!r}) takes integer bounds: rounded {' and '.join(moved)}, so the "
+                      f"domain is {owner}({rounded['lower']}, {rounded['upper']}). Pass integers to silence this "
+                      f"warning.", UserWarning, stacklevel=4)
+    return rounded["lower"], rounded["upper"]
+
+
 def _float_name(log_scale: bool, q: Any, reverse_log: bool) -> str:
     name = "reverseloguniform" if reverse_log else ("loguniform" if log_scale else "uniform")
     return name if q is None else "q" + name
@@ -145,15 +159,19 @@ def _float_name(log_scale: bool, q: Any, reverse_log: bool) -> str:
 
 class Integer(Domain):
     """Integers lower, ..., upper (both included), uniform on a linear or log scale, optionally
-    rounded to multiples of ``q``. Float bounds are rounded, as the original library did."""
+    rounded to multiples of ``q``. Float bounds are rounded, as the original library did, with a
+    warning (the original rounded silently)."""
 
     value_type = int
 
     def __init__(self, lower: int, upper: int, log_scale: bool = False, q: int | None = None):
         owner = ("q" if q is not None else "") + ("lograndint" if log_scale else "randint")
         _check_bounds(owner, lower, upper, log=False)
-        self.lower, self.upper, self.log_scale = int(round(lower)), int(round(upper)), log_scale
-        _check_bounds(owner, self.lower, self.upper, log_scale)
+        self.lower, self.upper = _round_bounds(owner, lower, upper)
+        self.log_scale = log_scale
+        if log_scale and self.lower <= 0:
+            rounded = "" if self.lower == lower else f", which rounds to {self.lower}"
+            raise ValueError(f"The 'lower' argument of {owner} must be >= 1 on a log scale. Got {lower!r}{rounded}.")
         self.q = _check_q(owner, q, integer=True)
         if self.q is not None and self._grid()[0] > self._grid()[1]:
             raise ValueError(f"The 'q' argument of {owner} must have a multiple between lower={self.lower} and "

@@ -103,16 +103,46 @@ def test_sample_from_calls_the_function_with_or_without_spec():
 
 
 def test_randint_and_lograndint_round_float_bounds_as_the_original():
-    domain = lograndint(1, 104857.6)
+    with pytest.warns(UserWarning):
+        domain = lograndint(1, 104857.6)
+        rounded_both = randint(0.4, 3.6)
     assert (domain.lower, domain.upper) == (1, 104858)
-    assert (randint(0.4, 3.6).lower, randint(0.4, 3.6).upper) == (0, 4)
+    assert (rounded_both.lower, rounded_both.upper) == (0, 4)
     assert all(type(v) is int for v in domain.sample(size=10, random_state=np.random.RandomState(0)))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: randint(1.5, 3), r"randint\(1.5, 3\) takes integer bounds: rounded 'lower' 1.5 to 2, "
+                              r"so the domain is randint\(2, 3\)"),
+    (lambda: lograndint(2, 7.7), r"rounded 'upper' 7.7 to 8, so the domain is lograndint\(2, 8\)"),
+    (lambda: qrandint(0.4, 9.6, 2), r"rounded 'lower' 0.4 to 0 and 'upper' 9.6 to 10"),
+])
+def test_a_rounded_integer_bound_warns_with_the_argument_and_its_new_value(make, message):
+    # The original rounded silently, so randint(1.5, 3) never sampled the 1 its author may have meant.
+    with pytest.warns(UserWarning, match=message) as caught:
+        make()
+    assert len(caught) == 1
+    assert caught[0].filename == __file__  # points at the line that wrote the domain
+
+
+def test_integral_bounds_do_not_warn():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert repr(randint(2.0, np.int64(3))) == "randint(2, 3)"
+        assert repr(lograndint(1, 8)) == "lograndint(1, 8)"
+
+
+def test_a_log_bound_that_rounds_to_zero_is_refused_with_the_rounded_value():
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"'lower' argument of lograndint must be >= 1 "
+                                                                    r"on a log scale. Got 0.4, which rounds to 0"):
+        lograndint(0.4, 3)
 
 
 @pytest.mark.parametrize("domain", [
     quniform(0, 1, 0.25), qloguniform(0.01, 1, 0.01), reverseloguniform(0.5, 0.999), qrandint(0, 10, 5),
     qlograndint(10, 1000, 10), randn(1.0, 2.0), qrandn(0.0, 1.0, 0.5), uniform(0, 1), randint(3, 9),
-    lograndint(1, 104857.6), logfinrange(1, 64, 7, cast_int=True),
+    lograndint(1, 104858), logfinrange(1, 64, 7, cast_int=True),
 ])
 def test_to_dict_from_dict_round_trip(domain):
     import json
