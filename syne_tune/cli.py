@@ -21,6 +21,7 @@ import time
 
 from syne_tune.best import best_value, sort_best_first
 from syne_tune.constants import ST_CONFIG_PREFIX, ST_TUNER_CREATION_TIMESTAMP
+from syne_tune.experiment_lock import describe_holder, lock_holder
 from syne_tune.progress_text import text_table
 from syne_tune.results_path import experiment_path, results_root
 
@@ -164,21 +165,39 @@ def _remove(args) -> int:
 
     if not args.experiments and args.older_than is None:
         raise _UsageError("name the experiments to remove (names or patterns), or pass --older-than DAYS.")
-    metadata = get_metadata()
-    names = sorted({n for p in args.experiments for n in _resolve(p)}) if args.experiments else sorted(metadata)
+    metadata = get_metadata()  # skips (with a warning) folders whose metadata cannot be read
+    names = sorted({n for p in args.experiments for n in _removal_names(p)}) if args.experiments else sorted(metadata)
     if args.older_than is not None:
         cutoff = time.time() - 86400 * args.older_than
         names = [n for n in names if metadata.get(n, {}).get(ST_TUNER_CREATION_TIMESTAMP, time.time()) < cutoff]
+    running = {name: holder for name in names if (holder := lock_holder(experiment_path(name))) is not None}
+    for name, holder in running.items():
+        print(f"keeping {name}: it is running ({describe_holder(holder)})")
+    names = [name for name in names if name not in running]
     if not names:
         print("No experiment to remove.")
         return 0
+    failed = 0
     for name in names:
-        print(f"{'removing' if args.yes else 'would remove'} {name}  (created {_created(metadata.get(name, {}))})")
+        path = experiment_path(name)
+        link = " (a link: only the link is removed)" if path.is_symlink() else ""
+        print(f"{'removing' if args.yes else 'would remove'} {name}  (created {_created(metadata.get(name, {}))}){link}")
         if args.yes:
-            shutil.rmtree(experiment_path(name))
+            try:
+                path.unlink() if path.is_symlink() else shutil.rmtree(path)
+            except OSError as error:
+                failed += 1
+                print(f"could not remove {name}: {error}", file=sys.stderr)
     if not args.yes:
         print(f"Nothing removed: pass --yes to delete these {len(names)} experiment folders.")
-    return 0
+    return 1 if failed else 0
+
+
+def _removal_names(pattern: str) -> list[str]:
+    """As ``_resolve``, and a link in the results root by its own name (removing it removes the link)."""
+    if "/" not in pattern and (results_root() / pattern).is_symlink():
+        return [pattern]
+    return _resolve(pattern)
 
 
 # -- helpers -----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,7 +166,11 @@ def load_experiment(tuner_name: str, load_tuner: bool = False) -> ExperimentResu
     tuner_name = resolve_experiment_name(tuner_name)
     path = _experiment_folder(tuner_name)
     metadata_file = path / "metadata.json"
-    metadata = json.loads(metadata_file.read_text()) if metadata_file.exists() else {}
+    try:
+        metadata = _checked_metadata(json.loads(metadata_file.read_text())) if metadata_file.exists() else {}
+    except ValueError as error:
+        raise ValueError(f"{metadata_file} cannot be read: {error}. Fix or remove the file "
+                         f"(syne-tune remove {tuner_name}).") from error
     tuner = None
     if load_tuner and (path / "tuner.dill").exists():
         from syne_tune.tuner import Tuner
@@ -223,15 +228,24 @@ def _experiment_folder(tuner_name: str) -> Path:
 
 
 def _read_results(path: Path) -> pd.DataFrame | None:
-    """Rows of the experiment: the journal if it is newer than the csv (running or crashed), else the csv."""
+    """Rows of the experiment: the journal if it is newer than the csv (running or crashed) and
+    holds at least as many rows, else the csv (a truncated journal never hides rows)."""
     journal = path / JOURNAL_NAME
     csv_files = [path / name for name in ("results.csv.zip", "results.csv") if (path / name).exists()]
     if journal.exists() and (not csv_files or journal.stat().st_mtime > csv_files[0].stat().st_mtime):
-        return pd.DataFrame(journal_rows(journal))
-    if not csv_files:
-        return None
+        rows = pd.DataFrame(journal_rows(journal))
+        table = _read_csv(csv_files[0]) if csv_files else None
+        if table is None or len(rows) >= len(table):
+            return rows
+        logger.warning("%s holds %d result rows, fewer than the %d of %s (truncated?): showing %s.",
+                       journal, len(rows), len(table), csv_files[0].name, csv_files[0].name)
+        return table
+    return _read_csv(csv_files[0]) if csv_files else None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(csv_files[0])
+        return pd.read_csv(path)
     except pd.errors.EmptyDataError:  # written before the first report arrived
         return pd.DataFrame()
 
@@ -249,9 +263,20 @@ def get_metadata(name_filter=None) -> dict[str, dict]:
             if not file.exists() or (name_filter is not None and not name_filter(folder.name)):
                 continue
             try:
-                metadata[folder.name] = json.loads(file.read_text())
+                metadata[folder.name] = _checked_metadata(json.loads(file.read_text()))
             except (OSError, ValueError) as error:
                 logger.warning("Skipping experiment %s: its metadata.json cannot be read (%s).", folder.name, error)
+    return metadata
+
+
+def _checked_metadata(metadata) -> dict:
+    """``metadata`` if it is an object whose creation timestamp (when present) is a finite number."""
+    if not isinstance(metadata, dict):
+        raise ValueError(f"an object was expected, not {type(metadata).__name__}")
+    stamp = metadata.get(ST_TUNER_CREATION_TIMESTAMP)
+    if stamp is not None and not (isinstance(stamp, (int, float)) and not isinstance(stamp, bool)
+                                  and math.isfinite(stamp)):
+        raise ValueError(f"its {ST_TUNER_CREATION_TIMESTAMP} is {stamp!r}, not a number of seconds")
     return metadata
 
 

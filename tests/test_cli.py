@@ -107,3 +107,52 @@ def test_a_closed_pipe_ends_quietly(stored):
     closed = subprocess.run(command, env=env, stdout=write, stderr=subprocess.PIPE, text=True)
     os.close(write)
     assert closed.returncode == 0 and closed.stderr == ""
+
+
+def _craft_broken_folders(root: Path, good: str, outside: Path) -> None:
+    """A folder whose creation time is not a number, one whose metadata is not an object, and a
+    link to an experiment outside the results root."""
+    shutil.copytree(root / good, root / "bad-timestamp")
+    metadata = json.loads((root / good / "metadata.json").read_text())
+    (root / "bad-timestamp" / "metadata.json").write_text(json.dumps({**metadata, "st_tuner_creation_timestamp": "x"}))
+    (root / "not-an-object").mkdir()
+    (root / "not-an-object" / "metadata.json").write_text("[1, 2]")
+    shutil.copytree(root / good, outside)
+    (root / "linked").symlink_to(outside)
+
+
+def test_a_broken_folder_never_breaks_listing_or_removal(stored, tmp_path, capsys, caplog):
+    from syne_tune.experiments import list_experiments
+
+    root = Path(os.environ["SYNETUNE_FOLDER"])
+    outside = tmp_path / "elsewhere" / "linked-target"
+    _craft_broken_folders(root, stored["fifo"], outside)
+    assert {e.name for e in list_experiments()} >= {stored["fifo"], stored["asha"]}
+    assert "bad-timestamp" in caplog.text and "not-an-object" in caplog.text
+    assert main(["list"]) == 0
+    assert stored["fifo"] in capsys.readouterr().out
+    assert main(["remove", "linked", "--yes"]) == 0  # the link goes, not what it points to
+    assert "only the link" in capsys.readouterr().out
+    assert not (root / "linked").exists() and outside.is_dir()
+    assert main(["remove", "bad-timestamp", "--yes"]) == 0  # a broken folder can be removed by name
+    assert not (root / "bad-timestamp").exists()
+    assert main(["remove", "--older-than", "0", "--yes"]) == 0
+    assert not (root / stored["fifo"]).exists() and (root / "not-an-object").is_dir()
+
+
+def test_remove_keeps_an_experiment_whose_tuner_holds_it(stored, capsys):
+    root = Path(os.environ["SYNETUNE_FOLDER"])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from syne_tune.experiment_lock import ExperimentLock; "
+                               "lock = ExperimentLock(sys.argv[1]); lock.acquire(); print('held', flush=True); "
+                               "time.sleep(60)", str(root / stored["asha"])],
+        stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert main(["remove", "--older-than", "0", "--yes"]) == 0
+        out = capsys.readouterr().out
+        assert f"keeping {stored['asha']}: it is running (PID {holder.pid}" in out
+        assert (root / stored["asha"]).is_dir() and not (root / stored["fifo"]).exists()
+    finally:
+        holder.kill()
+        holder.wait()

@@ -90,3 +90,20 @@ def test_printing_experiments_shows_one_short_line_each(stored):
     assert len(text) < 200 * len(experiments) and "trial_id" not in text  # no data frame
     rows = len(experiments[0].results)
     assert f"ExperimentResult(name='{experiments[0].name}', results=<{rows} rows>" in text
+
+
+def test_a_journal_shorter_than_the_results_table_never_hides_rows(stored_experiments, tmp_path, monkeypatch, caplog):
+    import os
+    import shutil
+
+    root, names = stored_experiments
+    copy = tmp_path / "results"
+    shutil.copytree(root, copy)
+    monkeypatch.setenv("SYNETUNE_FOLDER", str(copy))
+    complete = len(load_experiment(names["fifo"]).results)
+    journal = copy / names["fifo"] / "journal.jsonl"
+    lines = journal.read_text().splitlines(keepends=True)
+    journal.write_text("".join(lines[:len(lines) // 2]))  # truncated, and now newer than the table
+    os.utime(journal)
+    assert len(load_experiment(names["fifo"]).results) == complete
+    assert "fewer than the" in caplog.text and "results.csv.zip" in caplog.text
