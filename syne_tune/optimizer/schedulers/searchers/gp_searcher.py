@@ -128,6 +128,11 @@ class GPFIFOSearcher(BaseSearcher):
     # A finite space is searched config by config (discrete_search.py), with copula targets; False
     # keeps the continuous relaxation (the multi-fidelity searcher, whose acquisition pins a resource).
     discrete_acquisition = True
+    # Flat EI (below FLAT_EI), or every top-ranked candidate already seen: propose the unseen candidate
+    # of largest predictive std. False keeps the original fallback (a random config) and never tests
+    # flatness: the multi-fidelity searcher, whose EI at r_acq is routinely below FLAT_EI while its
+    # ranking still finds good configs (test_gp_multifidelity_searcher.py).
+    explore_when_flat = True
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, **search_options):
@@ -305,13 +310,14 @@ class GPFIFOSearcher(BaseSearcher):
                 scoring=self.options.initial_scoring, skip_local_optimization=self.options.skip_local_optimization,
                 is_excluded=is_excluded, random_state=self.random_state,
                 xi=XI / state.y_scale, num_local_starts=NUM_LOCAL_STARTS, extra_starts=incumbent)
-        flat = choice is not None and choice.log_ei < np.log(FLAT_EI)
-        if choice is None or flat:
-            reason = (f"EI is flat (max EI {np.exp(choice.log_ei):.3g} < {FLAT_EI:g} std of the targets)" if flat
-                      else "every top-ranked BO candidate was already suggested, is pending or was evaluated")
-            choice = self._exploration_choice(normalized, u_acq, is_excluded, reason)
+        flat = self.explore_when_flat and choice is not None and choice.log_ei < np.log(FLAT_EI)
+        reason = (f"EI is flat (max EI {np.exp(choice.log_ei):.3g} < {FLAT_EI:g} std of the targets)" if flat
+                  else "every top-ranked BO candidate was already suggested, is pending or was evaluated")
+        if self.explore_when_flat and (choice is None or flat):
+            # if every exploration candidate was seen, the flat EI choice still beats a random config
+            choice = self._exploration_choice(normalized, u_acq, is_excluded, reason) or choice
         if choice is None:
-            self._decision = f"random ({reason}; no unseen candidate)"
+            self._decision = f"random ({reason})"
             return self.sample_random_config()
         where = "" if u_acq is None else f" r_acq={self._r_acq}"
         if choice.how == "max-std":

@@ -12,9 +12,6 @@ import logging
 
 import numpy as np
 
-from syne_tune.gp.discrete_search import discrete_space
-from syne_tune.gp.encoding import ConfigEncoding
-
 from syne_tune._validation import reject_unknown
 from syne_tune.config_space import (
     Domain, config_space_size, config_to_match_string, default_value, non_constant_hyperparameter_keys,
@@ -158,6 +155,9 @@ class BaseSearcher:
         """Every config not excluded, if the space is finite and small enough to enumerate; else None."""
         if self._space_size is None:
             return None
+        from syne_tune.gp.discrete_search import discrete_space     # the GP stack loads on use only
+        from syne_tune.gp.encoding import ConfigEncoding
+
         encoding = ConfigEncoding({k: self.config_space[k] for k in self.hyperparameter_keys})
         space = discrete_space(encoding)
         if space is None or space.X_all is None:
