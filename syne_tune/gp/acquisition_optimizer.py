@@ -31,12 +31,14 @@ LOG_EI_FTOL = 1e-6
 
 @dataclass(frozen=True)
 class Choice:
-    """Chosen encoded point, its EI, and how it was found ('local', 'candidate')."""
+    """Chosen encoded point, its EI and log EI (finite where EI underflows to 0), and how it was
+    found ('local', 'candidate', 'enumerated', 'local search')."""
 
     x: np.ndarray
     ei: float
     how: str
     rank: int
+    log_ei: float = -np.inf
 
 
 def rank_candidates(candidates: np.ndarray, predict: Callable, best: np.ndarray, scoring: str,
@@ -107,5 +109,21 @@ def choose_next(candidates: np.ndarray, predict: Callable, best: np.ndarray, bou
     for x, how, rank in tries:
         if not is_excluded(x):
             mean, std = predict(x[None, :])[:2]
-            return Choice(x, float(expected_improvement(mean, std, best, xi)[0]), how, rank)
+            log_ei = float(log_expected_improvement_and_gradients(mean, std, best, xi)[0][0])
+            return Choice(x, float(expected_improvement(mean, std, best, xi)[0]), how, rank, log_ei)
+    return None
+
+
+def most_uncertain(candidates: np.ndarray, predict: Callable, is_excluded: Callable[[np.ndarray], bool]
+                   ) -> Choice | None:
+    """The candidate of largest predictive std that ``is_excluded`` lets through, or None.
+
+    The exploration step for when EI is flat (zero to machine precision everywhere): the model then
+    ranks nothing, and the point it knows least about is the one an evaluation teaches most
+    (uncertainty sampling). ``candidates: (c, d)``; std is that of ``predict`` (fantasies included,
+    so pending points count as known)."""
+    std = predict(candidates)[1]
+    for rank, index in enumerate(np.argsort(-std, kind="stable")):
+        if not is_excluded(candidates[index]):
+            return Choice(candidates[index], 0.0, "max-std", rank)
     return None

@@ -147,5 +147,5 @@ def choose_next_discrete(space: DiscreteSpace, candidates: np.ndarray, predict: 
         (X, score), how = local_search(space, starts, predict, best, xi), "local search"
     for rank, index in enumerate(np.argsort(-score, kind="stable")):
         if not is_excluded(X[index]):
-            return Choice(X[index], float(np.exp(score[index])), how, rank)
+            return Choice(X[index], float(np.exp(score[index])), how, rank, float(score[index]))
     return None

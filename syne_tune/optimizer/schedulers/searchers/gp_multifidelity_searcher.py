@@ -58,6 +58,7 @@ class GPMultiFidelitySearcher(GPFIFOSearcher):
 
     _OPTIONS_CLASS = MultiFidelityGPSearchOptions
     discrete_acquisition = False    # EI at a pinned resource: the continuous relaxation (gp_searcher.py)
+    explore_when_flat = False       # EI at r_acq is routinely tiny yet ranks well (gp_searcher.py)
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, resource_attr: str = "epoch",

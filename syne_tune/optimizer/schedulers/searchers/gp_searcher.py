@@ -25,9 +25,9 @@ import numpy as np
 
 from syne_tune._validation import check_choice
 from syne_tune.gp.acquisition import XI
-from syne_tune.gp.acquisition_optimizer import choose_next
+from syne_tune.gp.acquisition_optimizer import Choice, choose_next, most_uncertain
 from syne_tune.gp.copula import gaussian_copula
-from syne_tune.gp.discrete_search import choose_next_discrete, discrete_space
+from syne_tune.gp.discrete_search import MAX_ENUMERATE_WORK, choose_next_discrete, discrete_space
 from syne_tune.gp.encoding import ConfigEncoding
 from syne_tune.gp.fantasize import fantasize
 from syne_tune.gp.fit import fit_hyperparameters
@@ -68,6 +68,12 @@ COPULA_TARGETS = "finite"
 # decisions keep uniform candidates. Measured in docs/benchmarks-bayesopt.md.
 LOCAL_CANDIDATE_FRACTION = 0.75
 LOCAL_CANDIDATE_STD = 0.05
+# EI is "flat" when the chosen point's EI, in units of the normalized targets' std, is below this:
+# the model then expects no improvement anywhere (e.g. a deterministic optimum on the boundary,
+# already evaluated), its ranking is noise, and the searcher explores instead: the unseen candidate
+# of largest predictive std (:func:`~syne_tune.gp.acquisition_optimizer.most_uncertain`).
+# Measured in docs/benchmarks-bayesopt.md, section "No wasted worker".
+FLAT_EI = 1e-10
 
 
 def single_threaded_blas():
@@ -122,13 +128,19 @@ class GPFIFOSearcher(BaseSearcher):
     # A finite space is searched config by config (discrete_search.py), with copula targets; False
     # keeps the continuous relaxation (the multi-fidelity searcher, whose acquisition pins a resource).
     discrete_acquisition = True
+    # Flat EI (below FLAT_EI), or every top-ranked candidate already seen: propose the unseen candidate
+    # of largest predictive std. False keeps the original fallback (a random config) and never tests
+    # flatness: the multi-fidelity searcher, whose EI at r_acq is routinely below FLAT_EI while its
+    # ranking still finds good configs (test_gp_multifidelity_searcher.py).
+    explore_when_flat = True
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, **search_options):
         owner = type(self).__name__
         check_choice(owner, "mode", mode, ("min", "max"))
         options = parse_search_options(self._OPTIONS_CLASS, search_options, "bayesopt")
-        super().__init__(config_space, metric, points_to_evaluate, mode, random_seed, debug_log=False)
+        super().__init__(config_space, metric, points_to_evaluate, mode, random_seed, debug_log=False,
+                         allow_duplicates=options.allow_duplicates)
         self.options = options
         self._log_decisions = options.debug_log
         self._reward_constant = parse_map_reward(options.map_reward or "1_minus_x")
@@ -206,7 +218,7 @@ class GPFIFOSearcher(BaseSearcher):
         self._observed[key] = (self._model_input(config, resource), criterion)
         self._data_version += 1
         self._pending.pop(key, None)
-        self._proposed.add(self.match_string(config))
+        self.remember(config)
 
     def register_pending(self, trial_id: str, config: dict | None = None, milestone: int | None = None) -> None:
         """Pending evaluation of ``trial_id`` (at resource ``milestone``); no-op if already pending or observed."""
@@ -217,7 +229,7 @@ class GPFIFOSearcher(BaseSearcher):
         key = self._key(trial_id, resource)
         if key not in self._observed and key not in self._pending:
             self._pending[key] = self._model_input(config, resource)
-        self._proposed.add(self.match_string(config))
+        self.remember(config)
 
     def cleanup_pending(self, trial_id: str) -> None:
         for key in [k for k in self._pending if self._trial_of(k) == trial_id]:
@@ -298,16 +310,43 @@ class GPFIFOSearcher(BaseSearcher):
                 scoring=self.options.initial_scoring, skip_local_optimization=self.options.skip_local_optimization,
                 is_excluded=is_excluded, random_state=self.random_state,
                 xi=XI / state.y_scale, num_local_starts=NUM_LOCAL_STARTS, extra_starts=incumbent)
+        flat = self.explore_when_flat and choice is not None and choice.log_ei < np.log(FLAT_EI)
+        reason = (f"EI is flat (max EI {np.exp(choice.log_ei):.3g} < {FLAT_EI:g} std of the targets)" if flat
+                  else "every top-ranked BO candidate was already suggested, is pending or was evaluated")
+        if self.explore_when_flat and (choice is None or flat):
+            # if every exploration candidate was seen, the flat EI choice still beats a random config
+            choice = self._exploration_choice(normalized, u_acq, is_excluded, reason) or choice
         if choice is None:
-            self._decision = "random (all top-ranked BO candidates already proposed)"
+            self._decision = f"random ({reason})"
             return self.sample_random_config()
-        best_criterion = state.y_shift + state.y_scale * float(best.mean())
         where = "" if u_acq is None else f" r_acq={self._r_acq}"
-        self._decision = (f"BO {choice.how} (rank {choice.rank}){where} EI={choice.ei * state.y_scale:.3g} "
-                          f"best={best_criterion:.4g} "
-                          f"n={len(self._observed)} pending={len(self._pending)} refit={refit} "
-                          f"{time.perf_counter() - start:.3f}s")
+        if choice.how == "max-std":
+            what = f"BO explore (largest std, rank {choice.rank}; {reason}){where}"
+        else:
+            what = f"BO {choice.how} (rank {choice.rank}){where} EI={choice.ei * state.y_scale:.3g}"
+        best_criterion = state.y_shift + state.y_scale * float(best.mean())
+        self._decision = (f"{what} best={best_criterion:.4g} n={len(self._observed)} pending={len(self._pending)} "
+                          f"refit={refit} {time.perf_counter() - start:.3f}s")
         return self.encoding.decode(choice.x[:d])
+
+    def _exploration_choice(self, state: PosteriorState, u_acq: float | None, is_excluded, reason: str
+                            ) -> Choice | None:
+        """The allowed config of largest predictive std under ``state`` (fantasies included), among
+        every config of an enumerable finite space (when scoring them all is affordable, as in
+        discrete_search.py), else ``num_init_candidates`` uniform random ones (with the resource
+        pinned to ``u_acq``); None if all of them are excluded."""
+        space, rows = self._discrete, state.X.shape[0]
+        if space is not None and space.enumerable and space.size * rows <= MAX_ENUMERATE_WORK:
+            X = space.X_all
+        else:
+            X = self.encoding.sample(self.options.num_init_candidates, self.random_state)
+        if u_acq is not None:
+            X = np.hstack([X, np.full((X.shape[0], 1), u_acq)])
+        choice = most_uncertain(X, lambda Xq: predict_mean_std(state, Xq), is_excluded)
+        logger.debug("%s explores: %s; it proposes %s.", type(self).__name__, reason,
+                     "the unseen candidate of largest predictive std" if choice is not None
+                     else "a random unseen config (every candidate was seen)")
+        return choice
 
     def _candidates(self, incumbent: np.ndarray, local: bool) -> np.ndarray:
         """``num_init_candidates`` encoded random configs (c, d), ranked for the starts of the EI

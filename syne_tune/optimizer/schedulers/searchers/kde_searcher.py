@@ -34,7 +34,8 @@ class KernelDensityEstimator(BaseSearcher):
 
     ``search_options``: ``num_min_data_points`` (default: the number of hyperparameters),
     ``top_n_percent`` (15), ``min_bandwidth`` (1e-3; 0.1 with a resource), ``num_candidates`` (64),
-    ``bandwidth_factor`` (3), ``random_fraction`` (0.33: share of random proposals), ``debug_log``.
+    ``bandwidth_factor`` (3), ``random_fraction`` (0.33: share of random proposals), ``debug_log``,
+    ``allow_duplicates`` (False).
     Non-finite metric values count as the worst.
     """
 
@@ -42,7 +43,8 @@ class KernelDensityEstimator(BaseSearcher):
                  mode: str = "min", random_seed: int | None = None, resource_attr: str | None = None,
                  max_t: int | None = None, **search_options):
         options = parse_search_options(KDESearchOptions, search_options, "kde")
-        super().__init__(config_space, metric, points_to_evaluate, mode, random_seed, debug_log=options.debug_log)
+        super().__init__(config_space, metric, points_to_evaluate, mode, random_seed, debug_log=options.debug_log,
+                         allow_duplicates=options.allow_duplicates)
         self.encoding = ConfigEncoding(config_space)
         self.resource_attr = resource_attr
         num_hps = len(self.encoding.columns)

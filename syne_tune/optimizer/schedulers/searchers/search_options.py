@@ -23,9 +23,11 @@ _RESOURCE_KERNELS = ("exp-decay-sum", "exp-decay-delta1", "exp-decay-combined", 
 
 @dataclass(frozen=True)
 class RandomSearchOptions:
-    """Options of ``searcher='random'``."""
+    """Options of ``searcher='random'`` (and, by inheritance, of every built-in searcher)."""
 
     debug_log: bool = True
+    # True: a config may be suggested again; only configs of failed trials are excluded (the original's option).
+    allow_duplicates: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class KDESearchOptions(RandomSearchOptions):
 # name -> (type, minimum or allowed values); floats: (float, (lower, upper)), both included
 _RULES: dict[str, tuple[type, Any]] = {
     "debug_log": (bool, None),
+    "allow_duplicates": (bool, None),
     "num_init_random": (int, 0),
     "num_init_candidates": (int, 5),
     "num_fantasy_samples": (int, 1),

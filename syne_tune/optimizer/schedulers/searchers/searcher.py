@@ -1,7 +1,10 @@
 """Searchers propose configurations; the scheduler feeds them the metric data.
 
-Trial ids reach searchers as ``str``. A searcher keeps an exclusion set of the configs it
-already proposed, so a configuration is never suggested twice.
+Trial ids reach searchers as ``str``. Every searcher applies one rule (:meth:`BaseSearcher.is_excluded`):
+a config already suggested, pending or evaluated is never suggested again, unless the search option
+``allow_duplicates`` is True; then only the configs of failed trials are excluded (the original
+library's semantics). Configs are compared by their match strings: integers rounded, finite domains
+snapped, floats to 8 significant digits, so a float that casts to the same value is the same config.
 """
 from __future__ import annotations
 
@@ -76,28 +79,43 @@ class BaseSearcher:
         points_to_evaluate: initial configs (see :func:`impute_points_to_evaluate`).
         mode: 'min' or 'max'.
         random_seed: seed of this searcher's ``RandomState``.
+        allow_duplicates: False: never suggest a config already suggested, pending or evaluated;
+            True: exclude only the configs of failed trials.
     """
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
-                 mode: str = "min", random_seed: int | None = None, debug_log: bool = False):
+                 mode: str = "min", random_seed: int | None = None, debug_log: bool = False,
+                 allow_duplicates: bool = False):
         self.config_space = config_space
         self.metric = metric
         self.mode = mode
         self.hyperparameter_keys = non_constant_hyperparameter_keys(config_space)
         self._initial_configs = impute_points_to_evaluate(points_to_evaluate, config_space)
         self.random_state = np.random.RandomState(random_seed)
-        self._proposed: set[str] = set()
+        self._proposed: set[str] = set()      # match strings of every config suggested, pending or evaluated
+        self._failed: set[str] = set()        # ... of failed trials (allow_duplicates)
+        self._config_of_trial: dict[str, dict] = {}   # kept with allow_duplicates only, for evaluation_failed
         self._space_size = config_space_size(config_space)
         self.debug_log = debug_log
+        self.allow_duplicates = allow_duplicates
 
     def match_string(self, config: dict) -> str:
         return config_to_match_string(config, self.config_space, self.hyperparameter_keys)
 
+    def _excluded(self) -> set[str]:
+        return self._failed if self.allow_duplicates else self._proposed
+
     def is_excluded(self, config: dict) -> bool:
-        return self.match_string(config) in self._proposed
+        """True if ``config`` may not be suggested (see the module docstring)."""
+        return self.match_string(config) in self._excluded()
+
+    def remember(self, config: dict) -> None:
+        """``config`` was suggested, is pending or was evaluated: it is excluded from now on
+        (unless ``allow_duplicates``)."""
+        self._proposed.add(self.match_string(config))
 
     def space_exhausted(self) -> bool:
-        return self._space_size is not None and len(self._proposed) >= self._space_size
+        return self._space_size is not None and len(self._excluded()) >= self._space_size
 
     def get_config(self, **kwargs) -> dict | None:
         """Next config to evaluate, or None when no new config can be found."""
@@ -111,7 +129,9 @@ class BaseSearcher:
         if config is None:
             logger.warning("%s found no new configuration: the search space is exhausted.", type(self).__name__)
             return None
-        self._proposed.add(self.match_string(config))
+        self.remember(config)
+        if self.allow_duplicates and kwargs.get("trial_id") is not None:
+            self._config_of_trial[str(kwargs["trial_id"])] = config
         if self.debug_log:
             logger.info("trial %s: config %s", kwargs.get("trial_id"), config)
         return config
@@ -120,13 +140,31 @@ class BaseSearcher:
         raise NotImplementedError
 
     def sample_random_config(self, max_retries: int = 100) -> dict | None:
-        """A random config not proposed before, or None after ``max_retries`` misses."""
+        """A random config not excluded, or None after ``max_retries`` misses. In a finite space
+        that can be enumerated (``discrete_space``) a miss streak draws from the configs left
+        instead, so None means the space is exhausted, not that 100 draws were unlucky."""
         for _ in range(max_retries):
             config = {name: self.config_space[name].sample(random_state=self.random_state)
                       for name in self.hyperparameter_keys}
             if not self.is_excluded(config):
                 return config
-        return None
+        left = self._configs_left()
+        return None if not left else left[self.random_state.randint(len(left))]
+
+    def _configs_left(self) -> list[dict] | None:
+        """Every config not excluded, if the space is finite and small enough to enumerate; else None."""
+        if self._space_size is None:
+            return None
+        from syne_tune.gp.discrete_search import discrete_space     # the GP stack loads on use only
+        from syne_tune.gp.encoding import ConfigEncoding
+
+        encoding = ConfigEncoding({k: self.config_space[k] for k in self.hyperparameter_keys})
+        space = discrete_space(encoding)
+        if space is None or space.X_all is None:
+            return None
+        columns = encoding.decode_columns(space.X_all)
+        configs = [dict(zip(columns, values)) for values in zip(*columns.values())]
+        return [config for config in configs if not self.is_excluded(config)]
 
     def on_trial_result(self, trial_id: str, config: dict, result: dict, update: bool) -> None:
         """A trial reported ``result``; learn from it if ``update``."""
@@ -143,7 +181,11 @@ class BaseSearcher:
         """Forget one observation of ``trial_id`` (``searcher_data='rungs_and_last'``)."""
 
     def evaluation_failed(self, trial_id: str) -> None:
-        """The trial failed: drop its pending evaluations; its config stays excluded."""
+        """The trial failed: drop its pending evaluations; its config stays excluded (also with
+        ``allow_duplicates``: a failing config is not suggested again)."""
+        config = self._config_of_trial.pop(str(trial_id), None)
+        if config is not None:
+            self._failed.add(self.match_string(config))
         self.cleanup_pending(trial_id)
 
     def cleanup_pending(self, trial_id: str) -> None:
@@ -159,13 +201,14 @@ class BaseSearcher:
 class RandomSearcher(BaseSearcher):
     """Samples each hyperparameter from its domain; never repeats a config.
 
-    ``search_options``: only ``debug_log`` (default True).
+    ``search_options``: ``debug_log`` (default True) and ``allow_duplicates`` (default False).
     """
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, **search_options):
         options = parse_search_options(RandomSearchOptions, search_options, "random")
-        super().__init__(config_space, metric, points_to_evaluate, mode, random_seed, debug_log=options.debug_log)
+        super().__init__(config_space, metric, points_to_evaluate, mode, random_seed, debug_log=options.debug_log,
+                         allow_duplicates=options.allow_duplicates)
 
     def _next_config(self, **kwargs) -> dict | None:
         return self.sample_random_config()
