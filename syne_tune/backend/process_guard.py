@@ -158,6 +158,21 @@ def _signal_group(pgid: int, signum: int) -> None:
         pass
 
 
+@contextlib.contextmanager
+def marking_new_processes(marker: str) -> Iterator[None]:
+    """Processes started in the block carry ``marker`` (and so do their descendants, which inherit
+    the environment), for code that starts processes without taking an environment (``ray.init``)."""
+    previous = os.environ.get(MARKER_ENV)
+    os.environ[MARKER_ENV] = marker
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(MARKER_ENV, None)
+        else:
+            os.environ[MARKER_ENV] = previous
+
+
 def start_guardian(token: str) -> subprocess.Popen:
     """Starts the guardian of ``token``; closing its stdin (or dying) makes it sweep and exit."""
     return subprocess.Popen(

@@ -31,6 +31,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from syne_tune.backend.ray_local_instance import init_local_ray
 from syne_tune.backend.ray_trial_actor import TrialRunner, pack_folder, unpack_folder
 from syne_tune.backend.trial_backend import TrialBackend, command_line_arguments
 from syne_tune.backend.trial_status import Status
@@ -121,7 +122,10 @@ class RayBackend(TrialBackend):
             if self.address is None:  # a new local instance
                 kwargs["include_dashboard"] = False
             kwargs.update(self.ray_init_kwargs)
-            ray.init(address=self.address, **kwargs)
+            if self.address is None:
+                init_local_ray(**kwargs)
+            else:
+                ray.init(address=self.address, **kwargs)
         if self._runner_class is None:
             options = {_ACTOR_OPTIONS[k]: v for k, v in self.resources_per_trial.items() if k in _ACTOR_OPTIONS}
             custom = {k: v for k, v in self.resources_per_trial.items() if k not in _ACTOR_OPTIONS}
