@@ -10,6 +10,9 @@ before the sweep escapes it.)
 If the launcher itself dies (SIGKILL included), nothing in it runs any more. The guardian, a tiny
 process started with ``python process_guard.py <token>``, waits for its standard input to close,
 which happens when the launcher exits in any way, then kills every process marked with the token.
+With ``watch_seconds`` it also looks every so often while it waits, and at the end kills what it
+saw that still runs: a process can lose both its marker and its ancestry (Ray's agents overwrite
+their environment with their process title, and their parent dies with the launcher).
 
 Standard library only: the guardian runs this file directly.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -158,10 +162,30 @@ def _signal_group(pgid: int, signum: int) -> None:
         pass
 
 
-def start_guardian(token: str) -> subprocess.Popen:
-    """Starts the guardian of ``token``; closing its stdin (or dying) makes it sweep and exit."""
+@contextlib.contextmanager
+def marking_new_processes(marker: str) -> Iterator[None]:
+    """Processes started in the block carry ``marker`` (and so do their descendants, which inherit
+    the environment), for code that starts processes without taking an environment (``ray.init``)."""
+    previous = os.environ.get(MARKER_ENV)
+    os.environ[MARKER_ENV] = marker
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(MARKER_ENV, None)
+        else:
+            os.environ[MARKER_ENV] = previous
+
+
+def start_guardian(token: str, watch_seconds: float | None = None) -> subprocess.Popen:
+    """Starts the guardian of ``token``; closing its stdin (or dying) makes it sweep and exit.
+
+    With ``watch_seconds``, the guardian also remembers the processes it finds every so often and
+    kills them at the end too, even if they lost their marker and their ancestry meanwhile.
+    """
+    watch = [] if watch_seconds is None else [str(watch_seconds)]
     return subprocess.Popen(
-        [sys.executable, "-S", os.path.abspath(__file__), token], stdin=subprocess.PIPE,
+        [sys.executable, "-S", os.path.abspath(__file__), token, *watch], stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
 
 
@@ -179,13 +203,30 @@ def stop_guardian(guardian: subprocess.Popen | None) -> None:
         guardian.kill()
 
 
-def _guard(token: str) -> None:
+def _guard(token: str, watch_seconds: float | None) -> None:
     for signum in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, signal.SIG_IGN)  # only the launcher's end ends the guardian
-    while sys.stdin.buffer.read(4096):
-        pass
+    seen: dict[int, bytes] = {}  # pid -> start time, of processes found while the launcher ran
+    while True:
+        if watch_seconds is not None and not select.select([sys.stdin], [], [], watch_seconds)[0]:
+            seen.update((pid, _start_time(str(pid))) for pid in find_trial_processes(token + ":", exact=False))
+            continue
+        if not os.read(sys.stdin.fileno(), 4096):
+            break
     kill_trial_processes(token + ":", exact=False)
+    for pid, started in seen.items():
+        if started is not None and _start_time(str(pid)) == started:  # the same process, not a reused pid
+            _signal(pid, signal.SIGKILL)
+
+
+def _start_time(pid: str) -> bytes | None:
+    try:
+        with open(f"{_PROC}/{pid}/stat", "rb") as stream:
+            stat = stream.read()
+    except OSError:
+        return None
+    return stat[stat.rfind(b")") + 2:].split()[19]  # field 22 of proc(5): starttime
 
 
 if __name__ == "__main__":
-    _guard(sys.argv[1])
+    _guard(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else None)

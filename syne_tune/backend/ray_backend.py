@@ -14,11 +14,16 @@ Transport:
   * reports, stdout and stderr: the driver keeps one long poll outstanding per running trial;
     the runner answers as soon as the script prints, with only the new lines. ``wait()`` is a
     ``ray.wait`` on these polls, so the tuner wakes up as soon as a report arrives.
-  * checkpoints: when a run ends (completed, failed, paused, stopped), the runner tars the
-    trial's node-local checkpoint folder and returns it in its last answer; the driver unpacks
-    it into ``<trial folder>/checkpoints`` and ships it to whichever node runs the trial next.
-    With ``storage_path`` (a folder every node mounts), scripts checkpoint there directly and
-    nothing is shipped.
+  * checkpoints: the runner tars the trial's node-local checkpoint folder into an answer that
+    carries reports, if the folder changed and ``checkpoint_sync_period`` seconds passed since
+    it was last shipped, and into the last answer of a run if it changed at all. The driver
+    unpacks it into ``<trial folder>/checkpoints`` before handing on the answer's reports, so a
+    resumed experiment (``Tuner.load(...).run()``) restarts running trials from there, and ships
+    it to whichever node runs the trial next. With ``storage_path`` (a folder every node mounts),
+    scripts checkpoint there directly and nothing is shipped.
+
+A local instance the backend starts itself (``address=None``) ends with the launcher, SIGKILL
+included (:mod:`~syne_tune.backend.ray_local_instance`); a cluster the user started is left alone.
 
 Ray is imported only inside this module's functions; ``import syne_tune.backend`` does not.
 """
@@ -31,6 +36,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from syne_tune.backend.ray_local_instance import init_local_ray
 from syne_tune.backend.ray_trial_actor import TrialRunner, pack_folder, unpack_folder
 from syne_tune.backend.trial_backend import TrialBackend, command_line_arguments
 from syne_tune.backend.trial_status import Status
@@ -71,13 +77,20 @@ class RayBackend(TrialBackend):
         storage_path: folder that every node and the driver see (NFS, ...); checkpoints then live in
             ``<storage_path>/<tuner name>/<trial_id>/checkpoints`` instead of travelling through Ray.
         reuse_actors: keep a runner (and its resources) for the next trial once its trial ended.
+        checkpoint_sync_period: a running trial's checkpoint is copied to the driver with its next
+            report once this many seconds passed since the last copy (0: with every report; None:
+            only when the run ends), if it changed; when a run ends it is copied if it changed.
+            A resumed experiment restarts running trials from the last copy. Copying costs a tar
+            of the folder on the node and its transfer: raise the period for big checkpoints.
+            Ignored with ``storage_path``.
         runtime_env: Ray runtime environment of the runners (e.g. ``{'working_dir': '.'}``).
         ray_init_kwargs: extra arguments of ``ray.init`` (e.g. ``object_store_memory``).
     """
 
     def __init__(self, entry_point: str, address: str | None = None, resources_per_trial: dict | None = None,
                  storage_path: str | Path | None = None, reuse_actors: bool = True,
-                 runtime_env: dict | None = None, ray_init_kwargs: dict | None = None):
+                 runtime_env: dict | None = None, ray_init_kwargs: dict | None = None,
+                 checkpoint_sync_period: float | None = 30.0):
         super().__init__()
         path = Path(entry_point)
         if not path.is_file():
@@ -92,6 +105,7 @@ class RayBackend(TrialBackend):
                                                     else resources_per_trial)
         self.storage_path = None if storage_path is None else Path(storage_path).resolve()
         self.reuse_actors = bool(reuse_actors)
+        self.checkpoint_sync_period = _check_sync_period(checkpoint_sync_period)
         self.runtime_env = runtime_env
         self.ray_init_kwargs = dict(ray_init_kwargs or {})
         self.tuner_name = self.trial_root.name
@@ -121,7 +135,10 @@ class RayBackend(TrialBackend):
             if self.address is None:  # a new local instance
                 kwargs["include_dashboard"] = False
             kwargs.update(self.ray_init_kwargs)
-            ray.init(address=self.address, **kwargs)
+            if self.address is None:
+                init_local_ray(**kwargs)
+            else:
+                ray.init(address=self.address, **kwargs)
         if self._runner_class is None:
             options = {_ACTOR_OPTIONS[k]: v for k, v in self.resources_per_trial.items() if k in _ACTOR_OPTIONS}
             custom = {k: v for k, v in self.resources_per_trial.items() if k not in _ACTOR_OPTIONS}
@@ -142,7 +159,8 @@ class RayBackend(TrialBackend):
             start_args, relaunches = self._waiting.pop(trial_id)
             self._runs[trial_id] = self._launch(self._idle_runners.pop(), start_args, relaunches)
         while len(self._starting) < len(self._waiting):
-            runner = self._runner_class.remote()
+            runner = self._runner_class.remote(
+                checkpoint_sync_period=None if self.storage_path is not None else self.checkpoint_sync_period)
             self._starting[runner.ready.remote()] = runner
 
     def _on_runner_ready(self, ready) -> None:
@@ -314,14 +332,15 @@ class RayBackend(TrialBackend):
         except ray.exceptions.RayError as error:
             self._fail(trial_id, f"its Ray actor raised: {error}")
             return
+        if "checkpoint" in reply and self.storage_path is None:
+            # before the reports: once the tuner journals a report, the checkpoint it follows is on disk
+            unpack_folder(reply["checkpoint"], self.checkpoint_path(trial_id))
         self._append(trial_id, "std.out", reply["stdout"])
         self._append(trial_id, "std.err", reply["stderr"])
         self._results[trial_id].extend(reply["results"])  # also those printed before a kill
         if not reply["done"]:
             run.poll = run.runner.poll.remote(run.run_id, _POLL_SECONDS)
             return
-        if self.storage_path is None:
-            unpack_folder(reply["checkpoint"], self.checkpoint_path(trial_id))
         del self._runs[trial_id]
         self._returncodes[trial_id] = reply["returncode"]
         if not run.killed:
@@ -383,6 +402,7 @@ class RayBackend(TrialBackend):
 
     def __setstate__(self, state):
         next_run_id = state.pop("_next_run_id")
+        state.setdefault("checkpoint_sync_period", None)  # saved before running checkpoints were shipped
         self.__dict__.update(state)
         self._run_ids = itertools.count(next_run_id)
         self._drop_live_state()
@@ -401,6 +421,15 @@ def _check_resources(resources) -> dict:
             raise ValueError(f"The 'resources_per_trial' argument of RayBackend must map resource names to "
                              f"numbers >= 0. Got {name!r}: {amount!r}.")
     return dict(resources)
+
+
+def _check_sync_period(period) -> float | None:
+    if period is None:
+        return None
+    if isinstance(period, bool) or not isinstance(period, (int, float)) or not period >= 0:
+        raise ValueError(f"The 'checkpoint_sync_period' argument of RayBackend must be a number of seconds >= 0 "
+                         f"(0: with every report) or None (only when a run ends). Got {period!r}.")
+    return float(period)
 
 
 def _check_feasible(resources: dict) -> None:

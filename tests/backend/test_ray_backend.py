@@ -1,11 +1,17 @@
 """RayBackend on real Ray: a local instance, then a head + two worker nodes on this machine.
 
-Each class owns one Ray session (class-scoped fixtures), so Ray starts twice per run.
+Each class owns one Ray session (class-scoped fixtures), so Ray starts twice per run, plus twice
+more in the launcher processes of the SIGKILL test.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -15,9 +21,12 @@ ray = pytest.importorskip("ray", reason="RayBackend tests need Ray: pip install 
 
 from syne_tune import StoppingCriterion, Tuner  # noqa: E402
 from syne_tune.backend import RayBackend  # noqa: E402
+from syne_tune.backend.ray_trial_actor import pack_folder, unpack_folder  # noqa: E402
 from syne_tune.backend.trial_status import Status  # noqa: E402
 from syne_tune.config_space import uniform  # noqa: E402
+from syne_tune.constants import SYNE_TUNE_FOLDER_ENV  # noqa: E402
 from syne_tune.optimizer.schedulers import FIFOScheduler  # noqa: E402
+from syne_tune.results_journal import read_journal  # noqa: E402
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback  # noqa: E402
 
 SCRIPT = str(Path(__file__).with_name("checkpointing_script.py"))
@@ -32,7 +41,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _wait_for_reports(backend, trial_ids, count, timeout=30.0) -> dict[int, list[dict]]:
+def _wait_forread_journal(backend, trial_ids, count, timeout=30.0) -> dict[int, list[dict]]:
     reports = {trial_id: [] for trial_id in trial_ids}
     deadline = time.monotonic() + timeout
     while any(len(r) < count for r in reports.values()):
@@ -91,6 +100,26 @@ def test_bad_resources_name_the_argument(resources):
         RayBackend(SCRIPT, resources_per_trial=resources)
 
 
+@pytest.mark.parametrize("period", [-1, "10", True, float("nan")])
+def test_bad_checkpoint_sync_period_names_the_argument(period):
+    with pytest.raises(ValueError, match="checkpoint_sync_period"):
+        RayBackend(SCRIPT, checkpoint_sync_period=period)
+
+
+def test_checkpoint_swap_killed_between_its_renames_keeps_the_old_checkpoint(tmp_path):
+    folder = tmp_path / "checkpoints"
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "state.json").write_text('{"epoch": 1}')
+    unpack_folder(pack_folder(tmp_path / "source"), folder)
+    assert (folder / "state.json").read_text() == '{"epoch": 1}'
+    os.rename(folder, tmp_path / ".checkpoints.retired")  # the first rename of the next swap, then SIGKILL
+    (tmp_path / ".checkpoints.incoming").mkdir()
+    archive = pack_folder(folder)  # as RayBackend does before a restart
+    unpack_folder(archive, tmp_path / "restored")
+    assert (tmp_path / "restored" / "state.json").read_text() == '{"epoch": 1}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".checkpoints.incoming", "checkpoints", "restored", "source"]
+
+
 def test_missing_entry_point_names_the_argument(tmp_path):
     with pytest.raises(FileNotFoundError, match="entry_point"):
         RayBackend(str(tmp_path / "nope.py"))
@@ -137,7 +166,7 @@ class TestLocalInstance:
         backend.set_path(tmp_path / "experiment")
         for _ in range(2):
             backend.start_trial({"epochs": 1000, "lr": 0.5, "sleep": 0.05})
-        reports = _wait_for_reports(backend, [0, 1], count=2)
+        reports = _wait_forread_journal(backend, [0, 1], count=2)
         pids = [backend.trial_pid(0), backend.trial_pid(1)]
         assert [reports[t][-1]["pid"] for t in (0, 1)] == pids and all(_alive(pid) for pid in pids)
         backend.stop_trial(0)
@@ -147,6 +176,27 @@ class TestLocalInstance:
         assert [statuses[t][1] for t in (0, 1)] == [Status.stopped, Status.paused] and results == []
         saved = (tmp_path / "experiment" / "1" / "checkpoints" / "state.json").read_text()
         assert '"epoch"' in saved  # the paused trial's checkpoint came back to the driver
+        backend.stop_all()
+
+    def test_running_checkpoints_reach_the_driver_with_their_reports_never_torn(self, init_kwargs, tmp_path):
+        backend = RayBackend(SCRIPT, ray_init_kwargs=init_kwargs, checkpoint_sync_period=0)
+        backend.set_path(tmp_path / "experiment")
+        backend.start_trial({"epochs": 100000, "lr": 0.5, "sleep": 0.05, "payload_bytes": 2**20})
+        folder = backend.checkpoint_path(0)
+        epochs_seen = set()
+        deadline = time.monotonic() + 30
+        while len(epochs_seen) < 20:
+            assert time.monotonic() < deadline, f"checkpoints of {len(epochs_seen)} epochs reached the driver"
+            backend.wait(1.0)
+            results = backend.fetch_status_results([0])[1]
+            if not results:
+                continue
+            state = json.loads((folder / "state.json").read_text())
+            assert hashlib.sha256((folder / "weights.bin").read_bytes()).hexdigest() == state["sha"], \
+                f"torn checkpoint at epoch {state['epoch']}"
+            assert state["epoch"] >= results[-1][1]["epoch"]  # on disk before its reports are handed on
+            epochs_seen.add(state["epoch"])
+        assert backend.fetch_status_results([0])[0][0][1] == Status.in_progress
         backend.stop_all()
 
     def test_unavailable_resources_name_the_argument(self, init_kwargs):
@@ -168,13 +218,13 @@ class TestCluster:
         backend.set_path(tmp_path / "experiment")
         config = {"epochs": 1000, "lr": 0.5, "sleep": 0.05}
         backend.start_trial(config)
-        before = _wait_for_reports(backend, [0], count=3)[0]
+        before = _wait_forread_journal(backend, [0], count=3)[0]
         before += backend.pause_trial(0)  # reports printed since the last fetch
         first_node = backend.trial_nodes(0)[0]
         backend.start_trial(config)  # takes the idle runner, which holds first_node's slot
         assert backend.trial_nodes(1) == [first_node]
         backend.resume_trial(0)  # only the other node has a free slot
-        after = _wait_for_reports(backend, [0], count=3)[0]
+        after = _wait_forread_journal(backend, [0], count=3)[0]
         assert backend.trial_nodes(0)[1] != first_node
         assert after[0]["resumed_from"] == before[-1]["epoch"]
         epochs = [r["epoch"] for r in before + after]
@@ -230,3 +280,92 @@ class TestCluster:
         results = store.dataframe()
         assert len(results[results.trial_id == remover.victim]) >= 3  # its reports before the loss are kept
         assert "actor died" in "".join(backend.stderr(remover.victim))
+
+
+LAUNCHER = textwrap.dedent("""
+    import sys
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.backend import RayBackend
+    from syne_tune.config_space import uniform
+    from syne_tune.optimizer.schedulers import FIFOScheduler
+
+    if sys.argv[1] == "resume":
+        Tuner.load(sys.argv[2]).run()
+    else:
+        backend = RayBackend(sys.argv[2], checkpoint_sync_period=0, ray_init_kwargs={
+            "num_cpus": 2, "object_store_memory": 100 * 2**20, "_temp_dir": sys.argv[3]})
+        space = {"epochs": 20, "lr": uniform(0.1, 1.0), "sleep": 0.25}
+        scheduler = FIFOScheduler(space, metric="loss", mode="min", random_seed=1)
+        Tuner(backend, scheduler, StoppingCriterion(max_num_trials_completed=2), n_workers=2, sleep_time=0.2,
+              tuner_name="killed-launcher").run()
+""")
+
+
+def _wait_until_gone(processes: list, timeout: float) -> float:
+    """Seconds until every process of ``processes`` (psutil, so a reused pid does not count) ended."""
+    start = time.monotonic()
+    while any(_running(p) for p in processes):
+        if time.monotonic() - start > timeout:
+            left = [(p.pid, " ".join(p.cmdline())[:80]) for p in processes if _running(p)]
+            raise AssertionError(f"processes of the Ray instance alive {timeout}s after the launcher ended: {left}")
+        time.sleep(0.1)
+    return time.monotonic() - start
+
+
+def _running(process) -> bool:
+    import psutil
+
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def test_killed_launcher_leaves_no_ray_process_and_resumes_running_trials_from_their_checkpoints(
+        ray_temp, tmp_path):
+    psutil = pytest.importorskip("psutil")
+    temp = ray_temp / "k"  # short: Ray's socket paths must stay below 108 characters
+    (temp / "ray").mkdir(parents=True)
+    launcher = tmp_path / "launcher.py"
+    launcher.write_text(LAUNCHER)
+    env = {**os.environ, "TMPDIR": str(temp), "RAY_TMPDIR": str(temp), "HOME": str(temp),
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH", "")])}
+    logs = open(tmp_path / "launcher.log", "w")
+    first = subprocess.Popen([sys.executable, str(launcher), "run", SCRIPT, str(temp / "r")], env=env,
+                             stdout=logs, stderr=subprocess.STDOUT)
+    root = Path(os.environ[SYNE_TUNE_FOLDER_ENV])
+    deadline = time.monotonic() + 120
+    while True:  # until both trials journaled their third epoch, and tuner.dill exists (issue 27, item 4)
+        assert first.poll() is None and time.monotonic() < deadline, (tmp_path / "launcher.log").read_text()[-3000:]
+        journals = list(root.glob("killed-launcher*/journal.jsonl"))
+        epochs = {r["trial_id"]: r["epoch"] for r in read_journal(journals[0]) if "epoch" in r} if journals else {}
+        if len(epochs) == 2 and min(epochs.values()) >= 3 and (journals[0].parent / "tuner.dill").exists():
+            break
+        time.sleep(0.2)
+    before = psutil.Process(first.pid).children(recursive=True)  # Ray's processes, runners, trials, guardians
+    commands = " ".join(" ".join(p.cmdline()) for p in before)
+    assert "raylet" in commands and "agent" in commands.lower(), commands  # Ray's agents stayed a minute before
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    gone_after = _wait_until_gone(before, timeout=5.0)  # (a)
+
+    experiment = journals[0].parent
+    second = subprocess.run([sys.executable, str(launcher), "resume", str(experiment)], env=env,
+                            stdout=logs, stderr=subprocess.STDOUT, timeout=180)
+    assert second.returncode == 0, (tmp_path / "launcher.log").read_text()[-3000:]
+
+    last_before, first_after, restarted = {}, {}, set()
+    for record in read_journal(experiment / "journal.jsonl"):  # (b)
+        trial_id = record.get("trial_id")
+        if record.get("st_event") == "restart":
+            restarted.add(trial_id)
+        elif "epoch" in record and trial_id in restarted:
+            first_after.setdefault(trial_id, record)
+        elif "epoch" in record:
+            last_before[trial_id] = record["epoch"]
+    assert restarted == {0, 1}
+    for trial_id in (0, 1):
+        resumed = first_after[trial_id]
+        assert resumed["epoch"] == resumed["resumed_from"] + 1 > 1, resumed
+        assert resumed["resumed_from"] >= last_before[trial_id], (resumed, last_before)  # no report repeated
+    print(f"Ray processes of the killed launcher: {len(before)}, all gone {gone_after:.2f} s after the SIGKILL")
