@@ -182,9 +182,9 @@ def test_tuner_dill_falls_back_to_dill_for_what_only_dill_can_pickle(tmp_path):
     assert Tuner.load(plain.tuner_path).name == plain.name
 
 
-def test_paused_trial_whose_late_reports_reach_max_t_ends_stopped():
+def test_paused_trial_whose_late_reports_reach_max_t_ends_completed():
     # A trial prints every epoch at once (as a fast script does before a pause reaches it): its
-    # first report is paused at rung 1, the later ones reach max_t, so it will never be resumed.
+    # first report is paused at rung 1, the later ones reach max_t, so it is done: Completed.
     from syne_tune.backend.simulator_backend import SimulatorBackend
     from syne_tune.optimizer.schedulers import HyperbandScheduler
 
@@ -201,8 +201,9 @@ def test_paused_trial_whose_late_reports_reach_max_t_ends_stopped():
     results = load_experiment(tuner.name).results
     first = results[results["trial_id"] == 0]
     assert list(first["st_decision"])[:1] == ["PAUSE"] and first["epoch"].max() == 9
-    assert list(first["st_status"])[-1] == "Stopped"
-    assert tuner.tuning_status.last_trial_status_seen[0] == "Stopped"
+    assert list(first["st_status"])[-1] == "Completed"
+    assert tuner.tuning_status.last_trial_status_seen[0] == "Completed"
+    assert tuner.trial_backend.end_status(0) == "Completed"
     assert scheduler.trial_status(0) == "done"
 
 
