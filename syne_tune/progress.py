@@ -150,14 +150,17 @@ def _open_display(mode: str, file):
                        "Showing progress as log lines instead.")
         mode = "lines"
     if mode == "notebook":
-        return _NotebookDisplay()
+        if _in_kernel():
+            return _NotebookDisplay()
+        # e.g. a tuner created in a notebook, loaded and run in a terminal
+        logger.warning("The notebook progress display needs a Jupyter notebook; showing progress as log lines.")
+        mode = "lines"
     return _LineDisplay() if mode == "lines" else _NoDisplay()
 
 
 def check_notebook(owner: str, argument: str) -> None:
     """Refuses ``"notebook"`` outside a Jupyter (IPython kernel) session, where it has nowhere to draw."""
-    shell = _ipython_shell()
-    if shell is None or type(shell).__name__ == "TerminalInteractiveShell":
+    if not _in_kernel():
         raise ValueError(f"The '{argument}' argument of {owner} can be 'notebook' only in a Jupyter notebook; this "
                          f"is not one. Got 'notebook'. Use 'auto' (picks the display that fits), 'live' (a redrawn "
                          f"block on a terminal), 'lines' (log lines) or 'off'.")
@@ -171,6 +174,12 @@ def _ipython_shell():
 
 def _in_notebook() -> bool:
     return type(_ipython_shell()).__name__ == "ZMQInteractiveShell"
+
+
+def _in_kernel() -> bool:
+    """True in any IPython kernel that can display output (Jupyter, VS Code, Colab), not in a terminal IPython."""
+    shell = _ipython_shell()
+    return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
 
 
 def _is_terminal(stream) -> bool:

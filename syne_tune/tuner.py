@@ -140,6 +140,10 @@ class Tuner:
 
         On a tuner from :meth:`load`, continues the experiment: trials that were running restart
         from their checkpoints and the stopping criterion counts the time already spent.
+
+        Raises ValueError (after ending every trial and saving) if the first trials never
+        reported a key the scheduler needs (see :mod:`syne_tune.report_check`), RuntimeError if
+        more than ``max_failures`` trials failed, KeyboardInterrupt on Ctrl-C or a signal.
         """
         remove_handler = _log_to_console_if_unconfigured()
         interruptions = Interruptions()

@@ -216,3 +216,12 @@ def test_the_summary_of_an_interrupted_run_says_so():
     assert format_summary(tuner).startswith("Tuning finished after")
     tuner.interrupted = True
     assert format_summary(tuner).startswith("Tuning interrupted after")
+
+
+def test_a_loaded_notebook_tuner_run_outside_jupyter_shows_lines(caplog):
+    progress = TuningProgress("lines")
+    progress.mode = "notebook"  # as unpickled from a tuner created in a notebook
+    caplog.set_level(logging.WARNING, logger="syne_tune")
+    progress.on_tuning_start(_fake_tuner())
+    assert progress.display_mode == "lines" and "needs a Jupyter notebook" in caplog.text
+    progress.on_tuning_end()
