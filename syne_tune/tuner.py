@@ -7,9 +7,10 @@ with the scheduler's suggestions, or wait until the backend has news.
 Nothing a trial prints can stop the experiment: a report without a numeric value of a
 metric fails that trial only, and so does a trial that ends without reporting. A mistake that
 would fail every trial does stop it, with the fix in the error: a key the scheduler needs that
-none of the first trials reported (see :mod:`syne_tune.report_check`). Every report and trial event is appended to the experiment's
-journal as it happens (see :mod:`syne_tune.results_journal`), and ``tuner.dill`` is saved
-when trials start or end, so ``Tuner.load(path).run()`` continues a killed experiment.
+none of the first trials reported (see :mod:`syne_tune.report_check`). Every report and trial
+event is appended to the experiment's journal as it happens (see
+:mod:`syne_tune.results_journal`), and ``tuner.dill`` is saved when trials start or end, so
+``Tuner.load(path).run()`` continues a killed experiment.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from syne_tune.progress import TuningProgress, as_progress
 from syne_tune.report_check import TRIALS_CHECKED, RequiredAttributesCheck, how_to_report
 from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, config_columns, journal_form, \
     read_journal, report_of_row, results_row, row_fields
-from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
+from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base, results_root
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 from syne_tune.tuning_status import TuningStatus
 
@@ -678,8 +679,6 @@ def _tuner_folder(tuner_path: str | Path) -> Path:
         if (named / "tuner.dill").is_file():
             return named
         looked.append(named)
-    from syne_tune.results_path import results_root
-
     raise FileNotFoundError(
         f"The 'tuner_path' argument of Tuner.load must be an experiment folder holding tuner.dill, or the name of "
         f"an experiment in {results_root()}. Got {str(tuner_path)!r}; looked for "
