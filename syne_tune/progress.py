@@ -48,6 +48,8 @@ class TuningProgress(TunerCallback):
     def __init__(self, mode: str = "auto", refresh_interval: float = 0.5, file=None, top_trials: int = 5):
         if mode not in MODES:
             raise bad_argument("TuningProgress", "mode", f"one of {', '.join(map(repr, MODES))}", mode)
+        if mode == "notebook":
+            check_notebook("TuningProgress", "mode")
         self.mode = mode
         self.refresh_interval = check_number("TuningProgress", "refresh_interval", refresh_interval, minimum=0)
         self.top_trials = check_int("TuningProgress", "top_trials", top_trials, minimum=0)
@@ -122,6 +124,8 @@ def as_progress(progress, owner: str = "Tuner") -> TuningProgress:
         return progress
     if isinstance(progress, bool):
         return TuningProgress("auto" if progress else "off")
+    if progress == "notebook":
+        check_notebook(owner, "progress")
     if progress in MODES:
         return TuningProgress(progress)
     raise bad_argument(owner, "progress", f"a TuningProgress, True, False or one of {', '.join(map(repr, MODES))}",
@@ -146,14 +150,36 @@ def _open_display(mode: str, file):
                        "Showing progress as log lines instead.")
         mode = "lines"
     if mode == "notebook":
-        return _NotebookDisplay()
+        if _in_kernel():
+            return _NotebookDisplay()
+        # e.g. a tuner created in a notebook, loaded and run in a terminal
+        logger.warning("The notebook progress display needs a Jupyter notebook; showing progress as log lines.")
+        mode = "lines"
     return _LineDisplay() if mode == "lines" else _NoDisplay()
 
 
+def check_notebook(owner: str, argument: str) -> None:
+    """Refuses ``"notebook"`` outside a Jupyter (IPython kernel) session, where it has nowhere to draw."""
+    if not _in_kernel():
+        raise ValueError(f"The '{argument}' argument of {owner} can be 'notebook' only in a Jupyter notebook; this "
+                         f"is not one. Got 'notebook'. Use 'auto' (picks the display that fits), 'live' (a redrawn "
+                         f"block on a terminal), 'lines' (log lines) or 'off'.")
+
+
+def _ipython_shell():
+    """The running IPython shell, or None; only if the user's session imported IPython: never import it here."""
+    ipython = sys.modules.get("IPython")
+    return ipython.get_ipython() if ipython is not None else None
+
+
 def _in_notebook() -> bool:
-    ipython = sys.modules.get("IPython")  # only if the user's session imported it: never import it here
-    shell = ipython.get_ipython() if ipython is not None else None
-    return type(shell).__name__ == "ZMQInteractiveShell"
+    return type(_ipython_shell()).__name__ == "ZMQInteractiveShell"
+
+
+def _in_kernel() -> bool:
+    """True in any IPython kernel that can display output (Jupyter, VS Code, Colab), not in a terminal IPython."""
+    shell = _ipython_shell()
+    return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
 
 
 def _is_terminal(stream) -> bool:

@@ -171,10 +171,12 @@ def text_table(rows: list[list[str]], right: bool = True, indent: str = "") -> s
 
 
 def format_summary(tuner, top: int = 5) -> str:
-    """End-of-run summary: counts, best value and config, and the ``top`` trials as a table."""
+    """End-of-run summary: how it ended (finished or interrupted), counts, best value and config,
+    and the ``top`` trials as a table."""
     status = tuner.tuning_status
     snapshot = take_snapshot(tuner)
-    lines = [f"Tuning finished after {_duration(snapshot.elapsed)}: {status.num_trials_started} trials "
+    ending = "interrupted" if getattr(tuner, "interrupted", False) else "finished"
+    lines = [f"Tuning {ending} after {_duration(snapshot.elapsed)}: {status.num_trials_started} trials "
              f"({format_counts({k: v for k, v in snapshot.counts.items() if k != 'running'})}), "
              f"{snapshot.reports} reports."]
     ranked = best_trials(status, snapshot.metric, snapshot.mode)[:top]

@@ -12,6 +12,11 @@ from syne_tune.tuning_status import TuningStatus
 class StoppingCriterion:
     """Stops once any set limit is exceeded (all comparisons are strict).
 
+    The Tuner checks it before each trial start as well as after each round of reports, so a
+    limit is exceeded by no more than the strict comparison allows: ``max_num_trials_started=12``
+    starts at most 13 trials. It tells its backend ``max_wallclock_time``: a simulated backend
+    delivers no report past it, so stored results never go beyond the budget.
+
     Args:
         max_wallclock_time: seconds since the tuning started.
         max_num_evaluations: number of reports received, over all trials.

@@ -5,9 +5,12 @@ scheduler and carry out its decision (continue, pause, stop), then fill free wor
 with the scheduler's suggestions, or wait until the backend has news.
 
 Nothing a trial prints can stop the experiment: a report without a numeric value of a
-metric fails that trial only. Every report and trial event is appended to the experiment's
-journal as it happens (see :mod:`syne_tune.results_journal`), and ``tuner.dill`` is saved
-when trials start or end, so ``Tuner.load(path).run()`` continues a killed experiment.
+metric fails that trial only, and so does a trial that ends without reporting. A mistake that
+would fail every trial does stop it, with the fix in the error: a key the scheduler needs that
+none of the first trials reported (see :mod:`syne_tune.report_check`). Every report and trial
+event is appended to the experiment's journal as it happens (see
+:mod:`syne_tune.results_journal`), and ``tuner.dill`` is saved when trials start or end, so
+``Tuner.load(path).run()`` continues a killed experiment.
 """
 from __future__ import annotations
 
@@ -27,9 +30,10 @@ from syne_tune.constants import ST_DECISION, ST_TRIAL_ID, ST_TUNER_CREATION_TIME
 from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F401 (TuningInterrupted: public)
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
 from syne_tune.progress import TuningProgress, as_progress
+from syne_tune.report_check import TRIALS_CHECKED, RequiredAttributesCheck, how_to_report
 from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, config_columns, journal_form, \
     read_journal, report_of_row, results_row, row_fields
-from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base
+from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base, results_root
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 from syne_tune.tuning_status import TuningStatus
 
@@ -107,6 +111,11 @@ class Tuner:
         self._running: set[int] = set()  # trials running (or to be restarted when resumed)
         self._journal_lines = 0  # journal lines the saved state accounts for
         self._resuming = False
+        # Watches the first trials' reports for keys the scheduler needs; None once judged.
+        self._report_check: RequiredAttributesCheck | None = RequiredAttributesCheck(
+            self.scheduler.required_attributes(), num_trials=min(TRIALS_CHECKED, self.n_workers))
+        self._report_error: str | None = None  # why the report check stopped the experiment
+        self.interrupted = False  # the last run() ended by Ctrl-C or a signal
 
     def _metadata(self, user_metadata: dict) -> dict:
         entry_point = self.trial_backend.entrypoint_path()
@@ -132,14 +141,23 @@ class Tuner:
 
         On a tuner from :meth:`load`, continues the experiment: trials that were running restart
         from their checkpoints and the stopping criterion counts the time already spent.
+
+        Raises ValueError (after ending every trial and saving) if the first trials never
+        reported a key the scheduler needs (see :mod:`syne_tune.report_check`), RuntimeError if
+        more than ``max_failures`` trials failed, KeyboardInterrupt on Ctrl-C or a signal.
         """
         remove_handler = _log_to_console_if_unconfigured()
         interruptions = Interruptions()
+        self.interrupted = False
+        self._report_error = None
         try:
             with interruptions:
                 try:
                     self._begin()
                     self._loop()
+                except KeyboardInterrupt:
+                    self.interrupted = True  # the summary says so
+                    raise
                 finally:
                     interruptions.shield()
                     self._finish()
@@ -149,6 +167,8 @@ class Tuner:
             raise
         finally:
             remove_handler()
+        if self._report_error is not None:
+            raise ValueError(self._report_error)
         if self.tuning_status.num_trials_failed > self.max_failures:
             raise RuntimeError(
                 f"{self.tuning_status.num_trials_failed} trials failed, more than max_failures={self.max_failures}; "
@@ -164,6 +184,8 @@ class Tuner:
             self.journal.flush()
             self._maybe_save()
             self.progress.on_loop_end()
+            if self._report_error is not None:
+                break
             if exhausted and not self._running:
                 logger.info("The search space is exhausted and all trials have ended.")
                 break
@@ -179,6 +201,8 @@ class Tuner:
                     callback.on_tuning_sleep(timeout)
             for callback in self.callbacks:
                 callback.on_loop_end()
+        if self._report_check is not None:  # fewer trials could start: judge those that did
+            self._judge_reports()
 
     def _begin(self) -> None:
         """Creates the experiment folder, or takes up a loaded experiment where it ended."""
@@ -190,6 +214,7 @@ class Tuner:
             self._replay_journal()
         else:
             self.tuning_status = TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time)
+        self._tell_backend_the_time_limit()
         self._last_save = time.perf_counter()
         self._structure_changed = False
         self._more_reports = False
@@ -202,6 +227,15 @@ class Tuner:
                 self._restart_running_trials()
             self._resuming = False
             self._save_state()
+
+    def _tell_backend_the_time_limit(self) -> None:
+        """A simulated clock delivers no report past the budget (``max_wallclock_time``), so the
+        stored results and the tuning status never count one; real backends ignore this."""
+        budget = getattr(self.stop_criterion, "max_wallclock_time", None)
+        if isinstance(budget, (int, float)) and not isinstance(budget, bool):
+            self.trial_backend.set_time_limit(self.tuning_status.start_time + budget)
+        else:
+            self.trial_backend.set_time_limit(None)
 
     def _finish(self) -> None:
         """Ends every trial, keeping what they printed, and writes all results. Each step runs
@@ -228,8 +262,15 @@ class Tuner:
 
     # -- starting trials -----------------------------------------------------------------------------
     def _start_trials(self) -> bool:
-        """Fills free workers; False once the scheduler has no more configs."""
-        for _ in range(self.n_workers - len(self._running)):
+        """Fills free workers; False once the scheduler has no more configs.
+
+        The stopping criterion is checked before each start (a start changes what it counts),
+        so ``max_num_trials_started=n`` starts at most n + 1 trials, as its strict ``>`` allows.
+        """
+        status = self.tuning_status
+        for count in range(self.n_workers - len(self._running)):
+            if count > 0 and self.stop_criterion(status):
+                return True
             trial_id = self.trial_backend.new_trial_id()
             suggestion = self.scheduler.suggest(trial_id)
             if suggestion is None:
@@ -241,6 +282,8 @@ class Tuner:
                                        checkpoint_trial_id=suggestion.checkpoint_trial_id)
                 self.scheduler.on_trial_add(trial)
                 self._running.add(trial.trial_id)
+                if self._report_check is not None:
+                    self._report_check.on_trial_start(trial.trial_id)
                 logger.debug("trial %d starts with %s", trial.trial_id, suggestion.config)
             else:
                 trial_id = suggestion.checkpoint_trial_id
@@ -248,6 +291,7 @@ class Tuner:
                 self.journal.add_event("resume", trial_id, config=trial.config)
                 self._running.add(trial_id)
                 logger.info("trial %d resumes", trial_id)
+            status.update({trial.trial_id: (trial, Status.in_progress)}, [])
             self._structure_changed = True
         return True
 
@@ -263,7 +307,10 @@ class Tuner:
             callback.on_fetch_status_results(statuses, new_results)
         ended: dict[int, str] = {}  # trials that ended in this round, by the tuner's decision
         late: dict[int, list[dict]] = {}  # reports still queued when the tuner ended the trial
+        check = self._report_check
         for trial_id, result in new_results:
+            if check is not None:
+                check.on_report(trial_id, result)
             trial, status = statuses[trial_id]
             if trial_id in ended:  # printed after the decision, before its process ended
                 ended[trial_id] = self._store_reports(trial, ended[trial_id], [result])
@@ -282,12 +329,26 @@ class Tuner:
         for trial_id, (trial, status) in statuses.items():
             if status == Status.in_progress:
                 continue
+            if check is not None:
+                check.on_trial_end(trial_id, exited_by_itself=status == Status.completed)
             if trial_id not in ended:  # ended by itself
-                self._on_trial_end(trial, status)
+                status = self._on_trial_end(trial, status)
+                statuses[trial_id] = (trial, status)
             self.journal.add_event("end", trial_id, status=status)
             self._running.discard(trial_id)
             self._structure_changed = True  # tuner.dill is due
         self.tuning_status.update(statuses, [])
+        if check is not None and check.complete:
+            self._judge_reports()
+
+    def _judge_reports(self) -> None:
+        """Stops the experiment if the first trials never reported a key the scheduler needs
+        (see :mod:`syne_tune.report_check`); then drops the check, which costs nothing from here on."""
+        error = self._report_check.error()
+        self._report_check = None
+        if error is not None:
+            self._report_error = f"{error} The experiment was stopped; its results are in {self.tuner_path}."
+            logger.error("%s", self._report_error)
 
     def _on_report(self, trial: Trial, status: str, result: dict) -> tuple[str | None, str, list[dict]]:
         """Handles one report of a running trial.
@@ -302,10 +363,17 @@ class Tuner:
         self._last_results[trial.trial_id] = result
         decision = self.scheduler.on_trial_result(trial, result)
         if decision == SchedulerDecision.STOP:
-            if status != Status.completed:
-                status = Status.stopped
+            # Completed if the scheduler's STOP means "done" (e.g. max_t reached) or its script had ended.
+            ended_by_itself = status == Status.completed
+            if not ended_by_itself:
+                status = Status.completed if self.scheduler.is_trial_done(trial) else Status.stopped
             self._record(trial, status, result, decision)
-            queued = self.trial_backend.stop_trial(trial.trial_id, result=result) if status == Status.stopped else []
+            if ended_by_itself:
+                queued = []
+            elif status == Status.completed:
+                queued = self.trial_backend.complete_trial(trial.trial_id)
+            else:
+                queued = self.trial_backend.stop_trial(trial.trial_id, result=result)
             self.scheduler.on_trial_remove(trial)
         elif decision == SchedulerDecision.PAUSE:
             self._record(trial, Status.paused, result, decision)
@@ -314,21 +382,22 @@ class Tuner:
         else:
             self._record(trial, status, result, decision)
             return None, status, []
-        # Paused or Stopped; Completed if its script had finished before the stop reached it.
+        # Paused, Stopped or Completed (done, or its script had finished before the stop reached it).
         return decision, self.trial_backend.end_status(trial.trial_id) or status, queued
 
     def _store_reports(self, trial: Trial, status: str, reports: list[dict], decision: str | None = None) -> str:
         """Keeps reports a trial printed after it was paused or stopped; the scheduler learns from them.
 
         Returns the trial's status: a paused trial whose late report the scheduler answers with
-        STOP (e.g. it reached ``max_t``) will never be resumed, so it is Stopped from then on.
+        STOP will never be resumed, so it is Stopped from then on (Completed if the scheduler
+        says it is done, e.g. it reached ``max_t``).
         """
         for result in reports:
             if decision is None and self._metric_error(trial.trial_id, result) is None and status != Status.failed:
                 self._last_results[trial.trial_id] = result
                 late_decision = self.scheduler.on_trial_result(trial, result)  # the trial has ended already
                 if late_decision == SchedulerDecision.STOP and status == Status.paused:
-                    status = Status.stopped
+                    status = Status.completed if self.scheduler.is_trial_done(trial) else Status.stopped
                     self.trial_backend.mark_ended(trial.trial_id, status)
             else:
                 late_decision = decision or SchedulerDecision.STOP
@@ -377,22 +446,31 @@ class Tuner:
         self.scheduler.on_trial_error(trial)
         return queued
 
-    def _on_trial_end(self, trial: Trial, status: str) -> None:
+    def _on_trial_end(self, trial: Trial, status: str) -> str:
+        """Tells the scheduler how a trial ended by itself; returns its status (Completed becomes
+        Failed for a trial that never reported)."""
         if status == Status.completed:
-            self._on_completed(trial)
-        elif status in (Status.failed, Status.stopped):
+            return self._on_completed(trial)
+        if status in (Status.failed, Status.stopped):
             self._on_failed(trial, status)
+        return status
 
-    def _on_completed(self, trial: Trial) -> None:
+    def _on_completed(self, trial: Trial) -> str:
         result = self._last_results.get(trial.trial_id)
         if result is None:
-            logger.warning("Trial %d ended without reporting any metric; the scheduler treats it as failed.",
-                           trial.trial_id)
-            self.scheduler.on_trial_error(trial)
-            return
+            self._fail_trial(trial, self._no_report_error(trial.trial_id))
+            return Status.failed
         self.scheduler.on_trial_complete(trial, result)
         for callback in self.callbacks:
             callback.on_trial_complete(trial, result)
+        return Status.completed
+
+    def _no_report_error(self, trial_id: int) -> str:
+        required = self.scheduler.required_attributes()
+        metrics = ", ".join(repr(name) for name in self.scheduler.metric_names())
+        return (f"Trial {trial_id} ended without a single report, so there is no value of {metrics}: its script "
+                f"finished without calling Reporter (printing values does not report them). The trial counts as "
+                f"failed. Report from the training script: {how_to_report(required)}")
 
     def _on_failed(self, trial: Trial, status: str) -> None:
         tail = "".join(self.trial_backend.stderr(trial.trial_id)[-_STDERR_TAIL_LINES:])
@@ -444,15 +522,23 @@ class Tuner:
         state["_elapsed"] = self.tuning_status.wallclock_time if self.tuning_status is not None else 0.0
         return state
 
+    def __setstate__(self, state):
+        # tuner.dill written before these attributes existed
+        state.setdefault("_report_check", None)
+        state.setdefault("_report_error", None)
+        state.setdefault("interrupted", False)
+        self.__dict__.update(state)
+
     @staticmethod
     def load(tuner_path: str | Path) -> "Tuner":
-        """The tuner saved in ``tuner_path``; ``run()`` on it continues the experiment.
+        """The tuner saved in ``tuner_path``, an experiment folder or the name of an experiment in
+        the results root (as ``load_experiment`` takes it); ``run()`` on it continues the experiment.
 
         Unpickles ``tuner.dill``: load only experiments you trust.
         """
         import dill
 
-        path = Path(tuner_path).expanduser()
+        path = _tuner_folder(tuner_path)
         with open(path / "tuner.dill", "rb") as stream:
             tuner = dill.load(stream)
         tuner.tuner_path = path
@@ -558,7 +644,10 @@ class Tuner:
     def _restart_running_trials(self) -> None:
         """Trials that were running when the experiment ended continue from their checkpoints."""
         for trial_id in sorted(self._running):
-            logger.info("trial %d restarts from its checkpoint", trial_id)
+            if self.trial_backend.has_checkpoint(trial_id):
+                logger.info("trial %d restarts from its checkpoint", trial_id)
+            else:
+                logger.info("trial %d restarts from scratch (it wrote no checkpoint)", trial_id)
             self.trial_backend.restart_trial(trial_id)
             self.journal.add_event("restart", trial_id, config=self.trial_backend.trial(trial_id).config)
             self.tuning_status.update({trial_id: (self.trial_backend.trial(trial_id), Status.in_progress)}, [])
@@ -575,6 +664,26 @@ class Tuner:
         if self.tuning_status is None:
             return None
         return self.tuning_status.best_trial(self.scheduler.metric_names()[0], self.scheduler.metric_mode())
+
+
+def _tuner_folder(tuner_path: str | Path) -> Path:
+    """The folder holding ``tuner.dill``: ``tuner_path`` itself, or the experiment of that name."""
+    path = Path(tuner_path).expanduser()
+    if (path / "tuner.dill").is_file():
+        return path
+    looked = [path]
+    if isinstance(tuner_path, str) and tuner_path == path.name and tuner_path not in (".", ".."):
+        from syne_tune.experiments import _experiment_folder
+
+        named = _experiment_folder(tuner_path)
+        if (named / "tuner.dill").is_file():
+            return named
+        looked.append(named)
+    raise FileNotFoundError(
+        f"The 'tuner_path' argument of Tuner.load must be an experiment folder holding tuner.dill, or the name of "
+        f"an experiment in {results_root()}. Got {str(tuner_path)!r}; looked for "
+        f"{' and '.join(str(p / 'tuner.dill') for p in dict.fromkeys(looked))}: not found. "
+        f"list_experiments() (or 'syne-tune list') shows the experiments there.")
 
 
 def _same_suggestion(suggestion, trial_id: int, record: dict, new_trial: bool) -> bool:

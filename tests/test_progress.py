@@ -186,3 +186,42 @@ def test_auto_picks_the_live_block_on_a_terminal_and_lines_without_rich(monkeypa
     forced = TuningProgress("live", file=_Terminal())
     forced.on_tuning_start(_fake_tuner())
     assert forced.display_mode == "lines" and "pip install 'syne-tune[progress]'" in caplog.text
+
+
+def test_notebook_outside_jupyter_is_refused_by_the_constructor_before_any_folder(_results_root):
+    scheduler = FIFOScheduler({"x": uniform(0, 1)}, metric="loss")
+    with pytest.raises(ValueError) as raised:
+        Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(max_num_trials_started=1), n_workers=1,
+              progress="notebook")
+    message = str(raised.value)
+    assert "'progress' argument of Tuner" in message and "Jupyter" in message
+    assert all(f"'{mode}'" in message for mode in ("auto", "live", "lines", "off"))
+    assert not _results_root.exists() or not any(_results_root.iterdir())
+    with pytest.raises(ValueError, match="'mode' argument of TuningProgress"):
+        TuningProgress("notebook")
+
+
+def test_notebook_is_accepted_inside_a_kernel(monkeypatch):
+    IPython = pytest.importorskip("IPython", reason="the notebook display needs the extra 'notebook'")
+
+    class ZMQInteractiveShell:
+        pass
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: ZMQInteractiveShell())
+    assert as_progress("notebook").mode == "notebook"
+
+
+def test_the_summary_of_an_interrupted_run_says_so():
+    tuner = _fake_tuner()
+    assert format_summary(tuner).startswith("Tuning finished after")
+    tuner.interrupted = True
+    assert format_summary(tuner).startswith("Tuning interrupted after")
+
+
+def test_a_loaded_notebook_tuner_run_outside_jupyter_shows_lines(caplog):
+    progress = TuningProgress("lines")
+    progress.mode = "notebook"  # as unpickled from a tuner created in a notebook
+    caplog.set_level(logging.WARNING, logger="syne_tune")
+    progress.on_tuning_start(_fake_tuner())
+    assert progress.display_mode == "lines" and "needs a Jupyter notebook" in caplog.text
+    progress.on_tuning_end()

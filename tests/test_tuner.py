@@ -182,9 +182,9 @@ def test_tuner_dill_falls_back_to_dill_for_what_only_dill_can_pickle(tmp_path):
     assert Tuner.load(plain.tuner_path).name == plain.name
 
 
-def test_paused_trial_whose_late_reports_reach_max_t_ends_stopped():
+def test_paused_trial_whose_late_reports_reach_max_t_ends_completed():
     # A trial prints every epoch at once (as a fast script does before a pause reaches it): its
-    # first report is paused at rung 1, the later ones reach max_t, so it will never be resumed.
+    # first report is paused at rung 1, the later ones reach max_t, so it is done: Completed.
     from syne_tune.backend.simulator_backend import SimulatorBackend
     from syne_tune.optimizer.schedulers import HyperbandScheduler
 
@@ -201,8 +201,9 @@ def test_paused_trial_whose_late_reports_reach_max_t_ends_stopped():
     results = load_experiment(tuner.name).results
     first = results[results["trial_id"] == 0]
     assert list(first["st_decision"])[:1] == ["PAUSE"] and first["epoch"].max() == 9
-    assert list(first["st_status"])[-1] == "Stopped"
-    assert tuner.tuning_status.last_trial_status_seen[0] == "Stopped"
+    assert list(first["st_status"])[-1] == "Completed"
+    assert tuner.tuning_status.last_trial_status_seen[0] == "Completed"
+    assert tuner.trial_backend.end_status(0) == "Completed"
     assert scheduler.trial_status(0) == "done"
 
 
@@ -328,3 +329,78 @@ def test_replayed_start_asks_the_scheduler_again(answers_now, stopped, failed, _
     assert sorted(t for t, s in status.items() if s == "Stopped") == stopped
     assert loaded.scheduler.failed == failed
     assert sorted(loaded.trial_backend.trial_ids) == list(range(len(status)))
+
+
+# -- statuses say what happened (issue 20) -------------------------------------------------------
+
+def test_hyperband_trials_that_reach_max_t_are_completed_whatever_the_timing():
+    # The script would run 6 epochs: the STOP at max_t=3 ends it, and means "done".
+    from syne_tune.optimizer.schedulers import HyperbandScheduler
+
+    space = {"x": uniform(0, 1), "epochs": 6, "sleep": 0.05}
+    scheduler = HyperbandScheduler(space, resource_attr="epoch", max_t=3, grace_period=1, reduction_factor=3,
+                                   metric="loss", mode="min", random_seed=0)
+    tuner = Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(max_num_trials_completed=3), n_workers=3,
+                  sleep_time=0.2, progress="off")
+    tuner.run()
+    results = load_experiment(tuner.name).results
+    reached = results.groupby("trial_id")["epoch"].max()
+    ended = {r["trial_id"]: r["status"] for r in _journal(tuner) if r.get("st_event") == "end"}
+    assert sum(status == "Completed" for status in ended.values()) >= 4
+    for trial_id, status in ended.items():
+        assert (status == "Completed") == (reached[trial_id] >= 3), (trial_id, status, reached[trial_id])
+        assert tuner.tuning_status.last_trial_status_seen[trial_id] == status
+        assert tuner.trial_backend.end_status(trial_id) == status
+    last = results.groupby("trial_id").last()
+    assert (last.loc[last["epoch"] >= 3, "st_status"] == "Completed").all()
+
+
+def _journal(tuner) -> list[dict]:
+    from syne_tune.results_journal import JOURNAL_NAME, read_journal
+
+    return list(read_journal(tuner.tuner_path / JOURNAL_NAME))
+
+
+def test_the_summary_says_interrupted_after_ctrl_c(caplog):
+    from syne_tune.backend.simulator_backend import SimulatorBackend
+    from syne_tune.tuner_callback import TunerCallback
+
+    class Endless(SimulatorBackend):
+        def _evaluate(self, trial_id, config, checkpoint):
+            return [{"loss": config["x"], "t": float(t)} for t in range(1, 1000)]
+
+    class CtrlC(TunerCallback):  # a real SIGINT, as from the keyboard, after a few rounds
+        def __init__(self):
+            self.rounds = 0
+
+        def on_loop_end(self):
+            self.rounds += 1
+            if self.rounds == 5:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    from syne_tune.tuner_callback import StoreResultsCallback
+
+    tuner = Tuner(Endless("t"), FIFOScheduler({"x": uniform(0, 1)}, metric="loss", random_seed=0),
+                  StoppingCriterion(max_wallclock_time=10_000), n_workers=2, progress="lines",
+                  callbacks=[StoreResultsCallback(), CtrlC()])
+    with caplog.at_level("INFO"), pytest.raises(KeyboardInterrupt):
+        tuner.run()
+    assert tuner.interrupted
+    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Tuning ")]
+    assert any(m.startswith("Tuning interrupted after") for m in summaries)
+    assert not any(m.startswith("Tuning finished") for m in summaries)
+
+
+def test_load_takes_an_experiment_name_or_folder_and_names_what_is_missing(_results_root):
+    tuner = _tuner({"x": uniform(0, 1), "epochs": 1}, StoppingCriterion(max_num_trials_completed=0), n_workers=1,
+                   tuner_name="by-name", progress="off")
+    tuner.run()
+    assert Tuner.load(tuner.name).tuner_path == tuner.tuner_path
+    assert Tuner.load(str(tuner.tuner_path)).name == tuner.name
+    with pytest.raises(FileNotFoundError) as raised:
+        Tuner.load("no-such-experiment")
+    message = str(raised.value)
+    assert "'tuner_path' argument of Tuner.load" in message and str(_results_root) in message
+    assert str(_results_root / "no-such-experiment" / "tuner.dill") in message
+    with pytest.raises(FileNotFoundError, match="tuner_path"):
+        Tuner.load(_results_root / "missing" / "folder")

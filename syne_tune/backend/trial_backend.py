@@ -78,6 +78,11 @@ class TrialBackend:
         """Ends the trial's processes for good. Returns its unread reports."""
         return self._end(trial_id, Status.stopped)
 
+    def complete_trial(self, trial_id: int) -> list[dict]:
+        """Ends the processes of a trial that has done its work (the scheduler's STOP at its
+        maximum resource): it is Completed, not Stopped. Returns its unread reports."""
+        return self._end(trial_id, Status.completed)
+
     def _end(self, trial_id: int, status: str) -> list[dict]:
         self._forced_status[trial_id] = status
         late = self._kill(trial_id) or []
@@ -162,6 +167,14 @@ class TrialBackend:
         results.sort(key=_report_time)
         return statuses, results
 
+    def set_time_limit(self, deadline: float | None) -> None:
+        """The time on this backend's clock (:meth:`time`) at which the experiment's budget is spent.
+
+        The Tuner passes it from its stopping criterion's ``max_wallclock_time``. A simulated
+        clock delivers no report past it; real time needs nothing (the Tuner stops in time), so
+        the default ignores it.
+        """
+
     def time(self) -> float:
         """Seconds on the experiment's clock, which the tuner's time and stopping criterion read.
 
@@ -186,6 +199,13 @@ class TrialBackend:
     def checkpoint_path(self, trial_id: int) -> Path:
         """Folder passed to the trial as ``--st_checkpoint_dir``."""
         return self.trial_path(trial_id) / "checkpoints"
+
+    def has_checkpoint(self, trial_id: int) -> bool:
+        """True if the trial wrote something into its checkpoint folder (a restart continues from it)."""
+        try:
+            return any(self.checkpoint_path(trial_id).iterdir())
+        except OSError:  # no folder
+            return False
 
     def _prepare_trial_folder(self, trial_id: int, config: dict) -> Path:
         """Creates the trial's folder and writes its ``config.json``."""

@@ -88,6 +88,22 @@ class SchedulerDecision:
     STOP = "STOP"
 
 
+@dataclass(frozen=True)
+class RequiredAttribute:
+    """A key every report must hold because a scheduler needs it, and who needs it.
+
+    ``needed_by`` and ``argument`` name the scheduler and the constructor argument that
+    holds the key, for messages such as "HyperbandScheduler(resource_attr='epoch')".
+    """
+
+    name: str
+    needed_by: str
+    argument: str
+
+    def __str__(self) -> str:
+        return f"{self.needed_by}({self.argument}={self.name!r})"
+
+
 @dataclass
 class TrialSuggestion:
     """Either start a new trial with ``config`` or resume the paused ``checkpoint_trial_id``.
@@ -163,6 +179,23 @@ class TrialScheduler:
 
     def metric_names(self) -> list[str]:
         raise NotImplementedError
+
+    def required_attributes(self) -> list[RequiredAttribute]:
+        """The keys every report must hold for this scheduler: its metrics, and e.g. the resource.
+
+        The Tuner stops the experiment with an error naming the key if the first reports of the
+        first trials never held it (see :mod:`syne_tune.report_check`). Schedulers that read
+        more keys than their metrics add them to this list.
+        """
+        return [RequiredAttribute(name, type(self).__name__, "metric") for name in self.metric_names()]
+
+    def is_trial_done(self, trial: Trial) -> bool:
+        """Whether ``trial`` has done all the work this scheduler gives a trial (e.g. it reached max_t).
+
+        Asked after a STOP decision: True means that STOP says "done", so the Tuner records the
+        trial Completed rather than Stopped. The default: a STOP always means stopped early.
+        """
+        return False
 
     def metric_mode(self) -> str:
         return "min"

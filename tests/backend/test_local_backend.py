@@ -165,3 +165,17 @@ def test_gpu_rotation_gives_each_trial_a_free_gpu(backend, tmp_path):
     assert backend._gpu_of_trial[3] == 1
     _wait_for(backend, 3, Status.completed)
     assert (backend.trial_path(3) / "cuda.txt").read_text() == "1"
+
+
+def test_has_checkpoint_only_once_the_trial_wrote_into_its_checkpoint_folder(tmp_path):
+    backend = LocalBackend(str(Path(__file__).parent / "checkpointing_script.py"))
+    backend.set_path(tmp_path / "experiment")
+    backend.start_trial({"epochs": 1, "sleep": 0.0})
+    assert not backend.has_checkpoint(0)  # nothing written yet (or no folder at all)
+    _wait_for(backend, 0, Status.completed)
+    assert backend.has_checkpoint(0)
+    backend.start_trial({"epochs": 0, "sleep": 0.0})  # writes nothing
+    _wait_for(backend, 1, Status.completed)
+    backend.checkpoint_path(1).mkdir(parents=True, exist_ok=True)  # an empty folder is no checkpoint
+    assert not backend.has_checkpoint(1)
+    backend.stop_all()

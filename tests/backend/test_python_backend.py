@@ -93,3 +93,30 @@ def test_a_function_that_cannot_be_serialised_is_refused():
 def test_a_parameter_missing_from_the_space_is_named():
     with pytest.raises(ValueError, match=r"needs \['steps'\]"):
         PythonBackend(quadratic, {"x": uniform(0, 1)})
+
+
+def counts_without_checkpoint(x: float, steps: int):
+    import time
+
+    from syne_tune import Reporter
+
+    report = Reporter()
+    for step in range(1, steps + 1):
+        report(step=step, loss=x / step)
+        time.sleep(0.1)
+
+
+def test_a_resumed_function_without_checkpoints_restarts_from_scratch(_results_root, caplog):
+    space = {"x": uniform(0, 1), "steps": 1000}
+    tuner = Tuner(PythonBackend(counts_without_checkpoint, space), FIFOScheduler(space, metric="loss", random_seed=0),
+                  StoppingCriterion(max_wallclock_time=1.5), n_workers=2, sleep_time=0.2, progress="off")
+    tuner.run()
+    assert not tuner.trial_backend.has_checkpoint(0)
+    loaded = Tuner.load(tuner.tuner_path)
+    loaded.stop_criterion = StoppingCriterion(max_wallclock_time=3.0)
+    with caplog.at_level("INFO"):
+        loaded.run()
+    assert "trial 0 restarts from scratch (it wrote no checkpoint)" in caplog.text
+    assert "restarts from its checkpoint" not in caplog.text
+    steps = load_experiment(tuner.name).results.query("trial_id == 0")["step"].tolist()
+    assert steps.count(1) == 2  # it did start again at step 1

@@ -80,3 +80,61 @@ def test_json_constants_and_numpy_scalars_are_fine(constant):
 def test_config_space_keys_must_be_strings():
     with pytest.raises(ValueError, match="config_space.*key 3"):
         _Fixed({3: randint(1, 5)})
+
+
+# --- what every scheduler needs in a report (issue 20) --------------------------------------------
+
+def _schedulers_and_their_needs():
+    from syne_tune.config_space import uniform
+    from syne_tune.optimizer.schedulers import FIFOScheduler, HyperbandScheduler
+    from syne_tune.optimizer.schedulers.median_stopping_rule import MedianStoppingRule
+    from syne_tune.optimizer.schedulers.multiobjective.moasha import MOASHA
+    from syne_tune.optimizer.schedulers.pbt import PopulationBasedTraining
+    from syne_tune.optimizer.schedulers.synchronous.hyperband import SynchronousHyperbandScheduler
+
+    space = {"x": uniform(0, 1)}
+    return [
+        (FIFOScheduler(space, metric="loss"), ["FIFOScheduler(metric='loss')"]),
+        (FIFOScheduler(space, metric=["a", "b"]), ["FIFOScheduler(metric='a')", "FIFOScheduler(metric='b')"]),
+        (HyperbandScheduler(space, metric="loss", resource_attr="epochs_done", max_t=9),
+         ["HyperbandScheduler(metric='loss')", "HyperbandScheduler(resource_attr='epochs_done')"]),
+        (PopulationBasedTraining(space, metric="loss", resource_attr="step"),
+         ["PopulationBasedTraining(metric='loss')", "PopulationBasedTraining(resource_attr='step')"]),
+        (MOASHA(space, metric=["a", "b"], resource_attr="it", max_t=9),
+         ["MOASHA(metric='a')", "MOASHA(metric='b')", "MOASHA(resource_attr='it')"]),
+        (SynchronousHyperbandScheduler(space, metric="loss", resource_attr="it", max_t=9),
+         ["SynchronousHyperbandScheduler(metric='loss')", "SynchronousHyperbandScheduler(resource_attr='it')"]),
+        (MedianStoppingRule(FIFOScheduler(space, metric="loss"), resource_attr="t"),
+         ["FIFOScheduler(metric='loss')", "MedianStoppingRule(resource_attr='t')"]),
+    ]
+
+
+def test_every_scheduler_declares_the_report_keys_it_needs_and_who_needs_them():
+    for scheduler, needs in _schedulers_and_their_needs():
+        assert [str(attribute) for attribute in scheduler.required_attributes()] == needs
+
+
+def test_a_custom_scheduler_needs_its_metrics_by_default():
+    assert [a.name for a in _Fixed({"n": randint(1, 5)}).required_attributes()] == ["loss"]
+    assert not _Fixed({"n": randint(1, 5)}).is_trial_done(None)
+
+
+def test_hyperband_and_moasha_say_a_trial_stopped_at_max_t_is_done():
+    from syne_tune.backend.trial_status import Trial
+    from syne_tune.config_space import uniform
+    from syne_tune.optimizer.schedulers import HyperbandScheduler
+    from syne_tune.optimizer.schedulers.multiobjective.moasha import MOASHA
+
+    for scheduler, result in [
+        (HyperbandScheduler({"x": uniform(0, 1)}, metric="loss", max_t=3, grace_period=2, reduction_factor=2,
+                            random_seed=0),
+         lambda e: {"epoch": e, "loss": 0.5}),
+        (MOASHA({"x": uniform(0, 1)}, metric=["a", "b"], max_t=3, grace_period=2, reduction_factor=2, random_seed=0),
+         lambda e: {"epoch": e, "a": 0.5, "b": 0.5}),
+    ]:
+        trial = Trial(0, scheduler.suggest(0).config)
+        scheduler.on_trial_add(trial)
+        for epoch in (1, 2):
+            assert scheduler.on_trial_result(trial, result(epoch)) == "CONTINUE"
+            assert not scheduler.is_trial_done(trial)
+        assert scheduler.on_trial_result(trial, result(3)) == "STOP" and scheduler.is_trial_done(trial)

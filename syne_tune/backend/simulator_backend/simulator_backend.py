@@ -7,6 +7,9 @@ into events on one simulated clock shared by all workers: a report is delivered 
 after its last report. The Tuner reads this clock (``time()``), so ``st_tuner_time`` and
 ``max_wallclock_time`` are simulated seconds; its ``wait`` jumps to the next event instead of
 sleeping. No process, file or real time is involved, so the same seed gives the same results.
+Past the experiment's time budget (``set_time_limit``, from the stopping criterion's
+``max_wallclock_time``) no event is delivered: the clock moves on, so the run ends, but no
+report computed after the budget reaches the tuner, its results or its counts.
 
 Checkpoints: the last report a trial delivered is its checkpoint. A paused trial resumes
 from it, and ``start_trial(config, checkpoint_trial_id=...)`` starts from another trial's;
@@ -93,16 +96,22 @@ class SimulatorBackend(TrialBackend):
         self._checkpoints: dict[int, dict] = {}  # trial id -> last report it delivered
         self._ended_unseen: set[int] = set()  # runs that ended; the tuner has not read their status yet
         self._held = False
+        self._deadline = math.inf  # no event after this time is delivered (the budget is spent)
 
     # -- the simulated clock ----------------------------------------------------------------
     def time(self) -> float:
         """Simulated seconds since the backend was created."""
         return self._now
 
+    def set_time_limit(self, deadline: float | None) -> None:
+        """Events after ``deadline`` (on this clock) are never delivered; None: no limit."""
+        self._deadline = math.inf if deadline is None else float(deadline)
+
     def wait(self, timeout: float) -> None:
         """Advances the clock to the next event (a report or a completion) and delivers it.
 
-        With nothing scheduled, the clock moves on by ``timeout``.
+        With nothing scheduled, the clock moves on by ``timeout``. Past the time limit the
+        clock moves on, but nothing is delivered.
         """
         # A run ended but the tuner has not read its status yet: no time passes until it has
         # (once: a trial the tuner no longer asks about cannot hold the clock).
@@ -116,10 +125,12 @@ class SimulatorBackend(TrialBackend):
         self._advance_to(events[0][0] if events else self._now + timeout)
 
     def _advance_to(self, time: float) -> None:
-        """Delivers every event up to ``time`` in time order (ties: first scheduled first)."""
+        """Delivers every event up to ``time`` (and the time limit) in time order (ties: first
+        scheduled first)."""
         events = self._events
         config = self.simulator_config
-        while events and events[0][0] <= time:
+        last = min(time, self._deadline)
+        while events and events[0][0] <= last:
             when, _, run, report = heapq.heappop(events)
             if run.killed:
                 continue
@@ -207,6 +218,9 @@ class SimulatorBackend(TrialBackend):
     def checkpoint(self, trial_id: int) -> dict | None:
         """The report a run of ``trial_id`` would continue from (its last one), or None."""
         return self._checkpoints.get(trial_id)
+
+    def has_checkpoint(self, trial_id: int) -> bool:
+        return trial_id in self._checkpoints
 
     def stderr(self, trial_id: int) -> list[str]:
         run = self._runs.get(trial_id)

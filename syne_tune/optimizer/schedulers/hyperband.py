@@ -18,7 +18,9 @@ import numpy as np
 
 from syne_tune._validation import check_bool, check_choice, check_int, check_number, check_str, reject_unknown
 from syne_tune.backend.trial_status import Trial
-from syne_tune.optimizer.scheduler import SchedulerDecision, TrialSuggestion, check_metric_reported, public_result
+from syne_tune.optimizer.scheduler import (
+    RequiredAttribute, SchedulerDecision, TrialSuggestion, check_metric_reported, public_result,
+)
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, infer_max_t
 from syne_tune.optimizer.schedulers.rung_levels import (
     bracket_probabilities, check_rung_levels, compute_rung_levels,
@@ -216,8 +218,8 @@ class HyperbandScheduler(FIFOScheduler):
         values at the rung levels it reached are recorded there, and it waits for promotion at the
         highest such rung (no longer at the lower one), so that after resuming its next milestone
         is the first rung level above its checkpoint. A paused trial whose late reports reach
-        max_t is finished ('done', answered with STOP: the Tuner marks it Stopped) and never
-        resumed. Reports of trials that completed or failed, and of trials this scheduler never
+        max_t is finished ('done', answered with STOP; :meth:`is_trial_done` tells the Tuner to
+        mark it Completed) and never resumed. Reports of trials that completed or failed, and of trials this scheduler never
         suggested, are ignored.
         """
         if record is None:
@@ -250,12 +252,22 @@ class HyperbandScheduler(FIFOScheduler):
             return int(value)
         if not record.warned_resource:
             record.warned_resource = True
-            got = "without it" if self.resource_attr not in result else f"with {self.resource_attr}={value!r}"
+            got = (f"without '{self.resource_attr}'" if self.resource_attr not in result
+                   else f"with {self.resource_attr}={value!r}")
             logger.warning(
-                "Trial %s reported %s %s. HyperbandScheduler needs '%s' to be a positive integer (1, 2, ...: the "
-                "resource used so far, e.g. epochs done) in every report. This report is ignored for scheduling; "
-                "fix the training script.", trial_id, public_result(result), got, self.resource_attr)
+                "Trial %s reported %s %s. HyperbandScheduler(resource_attr=%r) needs it to be a positive integer "
+                "(1, 2, ...: the resource used so far, e.g. epochs done) in every report. This report is ignored "
+                "for scheduling; fix the training script.", trial_id, public_result(result), got, self.resource_attr)
         return None
+
+    def required_attributes(self) -> list[RequiredAttribute]:
+        return super().required_attributes() + [RequiredAttribute(self.resource_attr, type(self).__name__,
+                                                                  "resource_attr")]
+
+    def is_trial_done(self, trial: Trial) -> bool:
+        """True once the trial reported max_t: the STOP there means it is done, not stopped early."""
+        record = self._trials.get(trial.trial_id)
+        return record is not None and record.reached >= self.max_t
 
     def _myopic(self) -> bool:
         return self.register_pending_myopic and self.searcher_data != "rungs"

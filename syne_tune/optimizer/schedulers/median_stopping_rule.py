@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from syne_tune._validation import check_bool, check_number, check_str
 from syne_tune.backend.trial_status import Trial
-from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, TrialSuggestion
+from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialScheduler, TrialSuggestion
 
 
 class MedianStoppingRule(TrialScheduler):
@@ -108,6 +108,18 @@ class MedianStoppingRule(TrialScheduler):
 
     def metric_names(self) -> list[str]:
         return self.scheduler.metric_names()
+
+    def required_attributes(self) -> list[RequiredAttribute]:
+        """The wrapped scheduler's, and the metric and resource this rule compares."""
+        required = self.scheduler.required_attributes()
+        names = {attribute.name for attribute in required}
+        return required + [RequiredAttribute(name, "MedianStoppingRule", argument)
+                           for name, argument in ((self.metric, "metric"), (self.resource_attr, "resource_attr"))
+                           if name not in names]
+
+    def is_trial_done(self, trial: Trial) -> bool:
+        """A trial this rule stopped stopped early; otherwise the wrapped scheduler knows."""
+        return trial.trial_id not in self._stopped and self.scheduler.is_trial_done(trial)
 
     def metric_mode(self) -> str:
         return self.scheduler.metric_mode()

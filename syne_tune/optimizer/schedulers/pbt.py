@@ -18,7 +18,9 @@ import numpy as np
 from syne_tune._validation import check_int, check_number, check_str
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import Categorical, Domain, FiniteRange, Float, Integer
-from syne_tune.optimizer.scheduler import SchedulerDecision, TrialSuggestion, check_metric_reported, public_result
+from syne_tune.optimizer.scheduler import (
+    RequiredAttribute, SchedulerDecision, TrialSuggestion, check_metric_reported, public_result,
+)
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 
 _OWNER = "PopulationBasedTraining"
@@ -174,6 +176,14 @@ class PopulationBasedTraining(FIFOScheduler):
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
         super().on_trial_complete(trial, result)
         self._end(trial.trial_id)
+
+    def required_attributes(self) -> list[RequiredAttribute]:
+        return super().required_attributes() + [RequiredAttribute(self.resource_attr, _OWNER, "resource_attr")]
+
+    def is_trial_done(self, trial: Trial) -> bool:
+        """True once the trial reported max_t (if set): its STOP past max_t means done."""
+        member = self._members.get(trial.trial_id)
+        return member is not None and self.max_t is not None and member.resource >= self.max_t
 
     def on_trial_error(self, trial: Trial) -> None:
         super().on_trial_error(trial)

@@ -177,7 +177,7 @@ def test_a_loaded_simulated_experiment_continues_on_its_clock_and_keeps_every_re
     loaded.stop_criterion = StoppingCriterion(max_wallclock_time=300.0)
     with caplog.at_level("WARNING"):
         loaded.run()
-    assert "without reporting any metric" not in caplog.text
+    assert "without a single report" not in caplog.text
     assert 300 < loaded.tuning_status.wallclock_time < 302
     df = load_experiment(tuner.name).results
     assert df["st_tuner_time"].max() > 250
@@ -200,3 +200,66 @@ def test_reports_delivered_with_the_end_of_a_run_are_read_before_it_counts_as_en
     backend.start_trial({"x0": 0.2, "x1": 0.5, "x2": 0.5, "epochs": 1})
     backend.wait(1.0)
     assert [r["epoch"] for r in backend.stop_all()[1]] == [1]
+
+
+class _SameLength(SimulatorBackend):
+    """Every trial reports at 1 s and 2 s of its run: all workers become free at once."""
+
+    def _evaluate(self, trial_id, config, checkpoint):
+        return [{"epoch": epoch, "loss": config["x0"] + 1.0 / epoch, "t": float(epoch)} for epoch in (1, 2)]
+
+
+def _journal(tuner) -> list[dict]:
+    from syne_tune.results_journal import JOURNAL_NAME, read_journal
+
+    return list(read_journal(tuner.tuner_path / JOURNAL_NAME))
+
+
+def test_max_num_trials_started_is_checked_before_each_start():
+    # Three workers free at the same moment, 12 trials started: the strict '>' allows one more, not three.
+    tuner = _run(RandomSearch(_space(), **_common()), stop=StoppingCriterion(max_num_trials_started=12),
+                 backend=_SameLength("t"))
+    starts = [r for r in _journal(tuner) if r.get("st_event") == "start"]
+    assert len(starts) == 13 and len(tuner.trial_backend.trial_ids) == 13
+    assert tuner.tuning_status.num_trials_started == 13
+
+
+@pytest.mark.parametrize("limit", ["max_num_trials_completed", "max_num_trials_finished"])
+def test_no_trial_starts_once_a_completed_or_finished_limit_is_exceeded(limit):
+    stop = StoppingCriterion(**{limit: 4})
+    tuner = _run(RandomSearch(_space(), **_common()), stop=stop, backend=_SameLength("t"))
+    ended, starts_after = 0, 0
+    for record in _journal(tuner):
+        if record.get("st_event") == "end" and record["status"] == Status.completed:
+            ended += 1
+        elif record.get("st_event") == "start" and ended > 4:
+            starts_after += 1
+    assert ended >= 5 and starts_after == 0
+    assert len(tuner.trial_backend.trial_ids) == 6  # two rounds of three, all ending together
+
+
+@pytest.mark.parametrize("method", ["RS", "ASHA-PROM"])
+def test_no_report_past_the_time_budget_is_delivered_stored_or_counted(method):
+    budget = 37.0
+    tuner = _run(SCHEDULERS[method](), stop=StoppingCriterion(max_wallclock_time=budget))
+    assert tuner.tuning_status.wallclock_time > budget  # the clock passed the budget: the run ended
+    df = load_experiment(tuner.name).results
+    assert df["st_tuner_time"].max() <= budget and df["st_worker_timestamp"].max() <= budget
+    status = tuner.tuning_status
+    assert status.overall_metric_statistics.count == len(df)
+    assert {t: s.count for t, s in status.trial_metric_statistics.items()} == df.groupby("trial_id").size().to_dict()
+    best_id, best_value = tuner.best_trial()
+    assert best_value == df["loss"].min() and best_id == df.loc[df["loss"].idxmin(), "trial_id"]
+
+
+def test_a_simulated_trial_without_reports_fails_and_counts_toward_max_failures():
+    class Silent(SimulatorBackend):
+        def _evaluate(self, trial_id, config, checkpoint):
+            return []
+
+    tuner = Tuner(Silent("t"), RandomSearch(_space(), **_common()), StoppingCriterion(max_num_trials_started=20),
+                  n_workers=1, max_failures=3, progress="off")
+    with pytest.raises(ValueError, match="never called Reporter"):
+        tuner.run()
+    assert tuner.tuning_status.num_trials_failed == 1  # n_workers=1: the first trial is enough to judge
+    assert tuner.trial_backend.end_status(0) == Status.failed

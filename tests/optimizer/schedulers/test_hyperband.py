@@ -234,9 +234,9 @@ def test_bad_resource_is_ignored_with_clear_message(epoch, caplog):
     assert len(messages) == 1 and "'epoch'" in messages[0] and "Trial 0" in messages[0]
 
 
-def test_missing_resource_is_reported(caplog):
+def test_missing_resource_is_reported_by_name(caplog):
     play(make(), [("new", 0), (0, None, 0.3, C)], script={0: [(1.0, {"value": 0.3})]})
-    assert "without it" in caplog.text
+    assert "without 'epoch'. HyperbandScheduler(resource_attr='epoch') needs it" in caplog.text
 
 
 def test_integral_float_resource_is_accepted():

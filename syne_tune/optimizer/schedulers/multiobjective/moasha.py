@@ -14,7 +14,7 @@ import numpy as np
 
 from syne_tune._validation import check_int, check_number, check_str
 from syne_tune.backend.trial_status import Trial
-from syne_tune.optimizer.scheduler import SchedulerDecision, TrialSuggestion, check_metric_reported
+from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialSuggestion, check_metric_reported
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.multiobjective.non_dominated import rank_of_last, to_losses
 from syne_tune.optimizer.schedulers.rung_levels import (
@@ -53,6 +53,7 @@ class MOASHA(FIFOScheduler):
         self._bracket_random_state = np.random.RandomState(self._next_seed())
         self._rungs: dict[int, dict[int, np.ndarray]] = {level: {} for level in self.rung_levels[:-1]}
         self._milestones: dict[int, int | None] = {}  # running trial -> next rung level (None: done)
+        self._reached_max_t: set[int] = set()
 
     def _suggest(self, trial_id: int) -> TrialSuggestion | None:
         suggestion = super()._suggest(trial_id)
@@ -76,6 +77,7 @@ class MOASHA(FIFOScheduler):
             return SchedulerDecision.CONTINUE
         if resource >= self.max_t:
             self._milestones[trial.trial_id] = None
+            self._reached_max_t.add(trial.trial_id)
             return SchedulerDecision.STOP
         level = max(r for r in self.rung_levels[:-1] if r <= resource)
         continues = self._decide(trial.trial_id, level, to_losses([result[m] for m in self.metrics], self.modes))
@@ -97,6 +99,13 @@ class MOASHA(FIFOScheduler):
 
     def _resource(self, result: dict) -> int | None:
         return reported_resource(result, self.resource_attr)
+
+    def required_attributes(self) -> list[RequiredAttribute]:
+        return super().required_attributes() + [RequiredAttribute(self.resource_attr, _OWNER, "resource_attr")]
+
+    def is_trial_done(self, trial: Trial) -> bool:
+        """True once the trial reported max_t: the STOP there means done."""
+        return trial.trial_id in self._reached_max_t
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
         for metric in self.metrics:

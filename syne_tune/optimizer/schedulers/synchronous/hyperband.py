@@ -12,7 +12,7 @@ import math
 
 from syne_tune._validation import check_choice, check_int, check_number, check_str, reject_unknown
 from syne_tune.backend.trial_status import Trial
-from syne_tune.optimizer.scheduler import SchedulerDecision, TrialSuggestion, check_metric_reported
+from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialSuggestion, check_metric_reported
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, infer_max_t
 from syne_tune.optimizer.schedulers.rung_levels import reported_resource
 from syne_tune.optimizer.schedulers.synchronous.bracket import BracketManager, SlotInRung, geometric_bracket_rungs
@@ -138,6 +138,13 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
         bracket_id, slot = self._jobs.pop(trial_id)
         self.searcher.cleanup_pending(str(trial_id))
         self.manager.record(bracket_id, slot.slot_index, loss)
+
+    def required_attributes(self) -> list[RequiredAttribute]:
+        return super().required_attributes() + [RequiredAttribute(self.resource_attr, _OWNER, "resource_attr")]
+
+    def is_trial_done(self, trial: Trial) -> bool:
+        """True for a trial that reached max_t (its later reports are answered with STOP)."""
+        return trial.trial_id in self._finished
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
         """A trial that ended below its level fills its slot with its last result (it never blocks it).
