@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from syne_tune.backend.trial_status import Status
+from syne_tune.best import ranked_items
 from syne_tune.config_space import Domain
 from syne_tune.tuning_status import TuningStatus
 
@@ -72,14 +73,8 @@ def tuned_values(config: dict, config_space: dict) -> dict:
 
 
 def best_trials(status: TuningStatus, metric: str, mode: str) -> list[tuple[int, float]]:
-    """(trial id, best value of ``metric``) of every trial that reported it, best first."""
-    use_max = mode == "max"
-    values = []
-    for trial_id, stats in status.trial_metric_statistics.items():
-        value = (stats.max_metrics if use_max else stats.min_metrics).get(metric)
-        if value is not None:
-            values.append((trial_id, value))
-    return sorted(values, key=lambda item: -item[1] if use_max else item[1])
+    """(trial id, best value of ``metric``) of every trial with a value that can be best, best first."""
+    return ranked_items(status.best_per_trial(metric, mode), mode)
 
 
 def take_snapshot(tuner, reports_per_second: float = 0.0) -> ProgressSnapshot:
@@ -176,8 +171,10 @@ def format_summary(tuner, top: int = 5) -> str:
     status = tuner.tuning_status
     snapshot = take_snapshot(tuner)
     ending = "interrupted" if getattr(tuner, "interrupted", False) else "finished"
-    lines = [f"Tuning {ending} after {_duration(snapshot.elapsed)}: {status.num_trials_started} trials "
-             f"({format_counts({k: v for k, v in snapshot.counts.items() if k != 'running'})}), "
+    count = status.trial_count()
+    lines = [f"Tuning {ending} after {_duration(snapshot.elapsed)}: {count.started} "
+             f"trial{'' if count.started == 1 else 's'} ({count.with_reports} with reports; "
+             f"{format_counts({k: v for k, v in snapshot.counts.items() if k != 'running'})}), "
              f"{snapshot.reports} reports."]
     ranked = best_trials(status, snapshot.metric, snapshot.mode)[:top]
     if ranked:

@@ -291,7 +291,7 @@ class Tuner:
                 self.journal.add_event("resume", trial_id, config=trial.config)
                 self._running.add(trial_id)
                 logger.info("trial %d resumes", trial_id)
-            status.update({trial.trial_id: (trial, Status.in_progress)}, [])
+            status.trial_started(trial)
             self._structure_changed = True
         return True
 

@@ -71,7 +71,7 @@ def test_line_block_and_summary_say_what_matters():
     assert [row.split()[0] for row in block] == ["progress", "trials", "best", "reports"]
     assert "[########" in block[0] and "25%" in block[0]
     summary = format_summary(_fake_tuner(), top=2)
-    assert "5 trials (1 completed, 1 stopped, 1 paused, 1 failed), 5 reports" in summary
+    assert "5 trials (4 with reports; 1 completed, 1 stopped, 1 paused, 1 failed), 5 reports" in summary
     table = summary.split("Top 2 trials:\n")[1].splitlines()
     assert table[0].split() == ["trial", "status", "best", "loss", "reports", "x"]
     assert table[1].split() == ["1", "Completed", "0.05", "2", "0.2"]
