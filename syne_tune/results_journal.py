@@ -156,6 +156,47 @@ def read_journal(path: Path, start: int = 0) -> list[dict]:
     return records
 
 
+def count_result_rows(path: Path) -> int:
+    """Result rows (not events, not lines cut by a crash) in the journal at ``path``; 0 if missing."""
+    if not Path(path).exists():
+        return 0
+    event = b'{"' + ST_EVENT.encode() + b'":'
+    with open(path, "rb") as stream:
+        return sum(1 for line in stream if not line.startswith(event) and line.rstrip().endswith(b"}"))
+
+
+def count_table_rows(path: Path) -> int:
+    """Data rows of a ``results.csv.zip`` (or plain ``.csv``) table; 0 if missing or empty."""
+    import csv
+    import io
+    import zipfile
+
+    if not Path(path).exists():
+        return 0
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive, archive.open(archive.namelist()[0]) as member:
+            return max(sum(1 for _ in csv.reader(io.TextIOWrapper(member, encoding="utf-8", errors="replace"))) - 1, 0)
+    with open(path, encoding="utf-8", errors="replace", newline="") as stream:
+        return max(sum(1 for _ in csv.reader(stream)) - 1, 0)
+
+
+def check_resume_keeps_results(experiment: Path) -> None:
+    """Refuses to continue an experiment whose journal holds fewer result rows than its results
+    table: continuing rebuilds the table from the journal, which would lose the difference."""
+    journal, table = Path(experiment) / JOURNAL_NAME, Path(experiment) / "results.csv.zip"
+    in_table = count_table_rows(table)
+    if not in_table:
+        return
+    in_journal = count_result_rows(journal)
+    if in_journal < in_table:
+        state = "is missing" if not journal.exists() else f"holds {in_journal} result rows"
+        raise RuntimeError(
+            f"The experiment {experiment} cannot be continued: its {JOURNAL_NAME} {state}, but "
+            f"results.csv.zip holds {in_table} (was the journal deleted or truncated?). Continuing would "
+            f"rebuild results.csv.zip from the journal and lose {in_table - in_journal} rows, so nothing was "
+            f"changed. Restore {JOURNAL_NAME} to continue; load_experiment still reads the complete table.")
+
+
 def journal_rows(path: Path) -> list[dict]:
     """The result rows of a journal, in the order they were written."""
     return [record for record in read_journal(path) if ST_EVENT not in record]

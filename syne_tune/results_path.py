@@ -21,6 +21,21 @@ def experiment_path(tuner_name: str) -> Path:
     return results_root() / tuner_name
 
 
+def create_experiment_folder(name: str, base: str) -> tuple[str, Path]:
+    """Creates the folder of experiment ``name`` exclusively and returns (name, path). If it
+    exists (another launcher took the name in the same millisecond), a new name is made from
+    ``base`` until one is free: two launchers never share a folder."""
+    while True:
+        path = experiment_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir()
+            return name, path
+        except FileExistsError:
+            time.sleep(0.001)
+            name = name_from_base(base)
+
+
 def name_from_base(base: str) -> str:
     """``base`` plus a UTC timestamp with milliseconds, at most 63 characters."""
     now = time.time()

@@ -31,9 +31,11 @@ from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F4
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
 from syne_tune.progress import TuningProgress, as_progress
 from syne_tune.report_check import TRIALS_CHECKED, RequiredAttributesCheck, how_to_report
-from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, config_columns, journal_form, \
-    read_journal, report_of_row, results_row, row_fields
-from syne_tune.results_path import TUNER_NAME_PATTERN, experiment_path, name_from_base, results_root
+from syne_tune.experiment_lock import ExperimentLock
+from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, check_resume_keeps_results, \
+    config_columns, journal_form, read_journal, report_of_row, results_row, row_fields
+from syne_tune.results_path import TUNER_NAME_PATTERN, create_experiment_folder, experiment_path, name_from_base, \
+    results_root
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 from syne_tune.tuning_status import TuningStatus
 
@@ -98,8 +100,9 @@ class Tuner:
         elif not TUNER_NAME_PATTERN.match(tuner_name):
             raise bad_argument("Tuner", "tuner_name", "letters, digits and single dashes, starting and ending with "
                                "a letter or digit, at most 63 characters", tuner_name)
+        self._name_base = tuner_name
         self.name = name_from_base(tuner_name)
-        self.tuner_path = experiment_path(self.name)
+        self.tuner_path = experiment_path(self.name)  # taken (created exclusively) when run() begins
         self.trial_backend.set_path(results_root=self.tuner_path, tuner_name=self.name)
         self.metadata = self._metadata(metadata or {})
         self.tuning_status: TuningStatus | None = None
@@ -111,6 +114,9 @@ class Tuner:
         self._running: set[int] = set()  # trials running (or to be restarted when resumed)
         self._journal_lines = 0  # journal lines the saved state accounts for
         self._resuming = False
+        self._folder_taken = False  # this tuner created its experiment folder
+        self._cloned: set[int] = set()  # trials started from another trial's checkpoint
+        self._lock: ExperimentLock | None = None  # held while run() runs
         # Watches the first trials' reports for keys the scheduler needs; None once judged.
         self._report_check: RequiredAttributesCheck | None = RequiredAttributesCheck(
             self.scheduler.required_attributes(), num_trials=min(TRIALS_CHECKED, self.n_workers))
@@ -206,7 +212,10 @@ class Tuner:
 
     def _begin(self) -> None:
         """Creates the experiment folder, or takes up a loaded experiment where it ended."""
-        self.tuner_path.mkdir(parents=True, exist_ok=True)
+        self.journal = None
+        self._take_folder()
+        if self._resuming:
+            check_resume_keeps_results(self.tuner_path)
         self.metadata[ST_TUNER_START_TIMESTAMP] = time.time()
         (self.tuner_path / "metadata.json").write_text(json.dumps(self.metadata, indent=1, default=str))
         self.journal = ResultsJournal(self.tuner_path / JOURNAL_NAME)
@@ -222,11 +231,22 @@ class Tuner:
             callback.on_tuning_start(self)
         self.progress.on_tuning_start(self)
         logger.info("Tuning %s: results in %s", self.name, self.tuner_path)
-        if self._resuming:
-            if not self.stop_criterion(self.tuning_status):
-                self._restart_running_trials()
-            self._resuming = False
-            self._save_state()
+        if self._resuming and not self.stop_criterion(self.tuning_status):
+            self._restart_running_trials()
+        self._resuming = False
+        self._save_state()  # from the first second on, a killed experiment can be continued
+
+    def _take_folder(self) -> None:
+        """Makes this run the experiment folder's only owner: a new experiment's folder is created
+        exclusively (a launcher started in the same millisecond gets another name), and the folder
+        is locked until the run ends (a second run or resume of it is refused, naming the holder)."""
+        if not (self._resuming or self._folder_taken):
+            self.name, self.tuner_path = create_experiment_folder(self.name, self._name_base)
+            self.trial_backend.set_path(results_root=self.tuner_path, tuner_name=self.name)
+            self.metadata["tuner_name"] = self.name
+            self._folder_taken = True
+        self._lock = ExperimentLock(self.tuner_path)
+        self._lock.acquire()
 
     def _tell_backend_the_time_limit(self) -> None:
         """A simulated clock delivers no report past the budget (``max_wallclock_time``), so the
@@ -250,6 +270,9 @@ class Tuner:
                 step()
             except Exception:  # noqa: BLE001 - saving the rest matters more than this error
                 logger.exception("While ending the experiment %s:", self.name)
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def _stop_all_trials(self) -> None:
         """Stops the running trials; they stay in ``_running``, so a resumed run restarts them."""
@@ -275,11 +298,16 @@ class Tuner:
             suggestion = self.scheduler.suggest(trial_id)
             if suggestion is None:
                 return False
+            # Write-ahead: the journal names the trial before its process exists, so a launcher
+            # killed in between is continued with this trial, never with its id reused.
             if suggestion.spawn_new_trial_id:
-                trial = self.trial_backend.start_trial(
-                    config=dict(suggestion.config), checkpoint_trial_id=suggestion.checkpoint_trial_id)
-                self.journal.add_event("start", trial.trial_id, config=trial.config,
+                config = dict(suggestion.config)
+                self.journal.add_event("start", trial_id, config=config,
                                        checkpoint_trial_id=suggestion.checkpoint_trial_id)
+                self.journal.flush()
+                trial = self.trial_backend.start_trial(config=config, checkpoint_trial_id=suggestion.checkpoint_trial_id)
+                if suggestion.checkpoint_trial_id is not None:
+                    self._cloned.add(trial_id)
                 self.scheduler.on_trial_add(trial)
                 self._running.add(trial.trial_id)
                 if self._report_check is not None:
@@ -287,8 +315,10 @@ class Tuner:
                 logger.debug("trial %d starts with %s", trial.trial_id, suggestion.config)
             else:
                 trial_id = suggestion.checkpoint_trial_id
+                config = suggestion.config if suggestion.config is not None else self.trial_backend.trial(trial_id).config
+                self.journal.add_event("resume", trial_id, config=config)
+                self.journal.flush()
                 trial = self.trial_backend.resume_trial(trial_id, new_config=suggestion.config)
-                self.journal.add_event("resume", trial_id, config=trial.config)
                 self._running.add(trial_id)
                 logger.info("trial %d resumes", trial_id)
             status.trial_started(trial)
@@ -457,6 +487,12 @@ class Tuner:
 
     def _on_completed(self, trial: Trial) -> str:
         result = self._last_results.get(trial.trial_id)
+        if result is None and trial.trial_id in self._cloned:
+            # e.g. a PBT clone of a trial that reached its last epoch meanwhile: nothing was left to do
+            logger.info("Trial %d started from another trial's checkpoint and ended without a report: that "
+                        "checkpoint had nothing left to train.", trial.trial_id)
+            self.scheduler.on_trial_error(trial)  # no result to learn from
+            return Status.completed
         if result is None:
             self._fail_trial(trial, self._no_report_error(trial.trial_id))
             return Status.failed
@@ -519,6 +555,7 @@ class Tuner:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["journal"] = None  # an open file belongs to this run
+        state["_lock"] = None  # so does the lock
         state["_elapsed"] = self.tuning_status.wallclock_time if self.tuning_status is not None else 0.0
         return state
 
@@ -527,6 +564,10 @@ class Tuner:
         state.setdefault("_report_check", None)
         state.setdefault("_report_error", None)
         state.setdefault("interrupted", False)
+        state.setdefault("_folder_taken", True)
+        state.setdefault("_cloned", set())
+        state.setdefault("_lock", None)
+        state.setdefault("_name_base", state.get("name", "st-tuner"))
         self.__dict__.update(state)
 
     @staticmethod
@@ -539,8 +580,15 @@ class Tuner:
         import dill
 
         path = _tuner_folder(tuner_path)
-        with open(path / "tuner.dill", "rb") as stream:
-            tuner = dill.load(stream)
+        try:
+            with open(path / "tuner.dill", "rb") as stream:
+                tuner = dill.load(stream)
+        except FileNotFoundError:
+            raise
+        except Exception as error:  # noqa: BLE001 - unpickling raises many kinds
+            raise ValueError(f"{path / 'tuner.dill'} cannot be read ({type(error).__name__}: {error}): it is damaged "
+                             f"or was written by an incompatible version. The results stay readable with "
+                             f"load_experiment; the experiment cannot be continued from this file.") from error
         tuner.tuner_path = path
         tuner.trial_backend.set_path(results_root=path, tuner_name=tuner.name)
         tuner._resuming = True
@@ -593,6 +641,8 @@ class Tuner:
             trial = backend.trial(trial_id)
             if new_trial:
                 self.scheduler.on_trial_add(trial)
+                if record.get("checkpoint_trial_id") is not None:
+                    self._cloned.add(trial_id)
             self._running.add(trial_id)
             self.tuning_status.update({trial_id: (trial, Status.in_progress)}, [])
             return

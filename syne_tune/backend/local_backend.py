@@ -17,7 +17,7 @@ import threading
 import uuid
 from pathlib import Path
 
-from syne_tune.backend.process_guard import start_guardian, stop_guardian, trial_marker
+from syne_tune.backend.process_guard import start_guardian, stop_guardian, suspended, trial_marker
 from syne_tune.backend.trial_backend import TrialBackend, command_line_arguments
 from syne_tune.backend.trial_process import TrialProcess, trial_environment
 from syne_tune.backend.trial_status import Status
@@ -77,6 +77,14 @@ class LocalBackend(TrialBackend):
             self._command(trial_id, config), trial_environment(self._assign_gpu(trial_id)),
             marker=trial_marker(self._token, trial_id), stdout_path=trial_path / "std.out",
             stderr_path=trial_path / "std.err", on_output=self._notify, label=f"trial {trial_id}")
+
+    def _freeze(self, trial_id: int):
+        """Suspends the running trial's processes (its script and every child) while a clone copies
+        its checkpoint; None if it does not run."""
+        process = self._processes.get(trial_id)
+        if process is None or process.finished or process.pid is None:
+            return None
+        return lambda: suspended(process.marker, (process.pid,))
 
     def _notify(self) -> None:
         if not self._event.is_set():  # called for every line a trial prints: keep it cheap

@@ -17,7 +17,9 @@ import shutil
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Callable, ContextManager
 
+from syne_tune.backend.checkpoint_copy import copy_checkpoint_folder
 from syne_tune.backend.trial_status import Status, Trial, TrialResult
 from syne_tune.constants import ST_WORKER_TIMESTAMP
 from syne_tune.results_path import experiment_path
@@ -217,11 +219,12 @@ class TrialBackend:
     def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
         """Copies the checkpoint folder of ``src_trial_id`` into the one of ``tgt_trial_id``.
 
-        The source trial may still be running and rewriting its checkpoint (say, a temporary
-        file renamed over the old one), so files that vanish while being copied are skipped.
-        If the copy fails otherwise, the partial copy is removed and the new trial starts
-        from scratch, as it does when the source has no checkpoint: a bad checkpoint folder
-        must not end the experiment.
+        The source trial may still be running and rewriting its checkpoint, so the copy is made
+        again until it is one state of the folder, never files of two epochs (see
+        :mod:`syne_tune.backend.checkpoint_copy`; ``_freeze`` lets a backend suspend the source
+        trial for the last tries). If no consistent copy can be had, or the copy fails, the new
+        trial starts from scratch, as it does when the source has no checkpoint: a bad
+        checkpoint folder must not end the experiment, nor seed a trial with a torn state.
         """
         source = self.checkpoint_path(src_trial_id)
         target = self.checkpoint_path(tgt_trial_id)
@@ -230,11 +233,19 @@ class TrialBackend:
                            src_trial_id, tgt_trial_id)
             return
         try:
-            _copy_folder_while_written(source, target)
+            consistent = copy_checkpoint_folder(source, target, freeze=self._freeze(src_trial_id))
         except OSError as error:
+            consistent, reason = False, str(error)
+        else:
+            reason = "it kept changing during every copy"
+        if not consistent:
             shutil.rmtree(target, ignore_errors=True)
             logger.warning("Could not copy the checkpoint of trial %d for trial %d (%s); trial %d "
-                           "starts from scratch.", src_trial_id, tgt_trial_id, error, tgt_trial_id)
+                           "starts from scratch.", src_trial_id, tgt_trial_id, reason, tgt_trial_id)
+
+    def _freeze(self, trial_id: int) -> Callable[[], ContextManager] | None:
+        """A context manager factory that suspends the trial's processes (None: the backend cannot)."""
+        return None
 
     def stdout(self, trial_id: int) -> list[str]:
         return _read_lines(self.trial_path(trial_id) / "std.out")
@@ -288,22 +299,3 @@ def _to_builtin(value):
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def _copy_folder_while_written(source: Path, target: Path) -> None:
-    """Copies ``source`` into ``target`` recursively, skipping files and folders that
-    disappear between being listed and being copied."""
-    target.mkdir(parents=True, exist_ok=True)
-    try:
-        entries = list(os.scandir(source))
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        destination = target / entry.name
-        try:
-            if entry.is_dir():
-                _copy_folder_while_written(Path(entry.path), destination)
-            else:
-                shutil.copy2(entry.path, destination)
-        except FileNotFoundError:
-            continue

@@ -104,3 +104,32 @@ def test_scan_sees_a_renamed_file():
         replacement.write_text("1")
         replacement.replace(path)
         assert scan(Path(folder)) != before  # same size and maybe mtime, but a new inode
+
+
+def test_pbt_clones_of_running_trials_never_start_from_a_torn_checkpoint():
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.backend import LocalBackend
+    from syne_tune.config_space import uniform
+    from syne_tune.experiments import load_experiment
+    from syne_tune.optimizer.baselines import PBT
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "hashed_checkpoint_script.py"
+    space = {"epochs": 30, "lr": uniform(0.1, 1.0), "sleep": 0.02, "payload_bytes": 2_000_000}
+    scheduler = PBT(space, metric="loss", mode="min", resource_attr="epoch", max_t=30, perturbation_interval=2,
+                    quantile_fraction=0.5, random_seed=3)
+    tuner = Tuner(LocalBackend(str(script)), scheduler, StoppingCriterion(max_wallclock_time=8), n_workers=4,
+                  sleep_time=0.05, progress="off")
+    tuner.run()
+    results = load_experiment(tuner.name).results
+    clones = [r for r in _journal_starts(tuner.tuner_path) if r.get("checkpoint_trial_id") is not None]
+    assert len(clones) >= 5, "PBT cloned too few trials to tell"
+    cloned_ids = {r["trial_id"] for r in clones}
+    resumed = results[results["trial_id"].isin(cloned_ids)]
+    assert (resumed.groupby("trial_id")["epoch"].min() > 1).any()  # clones continued their parents' epochs
+    assert results["torn"].max() == 0, results[results["torn"] > 0]["trial_id"].unique()
+
+
+def _journal_starts(path: Path) -> list[dict]:
+    from syne_tune.results_journal import read_journal
+
+    return [r for r in read_journal(path / "journal.jsonl") if r.get("st_event") == "start"]

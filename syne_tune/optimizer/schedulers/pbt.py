@@ -118,8 +118,10 @@ class PopulationBasedTraining(FIFOScheduler):
         self._lineage: dict[int, LineageEntry] = {}
 
     def _suggest(self, trial_id: int) -> TrialSuggestion | None:
-        if self._clones:
+        while self._clones:
             parent, config, resource, timestamp = self._clones.pop(0)
+            if self.is_trial_done(Trial(trial_id=parent, config={})):
+                continue  # the parent reached max_t meanwhile: its clone would have nothing left to do
             self._members[trial_id] = _Member(config, last_perturbation_time=resource, resource=resource)
             self._lineage[trial_id] = LineageEntry(trial_id, parent, resource, timestamp, dict(config),
                                                    dict(self._members[parent].config))
