@@ -17,6 +17,7 @@ your own ``{name: Method}``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import math
 import os
@@ -69,8 +70,6 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
     from syne_tune import StoppingCriterion, Tuner
     from syne_tune.best import rankable_values, running_best
 
-    logging.basicConfig(level=logging.WARNING)  # a configured root logger: the Tuner adds no INFO handler
-    logging.getLogger("syne_tune").setLevel(logging.WARNING)
     start = time.perf_counter()
     backend = benchmark.backend(seed)
     arguments = MethodArguments(
@@ -84,13 +83,14 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
                   asynchronous_scheduling=not method.synchronous, progress="off",
                   tuner_name=f"{benchmark_name}-{method_name}-{seed}".lower().replace("_", "-"),
                   metadata={"benchmark": benchmark_name, "method": method_name, "seed": seed})
-    tuner.run()
+    with _tuner_quiet():
+        tuner.run()
     from syne_tune.experiments import load_experiment
 
     experiment = load_experiment(tuner.name)
     trials = experiment.trial_count()  # counted as syne-tune list counts them
     df = experiment.results
-    df = df[df["st_tuner_time"] <= budget].sort_values("st_tuner_time", kind="stable")
+    df = df.sort_values("st_tuner_time", kind="stable")  # the simulator stores nothing past the budget
     if benchmark.multi_objective:
         from syne_tune.experiment_pareto import hypervolume_over_time
 
@@ -105,6 +105,21 @@ def run_one(method_name: str, method: Method, benchmark_name: str, benchmark: Si
     return RunResult(method_name, benchmark_name, seed, df["st_tuner_time"].to_numpy(dtype=float), best,
                      trials.started, time.perf_counter() - start, scheduler_seconds=scheduler_time.seconds,
                      num_decisions=scheduler_time.decisions, num_trials_with_reports=trials.with_reports)
+
+
+@contextlib.contextmanager
+def _tuner_quiet():
+    """Keeps the Tuner's INFO lines (a summary per run) out of the comparison's output, for this
+    run only: the caller's logging is as it was afterwards."""
+    package = logging.getLogger("syne_tune")
+    previous, handler = package.level, logging.NullHandler()
+    package.addHandler(handler)  # a configured package logger: the Tuner adds no console handler
+    package.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(previous)
 
 
 def _noise_free_incumbent(df, values: np.ndarray, best: np.ndarray, noise_free) -> np.ndarray:

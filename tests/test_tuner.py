@@ -383,7 +383,7 @@ def test_the_summary_says_interrupted_after_ctrl_c(caplog):
     tuner = Tuner(Endless("t"), FIFOScheduler({"x": uniform(0, 1)}, metric="loss", random_seed=0),
                   StoppingCriterion(max_wallclock_time=10_000), n_workers=2, progress="lines",
                   callbacks=[StoreResultsCallback(), CtrlC()])
-    with caplog.at_level("INFO"), pytest.raises(KeyboardInterrupt):
+    with caplog.at_level("INFO", logger="syne_tune"), pytest.raises(KeyboardInterrupt):
         tuner.run()
     assert tuner.interrupted
     summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Tuning ")]
