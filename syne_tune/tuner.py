@@ -44,6 +44,9 @@ logger = logging.getLogger(__name__)
 _STDERR_TAIL_LINES = 20
 _MAX_REPORTS_PER_ROUND = 2_500  # per trial: the stopping criterion is checked between rounds
 _SNAPSHOT_MIN_SECONDS = 1.0  # tuner.dill is saved at most this often when trials start or end
+# ... and at most once per this many times its last save took: a snapshot grows with the trials,
+# so saving once a second would make a long run O(trials²); this keeps saves under ~5% of the loop.
+_SNAPSHOT_COST_FACTOR = 20
 
 
 class Tuner:
@@ -110,7 +113,7 @@ class Tuner:
         self.tuner_time = 0.0  # seconds of tuning so far, as of the report being handled
         self._last_results: dict[int, dict] = {}
         self._columns: dict[int, tuple[dict, dict]] = {}  # trial id -> (config, its config_* columns)
-        self._row_fields: dict[tuple, tuple[dict, str]] = {}  # (trial, status, decision) -> (columns, JSON)
+        self._row_fields: dict[int, dict[tuple, tuple[dict, str]]] = {}  # trial -> (status, decision) -> (columns, JSON)
         self._running: set[int] = set()  # trials running (or to be restarted when resumed)
         self._journal_lines = 0  # journal lines the saved state accounts for
         self._resuming = False
@@ -225,6 +228,7 @@ class Tuner:
             self.tuning_status = TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time)
         self._tell_backend_the_time_limit()
         self._last_save = time.perf_counter()
+        self._last_save_seconds = 0.0
         self._structure_changed = False
         self._more_reports = False
         for callback in self.callbacks:
@@ -366,6 +370,9 @@ class Tuner:
                 statuses[trial_id] = (trial, status)
             self.journal.add_event("end", trial_id, status=status)
             self._running.discard(trial_id)
+            self._forget(trial_id, status)
+            if status != Status.paused and self.trial_backend.delete_checkpoints:
+                self.trial_backend.delete_checkpoint(trial_id)
             self._structure_changed = True  # tuner.dill is due
         self.tuning_status.update(statuses, [])
         if check is not None and check.complete:
@@ -443,15 +450,25 @@ class Tuner:
         if printed is None:
             self.journal.add_row(row)
         else:  # the report as printed, the rest of the row encoded once per trial, status and decision
-            key = (trial.trial_id, status, decision)
-            fields = self._row_fields.get(key)
+            cache = self._row_fields.get(trial.trial_id)
+            if cache is None:
+                cache = self._row_fields[trial.trial_id] = {}
+            fields = cache.get((status, decision))
             if fields is None or fields[0] is not columns:
-                fields = self._row_fields[key] = (columns, row_fields(trial.trial_id, columns, status, decision))
+                fields = cache[status, decision] = (columns, row_fields(trial.trial_id, columns, status, decision))
             self.journal.add_printed_row(printed, fields[1], self.tuner_time)
         for callback in self.callbacks:
             callback.on_trial_result(trial, status, result, decision)
             callback.on_result_row(row)
         self.tuning_status.add_result(trial.trial_id, result)
+
+    def _forget(self, trial_id: int, status: str) -> None:
+        """Drops what only a running trial needs, so memory and snapshots do not grow with ended
+        trials (a paused trial keeps its last report: it may be resumed)."""
+        self._columns.pop(trial_id, None)
+        self._row_fields.pop(trial_id, None)
+        if status != Status.paused:
+            self._last_results.pop(trial_id, None)
 
     def _config_columns(self, trial: Trial) -> dict:
         """The trial's ``config_*`` columns, built once per config (a resumed trial may get a new one)."""
@@ -516,15 +533,22 @@ class Tuner:
 
     # -- saving and resuming -----------------------------------------------------------------------
     def _maybe_save(self) -> None:
-        """Saves ``tuner.dill`` when trials started or ended (at most once a second), or every
-        ``results_update_interval`` seconds."""
+        """Saves ``tuner.dill`` when trials started or ended, or every ``results_update_interval``
+        seconds; never sooner than a second, nor than 20 times its last save took, after the last.
+
+        The journal, appended to as things happen, is the record that costs O(change); the
+        snapshot only shortens the journal tail a resume replays."""
         since = time.perf_counter() - self._last_save
-        if (self._structure_changed and since >= _SNAPSHOT_MIN_SECONDS) or since >= self.results_update_interval:
+        if since < max(_SNAPSHOT_MIN_SECONDS, _SNAPSHOT_COST_FACTOR * self._last_save_seconds):
+            return
+        if self._structure_changed or since >= self.results_update_interval:
             self._save_state()
 
     def _save_state(self) -> None:
+        start = time.perf_counter()
         self.save()
         self._last_save = time.perf_counter()
+        self._last_save_seconds = self._last_save - start
         self._structure_changed = False
 
     def save(self, folder: str | Path | None = None) -> None:

@@ -17,6 +17,7 @@ import threading
 import uuid
 from pathlib import Path
 
+from syne_tune._validation import check_bool
 from syne_tune.backend.process_guard import start_guardian, stop_guardian, suspended, trial_marker
 from syne_tune.backend.trial_backend import TrialBackend, command_line_arguments
 from syne_tune.backend.trial_process import TrialProcess, trial_environment
@@ -44,10 +45,15 @@ class LocalBackend(TrialBackend):
         rotate_gpus: with more than one GPU, give each trial its own (``CUDA_VISIBLE_DEVICES``),
             the least used among the free ones.
         num_gpus: number of GPUs; detected with ``nvidia-smi`` if None.
+        delete_checkpoints: remove a trial's checkpoint folder once it ended for good (Completed,
+            Stopped or Failed during tuning); paused trials, and trials running when tuning ends
+            (a resumed experiment restarts them), keep theirs. Off by default.
     """
 
-    def __init__(self, entry_point: str, rotate_gpus: bool = True, num_gpus: int | None = None):
+    def __init__(self, entry_point: str, rotate_gpus: bool = True, num_gpus: int | None = None,
+                 delete_checkpoints: bool = False):
         super().__init__()
+        self.delete_checkpoints = check_bool(type(self).__name__, "delete_checkpoints", delete_checkpoints)
         path = Path(entry_point)
         if not path.is_file():
             raise FileNotFoundError(f"The 'entry_point' argument of LocalBackend must be an existing file. "

@@ -32,11 +32,11 @@ class PythonBackend(LocalBackend):
         tune_function: the function to tune; its parameters are names of ``config_space``
             (constants included) and, optionally, ``st_checkpoint_dir``.
         config_space: the search space, as passed to the scheduler.
-        rotate_gpus, num_gpus: as for :class:`LocalBackend`.
+        rotate_gpus, num_gpus, delete_checkpoints: as for :class:`LocalBackend`.
     """
 
     def __init__(self, tune_function: Callable, config_space: dict, rotate_gpus: bool = True,
-                 num_gpus: int | None = None):
+                 num_gpus: int | None = None, delete_checkpoints: bool = False):
         if not callable(tune_function):
             raise TypeError(f"The 'tune_function' argument of PythonBackend must be a function. "
                             f"Got {tune_function!r}.")
@@ -46,7 +46,8 @@ class PythonBackend(LocalBackend):
         self.function_name = getattr(tune_function, "__name__", type(tune_function).__name__)
         _check_parameters(tune_function, self.function_name, config_space)
         self._function = _serialize(tune_function, self.function_name)
-        super().__init__(str(ENTRY_POINT), rotate_gpus=rotate_gpus, num_gpus=num_gpus)
+        super().__init__(str(ENTRY_POINT), rotate_gpus=rotate_gpus, num_gpus=num_gpus,
+                         delete_checkpoints=delete_checkpoints)
 
     def entrypoint_path(self) -> Path:
         """Names the experiment after the function (the Tuner's default tuner name)."""

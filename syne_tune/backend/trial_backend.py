@@ -34,6 +34,7 @@ class TrialBackend:
         self._trials: dict[int, Trial] = {}
         self._forced_status: dict[int, str] = {}  # trials paused or stopped by the tuner
         self._end_times: dict[int, datetime] = {}
+        self.delete_checkpoints = False  # the Tuner deletes the checkpoints of trials that ended for good
         # the Tuner moves this below its experiment folder (set_path)
         self.trial_root = experiment_path(f"{type(self).__name__.lower()}-{os.getpid()}-{int(time.time())}")
 
@@ -242,6 +243,11 @@ class TrialBackend:
             shutil.rmtree(target, ignore_errors=True)
             logger.warning("Could not copy the checkpoint of trial %d for trial %d (%s); trial %d "
                            "starts from scratch.", src_trial_id, tgt_trial_id, reason, tgt_trial_id)
+
+    def delete_checkpoint(self, trial_id: int) -> None:
+        """Removes the trial's checkpoint folder (the Tuner calls it for trials that ended for good
+        when ``delete_checkpoints`` is set)."""
+        shutil.rmtree(self.checkpoint_path(trial_id), ignore_errors=True)
 
     def _freeze(self, trial_id: int) -> Callable[[], ContextManager] | None:
         """A context manager factory that suspends the trial's processes (None: the backend cannot)."""

@@ -179,3 +179,29 @@ def test_has_checkpoint_only_once_the_trial_wrote_into_its_checkpoint_folder(tmp
     backend.checkpoint_path(1).mkdir(parents=True, exist_ok=True)  # an empty folder is no checkpoint
     assert not backend.has_checkpoint(1)
     backend.stop_all()
+
+
+def test_delete_checkpoints_removes_those_of_trials_that_ended_for_good():
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.config_space import uniform
+    from syne_tune.optimizer.schedulers import HyperbandScheduler
+
+    script = str(Path(__file__).parent / "checkpointing_script.py")
+    space = {"epochs": 9, "lr": uniform(0.1, 1.0), "sleep": 0.01}
+    kept = {}
+    for delete in (True, False):
+        scheduler = HyperbandScheduler(space, metric="loss", mode="min", resource_attr="epoch", max_t=9,
+                                       grace_period=1, reduction_factor=3, random_seed=0)
+        tuner = Tuner(LocalBackend(script, delete_checkpoints=delete), scheduler,
+                      StoppingCriterion(max_num_trials_finished=8), n_workers=2, sleep_time=0.02, progress="off")
+        tuner.run()
+        statuses = tuner.tuning_status.last_trial_status_seen
+        ended = [t for t, s in statuses.items() if s in (Status.completed, Status.stopped, Status.failed)]
+        assert len(ended) >= 8
+        kept[delete] = [t for t in ended if tuner.trial_backend.has_checkpoint(t)]
+    assert kept[False] and not kept[True]
+
+
+def test_delete_checkpoints_must_be_a_bool(tmp_path):
+    with pytest.raises(ValueError, match="'delete_checkpoints' argument of LocalBackend"):
+        LocalBackend(str(Path(__file__).parent / "checkpointing_script.py"), delete_checkpoints="yes")
