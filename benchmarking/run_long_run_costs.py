@@ -7,10 +7,12 @@
 Runs random search over 1-epoch trials of the synthetic multi-fidelity blackbox on the
 SimulatorBackend, or (``--backend local``) over real trial processes that report once
 (training_scripts/trivial/report_once.py) on the LocalBackend until ``--minutes`` have passed;
-4 workers, results written as usual (journal, results.csv.zip, tuner.dill). Prints, for each window of ``--window`` trials: the Tuner's wall time per trial in that window
-(the whole loop: scheduler, backend, journal, results table and the Tuner's own snapshots), the
-time one ``tuner.save()`` takes at that size, and the launcher's resident memory (after a
-garbage collection). Flat columns mean the run costs O(trials) overall, not O(trials²).
+4 workers, results written as usual (journal, results.csv.zip, tuner.dill). Prints, for each
+window of ``--window`` trials: the Tuner's wall time per trial in that window (the whole loop:
+scheduler, backend, journal, results table and the Tuner's own snapshots), the time one
+``tuner.save()`` takes at that size, the share of the window the Tuner spent saving its own
+snapshots, and the launcher's resident memory (after a garbage collection). Flat columns mean
+the run costs O(trials) overall, not O(trials²).
 """
 from __future__ import annotations
 
@@ -45,7 +47,8 @@ class CostsPerWindow(TunerCallback):
 
     def __init__(self, window: int):
         self.window = window
-        self.rows: list[tuple[int, float, float, float]] = []
+        self.rows: list[tuple[int, float, float, float, float]] = []
+        self.snapshot_seconds = 0.0  # in the Tuner's own saves, this window
         self._tuner = None
         self._next = window
         self._last = (0, time.perf_counter())
@@ -60,12 +63,14 @@ class CostsPerWindow(TunerCallback):
             return
         now = time.perf_counter()
         per_trial = (now - self._last[1]) / max(started - self._last[0], 1)
+        share = self.snapshot_seconds / max(now - self._last[1], 1e-9)
+        self.snapshot_seconds = 0.0
         with tempfile.TemporaryDirectory() as folder:
             begin = time.perf_counter()
             self._tuner.save(folder)
             save = time.perf_counter() - begin
         gc.collect()
-        self.rows.append((started, per_trial * 1e3, save * 1e3, resident_megabytes()))
+        self.rows.append((started, per_trial * 1e3, save * 1e3, 100 * share, resident_megabytes()))
         self._next += self.window
         self._last = (started, time.perf_counter())  # the measurement itself is not charged to the next window
 
@@ -90,10 +95,22 @@ def run(trials: int, window: int, backend: str = "simulator",
         space = dict(box.configuration_space_with_max_resource_attr("epochs"), epochs=1)
         stop = StoppingCriterion(max_num_trials_started=trials - 1)
     costs = CostsPerWindow(window)
+    tuner_save = Tuner.save
+
+    def timed_save(tuner, folder=None):  # the Tuner's own snapshots (folder None), not the probe's
+        start = time.perf_counter()
+        tuner_save(tuner, folder)
+        if folder is None:
+            costs.snapshot_seconds += time.perf_counter() - start
+
     tuner = Tuner(trial_backend, RandomSearch(space, metric="loss", mode="min", random_seed=0), stop, n_workers=4,
                   sleep_time=0.05, progress="off", tuner_name="long-run-costs",
                   callbacks=[StoreResultsCallback(), costs])
-    tuner.run()
+    Tuner.save = timed_save
+    try:
+        tuner.run()
+    finally:
+        Tuner.save = tuner_save
     return costs.rows
 
 
@@ -114,9 +131,9 @@ def main(argv=None) -> int:
         wall = time.perf_counter() - start
     kind = "real processes on the LocalBackend" if args.backend == "local" else "1-epoch trials on the SimulatorBackend"
     print(f"Random search, {kind}, 4 workers: {rows[-1][0] if rows else 0:,}+ trials in {wall:.1f} s")
-    print(f"{'trials':>8}  {'ms per trial':>12}  {'ms per save':>11}  {'resident MB':>11}")
-    for started, per_trial, save, memory in rows:
-        print(f"{started:>8,}  {per_trial:>12.3f}  {save:>11.1f}  {memory:>11.1f}")
+    print(f"{'trials':>8}  {'ms per trial':>12}  {'ms per save':>11}  {'% saving':>8}  {'resident MB':>11}")
+    for started, per_trial, save, share, memory in rows:
+        print(f"{started:>8,}  {per_trial:>12.3f}  {save:>11.1f}  {share:>8.1f}  {memory:>11.1f}")
     return 0
 
 

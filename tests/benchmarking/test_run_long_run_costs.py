@@ -8,11 +8,11 @@ from benchmarking.run_long_run_costs import main, run
 def test_prints_a_row_per_window(capsys):
     assert main(["--trials", "300", "--window", "100"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].split() == ["trials", "ms", "per", "trial", "ms", "per", "save", "resident", "MB"]
+    assert lines[1].split() == ["trials", "ms", "per", "trial", "ms", "per", "save", "%", "saving", "resident", "MB"]
     rows = [line.split() for line in lines[2:]]
     started = [int(row[0]) for row in rows]  # each row once its window is full (starts come in batches)
     assert len(started) == 3 and started == sorted(started) and 100 <= started[0] < 200 and started[-1] == 300
-    assert all(float(value) > 0 for row in rows for value in row[1:])
+    assert all(float(value) >= 0 for row in rows for value in row[1:]) and all(float(row[1]) > 0 for row in rows)
 
 
 def test_the_tuner_forgets_the_caches_of_ended_trials():

@@ -26,9 +26,14 @@ def test_median_stopping_rule_stops_trials_behind_the_median(_results_root):
     results = pd.read_csv(tuner.tuner_path / "results.csv.zip")
     stopped = results[results["st_decision"] == "STOP"]
     assert len(stopped) > 0
+    last_epochs = []
     for trial_id in stopped["trial_id"].unique():
         rows = results[results["trial_id"] == trial_id]
-        assert rows["st_decision"].iloc[-1] == "STOP" and rows["epoch"].max() < 6
+        assert rows["st_decision"].iloc[-1] == "STOP"  # nothing after the STOP
+        last_epochs.append(rows["epoch"].max())
+    # A trial behind the median at its last epoch (6) gets STOP too, depending on the order of
+    # reports; at least one was stopped early.
+    assert min(last_epochs) < 6
     # Replaying the reports in the order the Tuner processed them gives the same decisions.
     replay = _rule()
     for row in results.itertuples():
