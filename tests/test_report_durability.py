@@ -5,7 +5,6 @@ report was printed. A report still in the pipe when the launcher dies must be in
 the resume: every epoch noted as printed is stored, none twice, and an epoch is missing only if the
 script was killed between its checkpoint and its report (it never printed it).
 """
-import os
 import random
 import signal
 import subprocess
@@ -13,6 +12,8 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+
+import psutil
 
 from syne_tune.experiments import load_experiment
 
@@ -99,7 +100,6 @@ def _wait_until_trials_report(path: Path, timeout: float = 30.0) -> None:
 
 def _wait_until_trials_ended(path: Path, timeout: float = 10.0) -> None:
     """The guardian kills the trials of a killed launcher: wait for that before resuming."""
-    import psutil
 
     deadline = time.time() + timeout
     while time.time() < deadline:
