@@ -100,7 +100,6 @@ def _wait_until_trials_report(path: Path, timeout: float = 30.0) -> None:
 
 def _wait_until_trials_ended(path: Path, timeout: float = 10.0) -> None:
     """The guardian kills the trials of a killed launcher: wait for that before resuming."""
-
     deadline = time.time() + timeout
     while time.time() < deadline:
         if not any(str(path) in " ".join(p.info["cmdline"] or []) for p in psutil.process_iter(["cmdline"])):
