@@ -2,19 +2,28 @@
 
 Each call prints one line ``[tune-metric]: <json>`` to stdout, which the backend
 parses. Keeping this module free of numpy & co. keeps every trial's start-up cheap.
+
+Run by a backend that names a report file (``SYNETUNE_REPORT_FILE``, the LocalBackend's
+``<trial folder>/reports.jsonl``), each report is also appended there as one JSON line,
+before it is printed: a report still in the pipe when the launcher dies is then not lost,
+the resumed tuner takes it from the file (:func:`reports_after`).
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from syne_tune.constants import (
     METRIC_LINE_PREFIX, ST_WORKER_ITER, ST_WORKER_TIME, ST_WORKER_TIMESTAMP,
 )
 
+REPORT_FILE_ENV = "SYNETUNE_REPORT_FILE"  # set by the backend: where reports are appended too
+REPORT_FILE_NAME = "reports.jsonl"  # in the trial folder; every run of the trial appends to it
 _MAX_LINE_BYTES = 50_000
 _METRIC_LINE = re.compile(re.escape(METRIC_LINE_PREFIX) + r"(\{.*\})")
 
@@ -42,6 +51,7 @@ class Reporter:
 
     def __post_init__(self):
         self.start = time.perf_counter()
+        self._file = _open_report_file()
 
     def __call__(self, **kwargs) -> None:
         reserved = [key for key in kwargs if key.startswith("st_")]
@@ -59,8 +69,36 @@ class Reporter:
             raise ValueError(
                 f"A report must serialize to at most {_MAX_LINE_BYTES} characters; this one has "
                 f"{len(line)}. Report scalars, not arrays.")
+        if self._file is not None:  # first: whatever the tuner receives is in the file
+            self._file.write(line + "\n")  # line-buffered: one write(2), in the OS once this returns
         sys.stdout.write(METRIC_LINE_PREFIX + line + "\n")
         sys.stdout.flush()
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_file"] = None  # an open file belongs to this process
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._file = _open_report_file()
+
+
+def _open_report_file():
+    """The report file the backend named, opened to append lines; None outside syne_tune.
+
+    Not fsync'ed: the file guards against the launcher's death, not the machine's, and a
+    line written by a process outlives it (the machine's crash is the journal's fsync's job).
+    """
+    path = os.environ.get(REPORT_FILE_ENV)
+    if not path:
+        return None
+    try:
+        return open(path, "a", encoding="utf-8", buffering=1)
+    except OSError as error:
+        sys.stderr.write(f"syne_tune: cannot write reports to {path} ({error}); they are only printed, so a "
+                         f"launcher killed meanwhile may lose the last ones.\n")
+        return None
 
 
 def retrieve(log_lines: list[str]) -> list[dict]:
@@ -74,3 +112,45 @@ def parse_metric_line(line: str) -> dict | None:
         return None
     match = _METRIC_LINE.match(line.rstrip("\n"))
     return json.loads(match.group(1)) if match else None
+
+
+def report_key(report: dict) -> tuple:
+    """What tells two reports of a trial apart: the Reporter's time stamp and count."""
+    return report.get(ST_WORKER_TIMESTAMP), report.get(ST_WORKER_ITER)
+
+
+def reports_after(path: str | Path, last: dict | None) -> list[dict] | None:
+    """The reports of the report file ``path`` written after ``last`` (all if None), oldest first.
+
+    None if ``last`` is not in the file (the file is missing, or the script printed that report
+    without Reporter): then nothing can be told apart, and nothing should be taken from the file.
+    Only the lines after ``last`` are parsed; a line a killed process left unfinished is skipped.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return [] if last is None else None
+    if last is None:
+        return _parse_lines(data)
+    needle = f'"{ST_WORKER_TIMESTAMP}": {json.dumps(last.get(ST_WORKER_TIMESTAMP))}'.encode()
+    end = len(data)
+    while (found := data.rfind(needle, 0, end)) >= 0:
+        line_start, line_end = data.rfind(b"\n", 0, found) + 1, data.find(b"\n", found)
+        line_end = len(data) if line_end < 0 else line_end
+        held = _parse_lines(data[line_start:line_end])
+        if held and report_key(held[0]) == report_key(last):
+            return _parse_lines(data[line_end + 1:])
+        end = found
+    return None
+
+
+def _parse_lines(data: bytes) -> list[dict]:
+    reports = []
+    for line in data.splitlines():
+        try:
+            report = json.loads(line)
+        except ValueError:  # a line cut by a kill
+            continue
+        if isinstance(report, dict):
+            reports.append(report)
+    return reports

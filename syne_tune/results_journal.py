@@ -202,6 +202,54 @@ def journal_rows(path: Path) -> list[dict]:
     return [record for record in read_journal(path) if ST_EVENT not in record]
 
 
+def last_result_rows(path: Path, trial_ids: set[int]) -> dict[int, dict]:
+    """The last result row of each of ``trial_ids`` that has one in the journal at ``path``.
+
+    Reads the journal backwards, until each trial's last row or its start event: only the tail
+    of a long journal, as the trials asked for are the running ones.
+    """
+    last, pending = {}, set(trial_ids)
+    for line in _lines_backwards(path):
+        if not pending:
+            break
+        try:
+            record = json.loads(line)
+        except ValueError:  # cut by a crash
+            continue
+        trial_id = record.get(ST_TRIAL_ID) if isinstance(record, dict) else None
+        if trial_id not in pending:
+            continue
+        if ST_EVENT not in record:
+            report = record.pop(ST_REPORT, None)
+            last[trial_id] = {**report, **record} if isinstance(report, dict) else record
+            pending.discard(trial_id)
+        elif record[ST_EVENT] == "start":  # no row comes before a trial's start
+            pending.discard(trial_id)
+    return last
+
+
+def _lines_backwards(path: Path, block: int = 1 << 20):
+    """The non-empty lines of ``path``, last first (nothing if it is missing)."""
+    try:
+        stream = open(path, "rb")
+    except FileNotFoundError:
+        return
+    with stream:
+        position = stream.seek(0, os.SEEK_END)
+        rest = b""
+        while position > 0:
+            size = min(block, position)
+            position -= size
+            stream.seek(position)
+            lines = (stream.read(size) + rest).split(b"\n")
+            rest = lines.pop(0)  # may continue in the block before
+            for line in reversed(lines):
+                if line.strip():
+                    yield line
+        if rest.strip():
+            yield rest
+
+
 def trial_records(path: Path, ended: bool) -> tuple[dict[int, str], dict[int, dict]]:
     """(status, config) of every trial the journal's events name.
 

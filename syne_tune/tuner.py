@@ -26,14 +26,14 @@ from syne_tune.backend.trial_backend import TrialBackend
 from syne_tune.backend.trial_status import Status, Trial
 from syne_tune.config_space import Domain, to_dict
 from syne_tune.constants import ST_DECISION, ST_TRIAL_ID, ST_TUNER_CREATION_TIMESTAMP, ST_TUNER_START_TIMESTAMP, \
-    ST_TUNER_TIME
+    ST_TUNER_TIME, ST_WORKER_TIMESTAMP
 from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F401 (TuningInterrupted: public)
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
 from syne_tune.progress import TuningProgress, as_progress
 from syne_tune.report_check import TRIALS_CHECKED, RequiredAttributesCheck, how_to_report
 from syne_tune.experiment_lock import ExperimentLock
 from syne_tune.results_journal import JOURNAL_NAME, ST_EVENT, ResultsJournal, check_resume_keeps_results, \
-    config_columns, journal_form, read_journal, report_of_row, results_row, row_fields
+    config_columns, journal_form, last_result_rows, read_journal, report_of_row, results_row, row_fields
 from syne_tune.results_path import TUNER_NAME_PATTERN, create_experiment_folder, experiment_path, name_from_base, \
     results_root
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
@@ -235,6 +235,8 @@ class Tuner:
             callback.on_tuning_start(self)
         self.progress.on_tuning_start(self)
         logger.info("Tuning %s: results in %s", self.name, self.tuner_path)
+        if self._resuming:
+            self._take_unreceived_reports()
         if self._resuming and not self.stop_criterion(self.tuning_status):
             self._restart_running_trials()
         self._resuming = False
@@ -337,6 +339,10 @@ class Tuner:
         # A trial that hit the limit has more reports waiting: the loop must not sleep.
         self._more_reports = len(new_results) >= _MAX_REPORTS_PER_ROUND and max(
             Counter(trial_id for trial_id, _ in new_results).values()) >= _MAX_REPORTS_PER_ROUND
+        self._handle_results(statuses, new_results)
+
+    def _handle_results(self, statuses: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> None:
+        """Carries out the scheduler's decision on each report, then records the trials that ended."""
         for callback in self.callbacks:
             callback.on_fetch_status_results(statuses, new_results)
         ended: dict[int, str] = {}  # trials that ended in this round, by the tuner's decision
@@ -714,6 +720,29 @@ class Tuner:
             self._running.discard(trial.trial_id)
         self.trial_backend.mark_ended(trial.trial_id, status)
         self.tuning_status.update({trial.trial_id: (trial, status)}, [])
+
+    def _take_unreceived_reports(self) -> None:
+        """Handles, as if they arrived now, the reports running trials printed that never reached
+        the journal (in the pipe when the launcher died), from the copy the backend kept.
+
+        Their trials had checkpointed past them: restarted, they would never print them again.
+        """
+        running = self._running
+        last = last_result_rows(self.tuner_path / JOURNAL_NAME, running) if running else {}
+        statuses, reports = {}, []
+        for trial_id in sorted(running):
+            unreceived = self.trial_backend.unreceived_reports(trial_id, last.get(trial_id))
+            if unreceived is None:
+                logger.warning("Trial %d: its last stored report is not in the copy of its reports, so reports "
+                               "it printed just before the launcher died may be missing.", trial_id)
+            elif unreceived:
+                statuses[trial_id] = (self.trial_backend.trial(trial_id), Status.in_progress)
+                reports += [(trial_id, report) for report in unreceived]
+        if reports:
+            logger.info("Storing %d report(s) that running trials printed before the launcher died, unread.",
+                        len(reports))
+            reports.sort(key=lambda item: item[1].get(ST_WORKER_TIMESTAMP, 0.0))  # as the backend delivers them
+            self._handle_results(statuses, reports)
 
     def _restart_running_trials(self) -> None:
         """Trials that were running when the experiment ended continue from their checkpoints."""

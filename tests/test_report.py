@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from syne_tune.report import Reporter, retrieve
+from syne_tune.report import REPORT_FILE_ENV, Reporter, reports_after, retrieve
 
 
 def test_report_prints_one_metric_line(capsys):
@@ -36,3 +36,38 @@ def test_importing_reporter_loads_no_heavy_module():
             "print([m for m in ('numpy', 'pandas', 'scipy', 'autograd') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out.replace("'", '"')) == []
+
+
+def test_reports_go_to_the_report_file_the_backend_names_as_printed(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "reports.jsonl"
+    monkeypatch.setenv(REPORT_FILE_ENV, str(path))
+    report = Reporter()
+    report(epoch=1, loss=0.5)
+    Reporter()(epoch=2, loss=0.25)  # another run of the trial appends
+    printed = [line.split(": ", 1)[1] for line in capsys.readouterr().out.splitlines()]
+    assert path.read_text().splitlines() == printed
+
+
+def test_without_a_report_file_reports_are_only_printed(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv(REPORT_FILE_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    Reporter()(epoch=1)
+    assert retrieve(capsys.readouterr().out.splitlines())[0]["epoch"] == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reports_after_the_last_one_received(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "reports.jsonl"
+    monkeypatch.setenv(REPORT_FILE_ENV, str(path))
+    report = Reporter()
+    for epoch in range(1, 6):
+        report(epoch=epoch)
+    written = [json.loads(line) for line in path.read_text().splitlines()]
+    with open(path, "a") as stream:
+        stream.write('{"epoch": 6, "st_wor')  # cut by a kill
+    assert [r["epoch"] for r in reports_after(path, None)] == [1, 2, 3, 4, 5]
+    assert [r["epoch"] for r in reports_after(path, written[1])] == [3, 4, 5]
+    assert reports_after(path, written[4]) == []
+    assert reports_after(path, {**written[1], "st_worker_iter": 99}) is None  # not in the file: unknown
+    assert reports_after(tmp_path / "missing.jsonl", None) == []
+    assert reports_after(tmp_path / "missing.jsonl", written[0]) is None

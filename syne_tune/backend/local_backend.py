@@ -1,7 +1,9 @@
 """LocalBackend: every trial is a subprocess running the training script on this machine.
 
 Each trial gets a folder ``<results root>/<trial_id>/`` with ``config.json``, ``std.out``,
-``std.err`` and ``checkpoints/`` (passed as ``--st_checkpoint_dir``). Each run is a
+``std.err``, ``checkpoints/`` (passed as ``--st_checkpoint_dir``) and ``reports.jsonl``, where
+the script's Reporter appends every report it prints (all runs of the trial: after a restart the
+new run appends), so a resumed tuner finds the reports a killed launcher never read. Each run is a
 :class:`~syne_tune.backend.trial_process.TrialProcess`, whose reader thread copies stdout to
 ``std.out`` and parses reports as they arrive, so a poll costs only the new output and the
 tuner can sleep until something happens. A guardian process ends every trial process if the
@@ -23,6 +25,7 @@ from syne_tune.backend.trial_backend import TrialBackend, command_line_arguments
 from syne_tune.backend.trial_process import TrialProcess, trial_environment
 from syne_tune.backend.trial_status import Status
 from syne_tune.constants import ST_CHECKPOINT_DIR
+from syne_tune.report import REPORT_FILE_ENV, REPORT_FILE_NAME, reports_after
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +82,10 @@ class LocalBackend(TrialBackend):
         trial_path = self._prepare_trial_folder(trial_id, config)
         if self._guardian is None or self._guardian.poll() is not None:
             self._guardian = start_guardian(self._token)
+        env = trial_environment(self._assign_gpu(trial_id))
+        env[REPORT_FILE_ENV] = str(trial_path / REPORT_FILE_NAME)
         self._processes[trial_id] = TrialProcess(
-            self._command(trial_id, config), trial_environment(self._assign_gpu(trial_id)),
+            self._command(trial_id, config), env,
             marker=trial_marker(self._token, trial_id), stdout_path=trial_path / "std.out",
             stderr_path=trial_path / "std.err", on_output=self._notify, label=f"trial {trial_id}")
 
@@ -121,6 +126,10 @@ class LocalBackend(TrialBackend):
     def _read_new_results(self, trial_id: int, limit: int | None = None) -> list[dict]:
         process = self._processes.get(trial_id)
         return [] if process is None else process.take_reports(limit)
+
+    def unreceived_reports(self, trial_id: int, last_received: dict | None) -> list[dict] | None:
+        """The reports of the trial's ``reports.jsonl`` after ``last_received``."""
+        return reports_after(self.trial_path(trial_id) / REPORT_FILE_NAME, last_received)
 
     def _exited_by_itself(self, trial_id: int) -> bool:
         process = self._processes.get(trial_id)

@@ -253,6 +253,13 @@ class TrialBackend:
         """A context manager factory that suspends the trial's processes (None: the backend cannot)."""
         return None
 
+    def unreceived_reports(self, trial_id: int, last_received: dict | None) -> list[dict] | None:
+        """Reports the trial's runs printed after ``last_received`` (the last one the tuner stored;
+        None if it stored none) that never reached the tuner, oldest first: those still in the pipe
+        when the launcher died. None if they cannot be told apart; [] by default (no copy is kept).
+        """
+        return []
+
     def stdout(self, trial_id: int) -> list[str]:
         return _read_lines(self.trial_path(trial_id) / "std.out")
 
