@@ -47,15 +47,21 @@ def _environment_has(pid: str, needle: bytes, exact: bool) -> bool:
     return (entry + b"\0") in environ if exact else entry in environ
 
 
-def _parent_and_session(pid: str) -> tuple[int, int] | None:
-    """(parent pid, session id) of a live process (None for zombies and vanished ones)."""
+def _stat_fields(pid: str) -> list[bytes] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (state, ppid, pgrp, session, ...:
+    field 3 of proc(5) is index 0), or None if the process is gone or there is no /proc."""
     try:
         with open(f"{_PROC}/{pid}/stat", "rb") as stream:
             stat = stream.read()
     except OSError:
         return None
-    fields = stat[stat.rfind(b")") + 2:].split()  # state ppid pgrp session ...
-    if len(fields) < 4 or fields[0] in (b"Z", b"X"):
+    return stat[stat.rfind(b")") + 2:].split()
+
+
+def _parent_and_session(pid: str) -> tuple[int, int] | None:
+    """(parent pid, session id) of a live process (None for zombies and vanished ones)."""
+    fields = _stat_fields(pid)
+    if fields is None or len(fields) < 4 or fields[0] in (b"Z", b"X"):
         return None
     return int(fields[1]), int(fields[3])
 
@@ -140,12 +146,8 @@ def _wait_until_stopped(pids: list[int], timeout: float = 2.0) -> None:
 
 def _state(pid: str) -> bytes | None:
     """The one-letter state of a process (R, S, T, Z, ...), None if it is gone or there is no /proc."""
-    try:
-        with open(f"{_PROC}/{pid}/stat", "rb") as stream:
-            stat = stream.read()
-    except OSError:
-        return None
-    return stat[stat.rfind(b")") + 2:][:1]
+    fields = _stat_fields(pid)
+    return fields[0] if fields else None
 
 
 def _signal(pid: int, signum: int) -> None:
@@ -220,12 +222,9 @@ def _guard(token: str, watch_seconds: float | None) -> None:
 
 
 def _start_time(pid: str) -> bytes | None:
-    try:
-        with open(f"{_PROC}/{pid}/stat", "rb") as stream:
-            stat = stream.read()
-    except OSError:
-        return None
-    return stat[stat.rfind(b")") + 2:].split()[19]  # field 22 of proc(5): starttime
+    """When the process started (field 22 of proc(5)): tells a process from a later one with its pid."""
+    fields = _stat_fields(pid)
+    return fields[19] if fields and len(fields) > 19 else None
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Training script of the Ray backend tests: one report per epoch, a checkpoint before each report.
 
-Reports ``epoch``, ``loss`` (decreasing with ``lr``), ``pid`` and ``resumed_from`` (the epoch found
-in the checkpoint), so tests can check that a resumed trial never repeats an epoch.
+Reports ``epoch``, ``loss`` (decreasing with ``lr``), ``pid``, ``resumed_from`` (the epoch found
+in the checkpoint), so tests can check that a resumed trial never repeats an epoch, and ``torn``
+(1 if the checkpoint it started from mixed two epochs, see below).
 
 With ``--payload_bytes N`` the checkpoint is two files, as a model and its metadata often are:
 ``weights.bin`` (N bytes that depend on the epoch), then ``state.json`` with the epoch and the
@@ -32,9 +33,13 @@ if __name__ == "__main__":
     parser.add_argument("--st_checkpoint_dir", type=str, default=None)
     args, _ = parser.parse_known_args()
     checkpoint = Path(args.st_checkpoint_dir) / "state.json" if args.st_checkpoint_dir else None
-    start = 0
+    start, torn = 0, 0
     if checkpoint is not None and checkpoint.exists():
-        start = json.loads(checkpoint.read_text())["epoch"]
+        found = json.loads(checkpoint.read_text())
+        start = found["epoch"]
+        if "sha" in found:
+            weights = checkpoint.with_name("weights.bin")
+            torn = int(not weights.exists() or hashlib.sha256(weights.read_bytes()).hexdigest() != found["sha"])
     report = Reporter()
     for epoch in range(start + 1, args.epochs + 1):
         time.sleep(args.sleep)
@@ -46,4 +51,4 @@ if __name__ == "__main__":
                 _write(checkpoint.with_name("weights.bin"), weights)
                 state["sha"] = hashlib.sha256(weights).hexdigest()
             _write(checkpoint, json.dumps(state).encode())
-        report(epoch=epoch, loss=1.0 / (epoch * args.lr + 0.1), pid=os.getpid(), resumed_from=start)
+        report(epoch=epoch, loss=1.0 / (epoch * args.lr + 0.1), pid=os.getpid(), resumed_from=start, torn=torn)

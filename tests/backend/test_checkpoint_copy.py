@@ -113,7 +113,7 @@ def test_pbt_clones_of_running_trials_never_start_from_a_torn_checkpoint():
     from syne_tune.experiments import load_experiment
     from syne_tune.optimizer.baselines import PBT
 
-    script = Path(__file__).resolve().parents[1] / "scripts" / "hashed_checkpoint_script.py"
+    script = Path(__file__).resolve().parent / "checkpointing_script.py"
     space = {"epochs": 30, "lr": uniform(0.1, 1.0), "sleep": 0.02, "payload_bytes": 2_000_000}
     scheduler = PBT(space, metric="loss", mode="min", resource_attr="epoch", max_t=30, perturbation_interval=2,
                     quantile_fraction=0.5, random_seed=3)
