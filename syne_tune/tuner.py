@@ -475,6 +475,7 @@ class Tuner:
         self._row_fields.pop(trial_id, None)
         if status != Status.paused:
             self._last_results.pop(trial_id, None)
+            self._cloned.discard(trial_id)
 
     def _config_columns(self, trial: Trial) -> dict:
         """The trial's ``config_*`` columns, built once per config (a resumed trial may get a new one)."""
