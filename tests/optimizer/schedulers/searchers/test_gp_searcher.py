@@ -223,8 +223,8 @@ def test_bad_max_size_data_for_model_is_named(value):
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
 @pytest.mark.parametrize("policy", ["impute", "drop"])
 def test_non_finite_metric_never_aborts_and_never_reaches_the_model(mode, bad, policy):
-    searcher = GPFIFOSearcher(SPACE, metric="m", mode=mode, random_seed=1, num_init_random=2, **FAST)
-    searcher.non_finite = policy
+    searcher = GPFIFOSearcher(SPACE, metric="m", mode=mode, random_seed=1, num_init_random=2, non_finite=policy,
+                              **FAST)
     sign = 1.0 if mode == "min" else -1.0
     for trial in range(8):
         config = searcher.get_config(trial_id=str(trial))
@@ -287,8 +287,8 @@ def test_refit_schedule_refits_less_often_as_data_grows(monkeypatch):
         return original(model, X, y, init_params, **kwargs)
 
     monkeypatch.setattr(gp_searcher, "fit_hyperparameters", recording_fit)
-    monkeypatch.setattr(gp_searcher, "REFIT_GROWTH", 0.25)
-    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, opt_skip_init_length=8, **FAST)
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, opt_skip_init_length=8, refit_growth=0.25,
+                              **FAST)
     for trial in range(20):
         config = {"x": (trial * 0.37) % 1.0, "n": 1 + trial % 19, "lr": 1e-3, "act": "relu"}
         searcher.on_trial_result(str(trial), config, {"loss": objective(config)}, update=True)
@@ -370,8 +370,6 @@ def test_copula_targets_only_in_finite_spaces_and_never_for_the_multi_fidelity_s
 
 
 def test_candidates_are_uniform_without_pending_and_half_around_the_incumbent_with_pending():
-    from syne_tune.optimizer.schedulers.searchers import gp_searcher
-
     searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=2, **FAST)
     incumbent = searcher.encoding.encode([{"x": 0.3, "n": 5, "lr": 1e-3, "act": "tanh"}])[0]
     state = searcher.random_state.get_state()
@@ -380,7 +378,7 @@ def test_candidates_are_uniform_without_pending_and_half_around_the_incumbent_wi
     np.testing.assert_array_equal(searcher._candidates(incumbent, local=False), uniform_candidates)
     searcher.random_state.set_state(state)
     candidates = searcher._candidates(incumbent, local=True)
-    k = int(gp_searcher.LOCAL_CANDIDATE_FRACTION * 50)
+    k = int(searcher.options.local_candidate_fraction * 50)
     np.testing.assert_array_equal(candidates[k:], uniform_candidates[k:])
     bounds = searcher.encoding.bounds
     assert np.all(candidates >= bounds[:, 0]) and np.all(candidates <= bounds[:, 1])
