@@ -320,7 +320,8 @@ class GPFIFOSearcher(BaseSearcher):
         k = int(self.options.local_candidate_fraction * num) if local else 0
         if k > 0:
             bounds = self.encoding.bounds
-            near = incumbent[None, :] + self.options.local_candidate_std * self.random_state.normal(size=(k, incumbent.size))
+            noise = self.random_state.normal(size=(k, incumbent.size))
+            near = incumbent[None, :] + self.options.local_candidate_std * noise
             candidates[:k] = self.encoding.snap(np.clip(near, bounds[:, 0], bounds[:, 1]))
         return candidates
 
