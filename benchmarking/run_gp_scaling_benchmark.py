@@ -3,7 +3,7 @@
 For each number of observations n, the searcher is given n − 1 random observations and one cold
 hyperparameter fit (not timed); then ``window`` suggestions are made in sequence, each evaluated and
 added before the next (so the data grows from n), with ``pending`` evaluations kept open and
-fantasized. The window spans at least one refit of the schedule (``REFIT_GROWTH``), so the mean is
+fantasized. The window spans at least one refit of the schedule (search option ``refit_growth``), so the mean is
 the amortized cost; the median is the cost of a suggestion without refit.
 
     python -m benchmarking.run_gp_scaling_benchmark
@@ -37,7 +37,7 @@ def time_suggestions(n: int, pending: int, seed: int, window: int | None = None,
     with gp_searcher.single_threaded_blas():
         searcher._posterior()                                # cold fit, not timed
     if window is None:
-        window = max(20, math.ceil(n * gp_searcher.REFIT_GROWTH) + 2)
+        window = max(20, math.ceil(n * searcher.options.refit_growth) + 2)
     open_trials: deque = deque()
     times, refits = [], 0
     for trial in range(window + pending):

@@ -129,6 +129,7 @@ class Tuner:
     def _metadata(self, user_metadata: dict) -> dict:
         entry_point = self.trial_backend.entrypoint_path()
         metadata = dict(user_metadata)
+        metadata.update(self.scheduler.metadata())  # e.g. searcher and search_options
         metadata.update({
             ST_TUNER_CREATION_TIMESTAMP: time.time(),
             "metric_names": self.scheduler.metric_names(),

@@ -39,6 +39,8 @@ def test_random_search_end_to_end_stores_results(_results_root):
     metadata = json.loads((path / "metadata.json").read_text())
     assert metadata["purpose"] == "test" and metadata["metric_names"] == ["loss"]
     assert metadata["scheduler_name"] == "FIFOScheduler" and metadata["entrypoint"] == "configurable_script"
+    assert metadata["searcher"] == "RandomSearcher"
+    assert metadata["search_options"] == {"debug_log": True, "allow_duplicates": False}
     results = pd.read_csv(path / "results.csv.zip")
     assert {"loss", "epoch", "trial_id", "st_decision", "st_status", "config_x", "config_epochs",
             "st_tuner_time", "st_worker_timestamp"} <= set(results.columns)
@@ -50,6 +52,26 @@ def test_random_search_end_to_end_stores_results(_results_root):
     assert [e.name for e in list_experiments()] == [tuner.name]
     assert Tuner.load(path).name == tuner.name
     assert "evaluations from" in str(experiment)
+
+
+@pytest.mark.parametrize("hyperband", [False, True])
+def test_metadata_records_the_searcher_and_every_search_option(hyperband, _results_root):
+    from syne_tune.optimizer.schedulers import HyperbandScheduler
+
+    space = {"x": uniform(0, 1), "epochs": 3}
+    options = {"refit_growth": 0.1, "non_finite": "drop", "debug_log": False}
+    if hyperband:
+        scheduler = HyperbandScheduler(space, searcher="bayesopt", search_options=options, metric="loss",
+                                       resource_attr="epoch", max_t=3, random_seed=0)
+    else:
+        scheduler = FIFOScheduler(space, searcher="bayesopt", search_options=options, metric="loss", random_seed=0)
+    tuner = Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(max_num_trials_completed=1), n_workers=1)
+    metadata = json.loads(json.dumps(tuner.metadata))      # as written to metadata.json
+    assert metadata["searcher"] == ("GPMultiFidelitySearcher" if hyperband else "GPFIFOSearcher")
+    assert metadata["search_options"]["refit_growth"] == 0.1 and metadata["search_options"]["non_finite"] == "drop"
+    assert metadata["search_options"]["copula_targets"] == "finite"                    # defaults too
+    assert ("refit_growth_below_init_length" in metadata["search_options"]) == hyperband
+
 
 
 def test_exhausted_space_drains_running_trials_and_stops():

@@ -199,3 +199,9 @@ class TrialScheduler:
 
     def metric_mode(self) -> str:
         return "min"
+
+    def metadata(self) -> dict:
+        """Settings to record in the experiment's metadata.json besides what the Tuner records
+        (scheduler name, metrics, config space): e.g. the searcher and its search options, so that
+        a result can be traced to the settings that produced it. JSON-serializable values."""
+        return {}

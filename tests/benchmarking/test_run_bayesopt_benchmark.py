@@ -37,7 +37,8 @@ def test_nan_values_never_count_as_best():
     assert np.isnan(nan_problem.blackbox.objective_function(config)["value"])
     assert nan_problem.blackbox.objective_function(dict(config, x1=0.1))["value"] == \
         hartmann6().objective_function(dict(config, x1=0.1))["value"]
-    regret = run(nan_problem, "bayesopt", seed=1, num_evaluations=12, workers=2, non_finite="drop")[0]
+    regret = run(nan_problem, "bayesopt", seed=1, num_evaluations=12, workers=2,
+                 search_options={"non_finite": "drop"})[0]
     assert np.all(np.isfinite(regret[~np.isnan(regret)])) and np.isfinite(regret[-1])
 
 

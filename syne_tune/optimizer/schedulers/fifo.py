@@ -150,3 +150,7 @@ class FIFOScheduler(TrialScheduler):
     def metric_modes(self) -> list[str]:
         """One mode per metric of :meth:`metric_names`."""
         return list(self.modes)
+
+    def metadata(self) -> dict:
+        """The searcher's class and every search option in effect (:meth:`BaseSearcher.metadata`)."""
+        return self.searcher.metadata()

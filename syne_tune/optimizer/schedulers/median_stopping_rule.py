@@ -106,6 +106,9 @@ class MedianStoppingRule(TrialScheduler):
         if trial.trial_id not in self._stopped:
             self.scheduler.on_trial_remove(trial)
 
+    def metadata(self) -> dict:
+        return self.scheduler.metadata()
+
     def metric_names(self) -> list[str]:
         return self.scheduler.metric_names()
 

@@ -128,3 +128,8 @@ def test_scheduler_must_be_a_trial_scheduler_and_reports_need_the_resource():
     with pytest.raises(ValueError, match="'epoch'"):  # the error reaches the user out of Tuner.run
         play(rule, [], script={0: [(1.0, {"loss": 1.0})]}, check=False, until=lambda log: False)
     assert isinstance(rule, TrialScheduler)
+
+
+def test_metadata_is_the_wrapped_schedulers():
+    rule = _rule()
+    assert rule.metadata() == rule.scheduler.metadata() and rule.metadata()["searcher"] == "RandomSearcher"

@@ -21,10 +21,6 @@ from syne_tune.gp.resource_kernels import resource_kernel_model
 from syne_tune.optimizer.schedulers.searchers.gp_searcher import GPFIFOSearcher
 from syne_tune.optimizer.schedulers.searchers.search_options import MultiFidelityGPSearchOptions
 
-# Below ``opt_skip_init_length``, hyperparameters are refitted once the data grew by this fraction since
-# the last fit (every new observation up to n = 7, every 9th at n = 60); docs/benchmarks-mobster.md.
-REFIT_GROWTH = 0.15
-
 
 def resource_for_acquisition(resources: list[int], threshold: int, rule: str = "bohb",
                              max_t: int | None = None) -> int:
@@ -57,8 +53,6 @@ class GPMultiFidelitySearcher(GPFIFOSearcher):
     """
 
     _OPTIONS_CLASS = MultiFidelityGPSearchOptions
-    discrete_acquisition = False    # EI at a pinned resource: the continuous relaxation (gp_searcher.py)
-    explore_when_flat = False       # EI at r_acq is routinely tiny yet ranks well (gp_searcher.py)
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, resource_attr: str = "epoch",
@@ -135,13 +129,13 @@ class GPMultiFidelitySearcher(GPFIFOSearcher):
 
     def _skip_refit(self, n: int) -> bool:
         """The base schedule; below ``opt_skip_init_length`` also refit only once the data grew by
-        ``REFIT_GROWTH`` (MOBSTER gets a new observation at every rung result, the FIFO searcher one
+        ``refit_growth_below_init_length`` (MOBSTER gets a new observation at every rung result, the FIFO searcher one
         per trial); past it, with ``opt_skip_num_max_resource``, refit only when the number of
         observations at max_t grew since the last fit."""
         if super()._skip_refit(n):
             return True
         if n < self.options.opt_skip_init_length:
-            return n < self._fit_size * (1.0 + REFIT_GROWTH)
+            return n < self._fit_size * (1.0 + self.options.refit_growth_below_init_length)
         if not self.options.opt_skip_num_max_resource:
             return False
         return self._count_at_max_t() == self._max_t_count_at_fit

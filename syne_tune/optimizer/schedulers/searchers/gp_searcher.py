@@ -44,37 +44,6 @@ logger = logging.getLogger(__name__)
 
 _BLAS_CONTROLLER = []
 
-# EI is refined from this many top-ranked candidates plus the incumbent, in one batched L-BFGS-B
-# run (the original library refines the top candidate only); measured in docs/benchmarks-bayesopt.md.
-NUM_LOCAL_STARTS = 5
-# With ``max_size_data_for_model``, this fraction of the subset is the best observations (lowest
-# criterion); the rest is a random sample (the original library's default ``max_size_top_fraction`` = 0.25).
-TOP_FRACTION = 0.25
-# Hyperparameters are refitted only once the data grew by this fraction since the last fit (every
-# observation up to 20, every 5th at n = 100, every 100th at n = 2000): the posterior changes little
-# between refits, and the fit is the most expensive step (docs/benchmarks-bayesopt.md).
-REFIT_GROWTH = 0.05
-# The one-hot columns of a categorical hyperparameter share one length scale (a weighted Hamming
-# distance) instead of one each (the original library); measured in docs/benchmarks-bayesopt.md.
-SHARED_ONE_HOT_LENGTH_SCALE = True
-# In a finite space (categorical, finite-range and small integer hyperparameters) the acquisition
-# scores configs only (syne_tune/gp/discrete_search.py) instead of rounding a continuous optimum.
-DISCRETE_SEARCH = True
-# Where the GP sees the criteria through a Gaussian copula: 'finite' spaces (those of DISCRETE_SEARCH),
-# 'always' or 'never'; measured in docs/benchmarks-bayesopt.md.
-COPULA_TARGETS = "finite"
-# With pending evaluations (FIFO), this fraction of the random candidates is drawn around the
-# incumbent with this standard deviation in encoded units (``GPFIFOSearcher._candidates``); sequential
-# decisions keep uniform candidates. Measured in docs/benchmarks-bayesopt.md.
-LOCAL_CANDIDATE_FRACTION = 0.75
-LOCAL_CANDIDATE_STD = 0.05
-# EI is "flat" when the chosen point's EI, in units of the normalized targets' std, is below this:
-# the model then expects no improvement anywhere (e.g. a deterministic optimum on the boundary,
-# already evaluated), its ranking is noise, and the searcher explores instead: the unseen candidate
-# of largest predictive std (:func:`~syne_tune.gp.acquisition_optimizer.most_uncertain`).
-# Measured in docs/benchmarks-bayesopt.md, section "No wasted worker".
-FLAT_EI = 1e-10
-
 
 def single_threaded_blas():
     """Context limiting BLAS to one thread: GP matrices are small, and OpenBLAS threads cost
@@ -116,23 +85,11 @@ class GPFIFOSearcher(BaseSearcher):
 
     Args:
         config_space, metric, points_to_evaluate, mode, random_seed: as for RandomSearcher.
-        **search_options: see :class:`GPSearchOptions` (unknown names and wrong types raise ValueError).
-
-    Attributes:
-        non_finite: 'impute' (default) or 'drop': what the model sees of an observation whose metric
-            was NaN or ±inf (:func:`impute_non_finite`, or nothing). Never the value itself.
+        **search_options: see :class:`GPSearchOptions` (unknown names and wrong types raise ValueError);
+            every setting of the search is one of them, recorded in the experiment's metadata.json.
     """
 
     _OPTIONS_CLASS = GPSearchOptions
-    non_finite = "impute"
-    # A finite space is searched config by config (discrete_search.py), with copula targets; False
-    # keeps the continuous relaxation (the multi-fidelity searcher, whose acquisition pins a resource).
-    discrete_acquisition = True
-    # Flat EI (below FLAT_EI), or every top-ranked candidate already seen: propose the unseen candidate
-    # of largest predictive std. False keeps the original fallback (a random config) and never tests
-    # flatness: the multi-fidelity searcher, whose EI at r_acq is routinely below FLAT_EI while its
-    # ranking still finds good configs (test_gp_multifidelity_searcher.py).
-    explore_when_flat = True
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, **search_options):
@@ -147,7 +104,7 @@ class GPFIFOSearcher(BaseSearcher):
         if mode == "min" and options.map_reward is not None:
             logger.warning("map_reward=%r is ignored for mode='min'.", options.map_reward)
         self.encoding = ConfigEncoding(config_space)
-        self._discrete = discrete_space(self.encoding) if DISCRETE_SEARCH and self.discrete_acquisition else None
+        self._discrete = discrete_space(self.encoding) if options.discrete_search else None
         self.model: GPModel = self._make_model()
         # Second seed draw: the GP's own RandomState (restarts, fantasies), as the original library derives it.
         self._gp_random_state = np.random.RandomState(self.random_state.randint(0, 2 ** 31))
@@ -165,8 +122,8 @@ class GPFIFOSearcher(BaseSearcher):
 
     def _make_model(self) -> GPModel:
         """The surrogate over model inputs; subclasses may return another GPModel."""
-        return matern52_model(self.encoding.dim, self.encoding.length_scale_groups if SHARED_ONE_HOT_LENGTH_SCALE
-                              else None)
+        return matern52_model(self.encoding.dim, self.encoding.length_scale_groups
+                              if self.options.shared_one_hot_length_scale else None)
 
     # --- hooks: what distinguishes the multi-fidelity searcher ------------------------------------
 
@@ -212,7 +169,7 @@ class GPFIFOSearcher(BaseSearcher):
         if not np.isfinite(criterion):
             log = logger.debug if self._warned_non_finite else logger.warning
             log("Trial %s reported %s=%r; %s treats it as worse than every finite value (%s)%s.",
-                trial_id, self.metric, result[self.metric], type(self).__name__, self.non_finite,
+                trial_id, self.metric, result[self.metric], type(self).__name__, self.options.non_finite,
                 "" if self._warned_non_finite else "; further such reports are logged at debug level")
             self._warned_non_finite = True
         self._observed[key] = (self._model_input(config, resource), criterion)
@@ -309,11 +266,12 @@ class GPFIFOSearcher(BaseSearcher):
                 candidates, lambda Xq: predict_mean_std_vjp(normalized, Xq), best, bounds,
                 scoring=self.options.initial_scoring, skip_local_optimization=self.options.skip_local_optimization,
                 is_excluded=is_excluded, random_state=self.random_state,
-                xi=XI / state.y_scale, num_local_starts=NUM_LOCAL_STARTS, extra_starts=incumbent)
-        flat = self.explore_when_flat and choice is not None and choice.log_ei < np.log(FLAT_EI)
-        reason = (f"EI is flat (max EI {np.exp(choice.log_ei):.3g} < {FLAT_EI:g} std of the targets)" if flat
+                xi=XI / state.y_scale, num_local_starts=self.options.num_local_starts, extra_starts=incumbent)
+        explore, flat_ei = self.options.explore_when_flat, self.options.flat_ei
+        flat = explore and choice is not None and flat_ei > 0 and choice.log_ei < np.log(flat_ei)
+        reason = (f"EI is flat (max EI {np.exp(choice.log_ei):.3g} < {flat_ei:g} std of the targets)" if flat
                   else "every top-ranked BO candidate was already suggested, is pending or was evaluated")
-        if self.explore_when_flat and (choice is None or flat):
+        if explore and (choice is None or flat):
             # if every exploration candidate was seen, the flat EI choice still beats a random config
             choice = self._exploration_choice(normalized, u_acq, is_excluded, reason) or choice
         if choice is None:
@@ -351,28 +309,29 @@ class GPFIFOSearcher(BaseSearcher):
     def _candidates(self, incumbent: np.ndarray, local: bool) -> np.ndarray:
         """``num_init_candidates`` encoded random configs (c, d), ranked for the starts of the EI
         optimization. With ``local`` (FIFO with pending evaluations, continuous search), the first
-        ``LOCAL_CANDIDATE_FRACTION`` of them are drawn around ``incumbent: (d,)`` instead,
-        N(incumbent, ``LOCAL_CANDIDATE_STD``²) per encoded coordinate, clipped to the box and snapped
+        ``local_candidate_fraction`` of them are drawn around ``incumbent: (d,)`` instead,
+        N(incumbent, ``local_candidate_std``²) per encoded coordinate, clipped to the box and snapped
         to configs (one-hot columns thus mostly keep the incumbent's category). Measured in
         docs/benchmarks-bayesopt.md: with 3 pending evaluations, uniform candidates led the EI
         optimization far from the incumbent, and Hartmann6 with 4 workers lagged sequential BO by
         about 15 evaluations at 50 (median regret 0.061 against 0.0056 with local candidates)."""
         num = self.options.num_init_candidates
         candidates = self.encoding.sample(num, self.random_state)
-        k = int(LOCAL_CANDIDATE_FRACTION * num) if local else 0
+        k = int(self.options.local_candidate_fraction * num) if local else 0
         if k > 0:
             bounds = self.encoding.bounds
-            near = incumbent[None, :] + LOCAL_CANDIDATE_STD * self.random_state.normal(size=(k, incumbent.size))
+            noise = self.random_state.normal(size=(k, incumbent.size))
+            near = incumbent[None, :] + self.options.local_candidate_std * noise
             candidates[:k] = self.encoding.snap(np.clip(near, bounds[:, 0], bounds[:, 1]))
         return candidates
 
     def _model_data(self) -> tuple[np.ndarray, np.ndarray]:
         """Inputs (n', d') and criteria (n',) the GP sees: non-finite criteria imputed or dropped
-        (``non_finite``), then subsampled past ``max_size_data_for_model`` (:meth:`_model_rows`)."""
+        (search option ``non_finite``), then subsampled past ``max_size_data_for_model`` (:meth:`_model_rows`)."""
         keys = list(self._observed)
         X = np.array([x for x, _ in self._observed.values()])
         y = np.array([c for _, c in self._observed.values()])
-        if self.non_finite == "drop":
+        if self.options.non_finite == "drop":
             finite = np.isfinite(y)
             keys, X, y = [k for k, f in zip(keys, finite) if f], X[finite], y[finite]
         else:
@@ -414,11 +373,12 @@ class GPFIFOSearcher(BaseSearcher):
 
     def _copula_targets(self) -> bool:
         """True: the GP sees the criteria through a Gaussian copula (syne_tune/gp/copula.py) instead of
-        mean/std normalization: in finite spaces by default (``COPULA_TARGETS``; measured in
-        docs/benchmarks-bayesopt.md). ``normalize_targets=False`` turns it off too."""
-        if not self.options.normalize_targets or COPULA_TARGETS == "never":
+        mean/std normalization: in finite spaces by default (search option ``copula_targets``; measured
+        in docs/benchmarks-bayesopt.md). ``normalize_targets=False`` turns it off too."""
+        copula = self.options.copula_targets
+        if not self.options.normalize_targets or copula == "never":
             return False
-        return COPULA_TARGETS == "always" or self._discrete is not None
+        return copula == "always" or self._discrete is not None
 
     def _on_refit(self) -> None:
         """Called after each hyperparameter fit (subclasses record what their refit rule needs)."""
@@ -442,8 +402,8 @@ class GPFIFOSearcher(BaseSearcher):
         return np.sort(np.concatenate([keep, sample]))
 
     def _rows_to_keep(self, keys: list, y: np.ndarray, size: int) -> np.ndarray:
-        """Rows always in the model data when it is subsampled to ``size``: the ``TOP_FRACTION`` best."""
-        return np.argsort(y, kind="stable")[:max(1, int(TOP_FRACTION * size))]
+        """Rows always in the model data when it is subsampled to ``size``: the ``max_size_top_fraction`` best."""
+        return np.argsort(y, kind="stable")[:max(1, int(self.options.max_size_top_fraction * size))]
 
     def _warm_refit_only(self, n: int) -> bool:
         """True: refit with one L-BFGS-B run from the previous optimum only. FIFO: never; each refit
@@ -462,7 +422,7 @@ class GPFIFOSearcher(BaseSearcher):
         return compute_posterior(self.model, self._params, X, y, shift, scale)
 
     def _skip_refit(self, n: int) -> bool:
-        """Refit schedule: refit once the data grew by ``REFIT_GROWTH`` since the last fit (every new
+        """Refit schedule: refit once the data grew by ``refit_growth`` since the last fit (every new
         observation up to n = 20, every 5th at n = 100, every 100th at n = 2000); past
         ``opt_skip_init_length`` also only every ``opt_skip_period``-th size (the original library
         SkipPeriodicallyPredicate). A refit is ``opt_nstarts`` restarts, one from the previous optimum
@@ -472,4 +432,4 @@ class GPFIFOSearcher(BaseSearcher):
         period, init_length = self.options.opt_skip_period, self.options.opt_skip_init_length
         if period > 1 and n >= init_length and (n - init_length) % period != 0:
             return True
-        return n < self._fit_size * (1.0 + REFIT_GROWTH)
+        return n < self._fit_size * (1.0 + self.options.refit_growth)

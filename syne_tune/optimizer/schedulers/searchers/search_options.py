@@ -55,6 +55,39 @@ class GPSearchOptions(RandomSearchOptions):
     # Above this many observations the GP is fitted and conditioned on a subset of this size (best
     # ones plus a seeded random sample); None: all data. 500 measured in docs/benchmarks-mobster.md.
     max_size_data_for_model: int | None = 500
+    # Fraction of that subset which is the best observations (lowest criterion); the rest is a random
+    # sample. The original library's option of the same name and default.
+    max_size_top_fraction: float = 0.25
+    # Hyperparameters are refitted only once the data grew by this fraction since the last fit (every
+    # observation up to 20, every 5th at n = 100, every 100th at n = 2000): the posterior changes little
+    # between refits, and the fit is the most expensive step (docs/benchmarks-bayesopt.md).
+    refit_growth: float = 0.05
+    # EI is refined from this many top-ranked candidates plus the incumbent, in one batched L-BFGS-B
+    # run (the original library refines the top candidate only); docs/benchmarks-bayesopt.md.
+    num_local_starts: int = 5
+    # The one-hot columns of a categorical hyperparameter share one length scale (a weighted Hamming
+    # distance) instead of one each (the original library); docs/benchmarks-bayesopt.md.
+    shared_one_hot_length_scale: bool = True
+    # In a finite space (categorical, finite-range and small integer hyperparameters) the acquisition
+    # scores configs only (syne_tune/gp/discrete_search.py) instead of rounding a continuous optimum.
+    discrete_search: bool = True
+    # Where the GP sees the criteria through a Gaussian copula: 'finite' (spaces searched with
+    # discrete_search), 'always' or 'never'; docs/benchmarks-bayesopt.md.
+    copula_targets: str = "finite"
+    # With pending evaluations (continuous FIFO search), this fraction of the random candidates is
+    # drawn around the incumbent with this standard deviation in encoded units; sequential decisions
+    # keep uniform candidates. docs/benchmarks-bayesopt.md.
+    local_candidate_fraction: float = 0.75
+    local_candidate_std: float = 0.05
+    # True: when EI is flat (below flat_ei) or every top-ranked candidate was seen, propose the unseen
+    # candidate of largest predictive std; False: a random config, and flatness is never tested.
+    explore_when_flat: bool = True
+    # EI, in units of the normalized targets' std, below which it is "flat": the model expects no
+    # improvement anywhere. docs/benchmarks-bayesopt.md, section "No wasted worker".
+    flat_ei: float = 1e-10
+    # What the model sees of an observation whose metric was NaN or ±inf: 'impute' (worse than the
+    # worst finite one) or 'drop' (nothing); docs/benchmarks-bayesopt.md.
+    non_finite: str = "impute"
 
 
 @dataclass(frozen=True)
@@ -72,6 +105,20 @@ class MultiFidelityGPSearchOptions(GPSearchOptions):
     # The original library's only multi-task model; its other values are not implemented.
     model: str = "gp_multitask"
     opt_skip_num_max_resource: bool = False
+    # Below opt_skip_init_length, also refit only once the data grew by this fraction (MOBSTER gets a
+    # new observation at every rung result, the FIFO searcher one per trial); docs/benchmarks-mobster.md.
+    refit_growth_below_init_length: float = 0.15
+    # EI is computed at a pinned resource: the continuous relaxation only (True is refused).
+    discrete_search: bool = False
+    # EI at r_acq is routinely below flat_ei while its ranking still finds good configs
+    # (test_gp_multifidelity_searcher.py): keep the original fallback, a random config.
+    explore_when_flat: bool = False
+
+    def __post_init__(self):
+        if self.discrete_search:
+            raise bad_argument("search_options of searcher 'bayesopt' with HyperbandScheduler (MOBSTER)",
+                               "discrete_search", "False (EI is computed at a pinned resource, over the "
+                               "continuous relaxation)", self.discrete_search)
 
 
 @dataclass(frozen=True)
@@ -110,6 +157,18 @@ _RULES: dict[str, tuple[type, Any]] = {
     "opt_verbose": (bool, None),
     "profiler": (bool, None),
     "opt_debug_writer": (bool, None),
+    "max_size_top_fraction": (float, (0.0, 1.0)),
+    "refit_growth": (float, (0.0, math.inf)),
+    "refit_growth_below_init_length": (float, (0.0, math.inf)),
+    "num_local_starts": (int, 0),
+    "shared_one_hot_length_scale": (bool, None),
+    "discrete_search": (bool, None),
+    "copula_targets": (str, ("finite", "always", "never")),
+    "local_candidate_fraction": (float, (0.0, 1.0)),
+    "local_candidate_std": (float, (0.0, math.inf)),
+    "explore_when_flat": (bool, None),
+    "flat_ei": (float, (0.0, math.inf)),
+    "non_finite": (str, ("impute", "drop")),
     "resource_acq": (str, ("bohb", "first", "final")),
     "model": (str, ("gp_multitask",)),
     "num_min_data_points": (int, 1),

@@ -8,6 +8,7 @@ snapped, floats to 8 significant digits, so a float that casts to the same value
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import numpy as np
@@ -82,6 +83,8 @@ class BaseSearcher:
         allow_duplicates: False: never suggest a config already suggested, pending or evaluated;
             True: exclude only the configs of failed trials.
     """
+
+    options = None  # a built-in searcher's parsed search_options (a frozen dataclass), see metadata()
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, debug_log: bool = False,
@@ -197,6 +200,13 @@ class BaseSearcher:
     def model_parameters(self) -> dict:
         return {}
 
+    def metadata(self) -> dict:
+        """This searcher's class and every search option in effect, defaults included (``options``,
+        the parsed search_options of a built-in searcher; none for others): the Tuner writes them
+        into metadata.json, so that a result can be traced to the settings that produced it."""
+        options = dataclasses.asdict(self.options) if dataclasses.is_dataclass(self.options) else {}
+        return {"searcher": type(self).__name__, "search_options": options}
+
 
 class RandomSearcher(BaseSearcher):
     """Samples each hyperparameter from its domain; never repeats a config.
@@ -209,6 +219,7 @@ class RandomSearcher(BaseSearcher):
         options = parse_search_options(RandomSearchOptions, search_options, "random")
         super().__init__(config_space, metric, points_to_evaluate, mode, random_seed, debug_log=options.debug_log,
                          allow_duplicates=options.allow_duplicates)
+        self.options = options
 
     def _next_config(self, **kwargs) -> dict | None:
         return self.sample_random_config()

@@ -368,7 +368,7 @@ def test_remove_then_add_at_the_same_size_refreshes_the_posterior():
 
 
 def test_refits_once_the_data_grew_by_the_multifidelity_refit_growth(monkeypatch):
-    from syne_tune.optimizer.schedulers.searchers import gp_multifidelity_searcher, gp_searcher
+    from syne_tune.optimizer.schedulers.searchers import gp_searcher
 
     sizes = []
     original = gp_searcher.fit_hyperparameters
@@ -378,8 +378,7 @@ def test_refits_once_the_data_grew_by_the_multifidelity_refit_growth(monkeypatch
         return original(model, X, y, init_params, **kwargs)
 
     monkeypatch.setattr(gp_searcher, "fit_hyperparameters", recording_fit)
-    monkeypatch.setattr(gp_multifidelity_searcher, "REFIT_GROWTH", 0.25)
-    searcher = _searcher(num_init_random=1, opt_maxiter=5)
+    searcher = _searcher(num_init_random=1, opt_maxiter=5, refit_growth_below_init_length=0.25)
     for trial in range(10):
         config = {"x": (trial * 0.37) % 1.0, "y": (trial * 13) % 100, "epochs": 9}
         for epoch in (1, 3):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import numpy as np
@@ -223,8 +224,8 @@ def test_bad_max_size_data_for_model_is_named(value):
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
 @pytest.mark.parametrize("policy", ["impute", "drop"])
 def test_non_finite_metric_never_aborts_and_never_reaches_the_model(mode, bad, policy):
-    searcher = GPFIFOSearcher(SPACE, metric="m", mode=mode, random_seed=1, num_init_random=2, **FAST)
-    searcher.non_finite = policy
+    searcher = GPFIFOSearcher(SPACE, metric="m", mode=mode, random_seed=1, num_init_random=2, non_finite=policy,
+                              **FAST)
     sign = 1.0 if mode == "min" else -1.0
     for trial in range(8):
         config = searcher.get_config(trial_id=str(trial))
@@ -287,8 +288,8 @@ def test_refit_schedule_refits_less_often_as_data_grows(monkeypatch):
         return original(model, X, y, init_params, **kwargs)
 
     monkeypatch.setattr(gp_searcher, "fit_hyperparameters", recording_fit)
-    monkeypatch.setattr(gp_searcher, "REFIT_GROWTH", 0.25)
-    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, opt_skip_init_length=8, **FAST)
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, opt_skip_init_length=8, refit_growth=0.25,
+                              **FAST)
     for trial in range(20):
         config = {"x": (trial * 0.37) % 1.0, "n": 1 + trial % 19, "lr": 1e-3, "act": "relu"}
         searcher.on_trial_result(str(trial), config, {"loss": objective(config)}, update=True)
@@ -370,8 +371,6 @@ def test_copula_targets_only_in_finite_spaces_and_never_for_the_multi_fidelity_s
 
 
 def test_candidates_are_uniform_without_pending_and_half_around_the_incumbent_with_pending():
-    from syne_tune.optimizer.schedulers.searchers import gp_searcher
-
     searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=2, **FAST)
     incumbent = searcher.encoding.encode([{"x": 0.3, "n": 5, "lr": 1e-3, "act": "tanh"}])[0]
     state = searcher.random_state.get_state()
@@ -380,7 +379,7 @@ def test_candidates_are_uniform_without_pending_and_half_around_the_incumbent_wi
     np.testing.assert_array_equal(searcher._candidates(incumbent, local=False), uniform_candidates)
     searcher.random_state.set_state(state)
     candidates = searcher._candidates(incumbent, local=True)
-    k = int(gp_searcher.LOCAL_CANDIDATE_FRACTION * 50)
+    k = int(searcher.options.local_candidate_fraction * 50)
     np.testing.assert_array_equal(candidates[k:], uniform_candidates[k:])
     bounds = searcher.encoding.bounds
     assert np.all(candidates >= bounds[:, 0]) and np.all(candidates <= bounds[:, 1])
@@ -406,3 +405,69 @@ def test_local_candidates_only_for_decisions_with_pending_evaluations(monkeypatc
     flags.clear()
     _drive(GPFIFOSearcher(SPACE, metric="loss", random_seed=0, **FAST), 4, pending=3)
     assert flags and all(flags[i] for i in range(len(flags)) if i % 3)   # 2nd and 3rd of a batch
+
+
+# --- settings are search options (each one changes what it says) ------------------------------
+
+def test_discrete_search_and_copula_targets_are_search_options():
+    continuous = GPFIFOSearcher(FINITE, metric="loss", discrete_search=False, **FAST)
+    assert continuous._discrete is None and not continuous._copula_targets()
+    assert not GPFIFOSearcher(FINITE, metric="loss", copula_targets="never", **FAST)._copula_targets()
+    assert GPFIFOSearcher(SPACE, metric="loss", copula_targets="always", **FAST)._copula_targets()
+
+
+def test_shared_one_hot_length_scale_is_a_search_option():
+    shared = GPFIFOSearcher(SPACE, metric="loss", **FAST).model_parameters()
+    separate = GPFIFOSearcher(SPACE, metric="loss", shared_one_hot_length_scale=False, **FAST).model_parameters()
+    assert len(separate) == len(shared) + 2      # 'act' has 3 one-hot columns: 3 length scales instead of 1
+
+
+def test_num_local_starts_reaches_the_acquisition_optimizer(monkeypatch):
+    from syne_tune.optimizer.schedulers.searchers import gp_searcher
+
+    starts = []
+    original = gp_searcher.choose_next
+
+    def spy(*args, **kwargs):
+        starts.append(kwargs["num_local_starts"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(gp_searcher, "choose_next", spy)
+    _drive(GPFIFOSearcher(SPACE, metric="loss", random_seed=0, num_local_starts=2, **FAST), 5)
+    assert starts and set(starts) == {2}
+
+
+def test_local_candidate_fraction_zero_keeps_uniform_candidates():
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=2, local_candidate_fraction=0.0, **FAST)
+    state = searcher.random_state.get_state()
+    uniform_candidates = searcher.encoding.sample(50, searcher.random_state)
+    searcher.random_state.set_state(state)
+    np.testing.assert_array_equal(searcher._candidates(uniform_candidates[0], local=True), uniform_candidates)
+
+
+def test_max_size_top_fraction_sets_the_best_rows_kept():
+    searcher = GPFIFOSearcher(SPACE, metric="loss", max_size_top_fraction=0.5, **FAST)
+    y = np.array([5.0, 1.0, 4.0, 2.0, 3.0, 0.0])
+    np.testing.assert_array_equal(searcher._rows_to_keep(list(range(6)), y, size=4), [5, 1])
+
+
+@pytest.mark.parametrize("explore", [True, False])
+def test_flat_ei_and_explore_when_flat_are_search_options(explore):
+    # every EI is below a huge flat_ei: with explore_when_flat, every BO decision explores
+    searcher = GPFIFOSearcher(SPACE, metric="loss", random_seed=0, flat_ei=1e9, explore_when_flat=explore, **FAST)
+    decisions = []
+    for trial in range(6):
+        config = searcher.get_config(trial_id=str(trial))
+        searcher.on_trial_result(str(trial), config, {"loss": objective(config)}, update=True)
+        decisions.append(searcher._decision)
+    bo = [d for d in decisions if d.startswith("BO")]
+    assert bo and all(("explore" in d) == explore for d in bo)
+
+
+def test_metadata_names_the_searcher_and_every_option():
+    searcher = GPFIFOSearcher(SPACE, metric="loss", refit_growth=0.2, **FAST)
+    metadata = searcher.metadata()
+    assert metadata["searcher"] == "GPFIFOSearcher"
+    options = metadata["search_options"]
+    assert options["refit_growth"] == 0.2 and options["copula_targets"] == "finite"
+    assert options == dataclasses.asdict(searcher.options)

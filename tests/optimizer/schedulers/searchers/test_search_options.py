@@ -104,3 +104,60 @@ def test_hyperband_bayesopt_accepts_original_gp_keys():
                                    search_options={"resource_acq": "bohb", "opt_verbose": False,
                                                    "profiler": True, "debug_log": False}, random_seed=0)
     assert scheduler.searcher.options.profiler is True
+
+
+# --- the GP searchers' settings: search options, not module constants --------------------------
+
+SETTINGS = {"max_size_top_fraction": 0.25, "refit_growth": 0.05, "num_local_starts": 5,
+            "shared_one_hot_length_scale": True, "discrete_search": True, "copula_targets": "finite",
+            "local_candidate_fraction": 0.75, "local_candidate_std": 0.05, "explore_when_flat": True,
+            "flat_ei": 1e-10, "non_finite": "impute"}
+
+
+def test_gp_settings_default_to_the_values_the_measurements_were_made_with():
+    options = GPSearchOptions()
+    assert {name: getattr(options, name) for name in SETTINGS} == SETTINGS
+    mobster = MultiFidelityGPSearchOptions()
+    assert mobster.refit_growth == 0.05 and mobster.refit_growth_below_init_length == 0.15
+    assert mobster.discrete_search is False and mobster.explore_when_flat is False
+
+
+@pytest.mark.parametrize("name, value", [
+    ("max_size_top_fraction", 1.5), ("max_size_top_fraction", "0.25"), ("refit_growth", -0.1),
+    ("refit_growth", True), ("num_local_starts", -1), ("num_local_starts", 2.0),
+    ("shared_one_hot_length_scale", 1), ("discrete_search", "no"), ("copula_targets", "sometimes"),
+    ("local_candidate_fraction", -0.5), ("local_candidate_std", -1.0), ("explore_when_flat", None),
+    ("flat_ei", -1e-10), ("non_finite", "ignore"), ("refit_growth_below_init_length", -1.0),
+])
+def test_gp_settings_are_validated_with_an_error_naming_the_option_and_the_searcher(name, value):
+    with pytest.raises(ValueError, match=f"'{name}' argument of search_options of searcher 'bayesopt'"):
+        parse_search_options(MultiFidelityGPSearchOptions, {name: value}, "bayesopt")
+
+
+def test_mobster_refuses_discrete_search():
+    with pytest.raises(ValueError, match="'discrete_search' argument of .*MOBSTER.* must be False"):
+        HyperbandScheduler(SPACE, searcher="bayesopt", metric="loss", resource_attr="epoch", max_t=9,
+                           search_options={"discrete_search": True})
+
+
+def test_gp_settings_reach_both_gp_searchers_through_the_schedulers():
+    settings = {"refit_growth": 0.1, "copula_targets": "never", "non_finite": "drop", "num_local_starts": 2}
+    fifo = FIFOScheduler(SPACE, searcher="bayesopt", search_options=settings, metric="loss", random_seed=0)
+    mobster = HyperbandScheduler(SPACE, searcher="bayesopt", metric="loss", resource_attr="epoch", max_t=9,
+                                 search_options=dict(settings, refit_growth_below_init_length=0.3), random_seed=0)
+    for scheduler in (fifo, mobster):
+        assert {name: getattr(scheduler.searcher.options, name) for name in settings} == settings
+        assert scheduler.metadata()["search_options"]["refit_growth"] == 0.1
+    assert mobster.searcher.options.refit_growth_below_init_length == 0.3
+
+
+def test_random_searcher_ignores_the_gp_settings_with_a_warning(caplog):
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        FIFOScheduler(SPACE, searcher="random", search_options={"refit_growth": 0.1}, metric="loss")
+    (message,) = _warnings(caplog)
+    assert "'refit_growth'" in message
+
+
+def test_a_misspelt_gp_setting_raises_with_a_hint():
+    with pytest.raises(ValueError, match="refit_growth_below_init_length"):
+        parse_search_options(GPSearchOptions, {"refit_growth_below_init_lenght": 0.2}, "bayesopt")
