@@ -15,15 +15,19 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from syne_tune.domains import Categorical, Domain, FiniteRange, Float, Function, Integer, Normal
+from syne_tune.domains import (
+    Categorical, Domain, FiniteRange, Float, Function, Integer, Normal, Ordinal, OrdinalNearestNeighbor,
+)
 
 __all__ = [
-    "Domain", "Float", "Integer", "Categorical", "FiniteRange", "Normal", "Function",
-    "uniform", "loguniform", "randint", "lograndint", "choice", "finrange", "logfinrange",
+    "Domain", "Float", "Integer", "Categorical", "Ordinal", "OrdinalNearestNeighbor", "FiniteRange", "Normal",
+    "Function", "uniform", "loguniform", "randint", "lograndint", "choice", "ordinal", "logordinal", "finrange",
+    "logfinrange",
     "quniform", "qloguniform", "qrandint", "qlograndint", "reverseloguniform", "randn", "qrandn",
     "sample_from", "restrict_domain", "default_value",
     "is_log_space", "is_reverse_log_space", "add_to_argparse", "cast_config_values",
     "non_constant_hyperparameter_keys", "config_space_size", "config_to_match_string", "to_dict", "from_dict",
+    "config_space_to_json_dict", "config_space_from_json_dict",
 ]
 
 
@@ -50,6 +54,39 @@ def lograndint(lower: int, upper: int) -> Integer:
 def choice(categories: Sequence[Any]) -> Categorical:
     """Uniform over the finite list ``categories``."""
     return Categorical(categories)
+
+
+_ORDINAL_KINDS = ("equal", "nn", "nn-log")
+
+
+def ordinal(categories: Sequence[Any], kind: str | None = None) -> Ordinal:
+    """Ordered categories. ``kind``:
+
+    - ``"equal"``: sampled like ``choice``; the GP searchers encode the index, so neighbours
+      are close and every step counts the same;
+    - ``"nn"``: strictly increasing numbers, modelled on their value; a proposal snaps to the
+      nearest category (:class:`OrdinalNearestNeighbor`);
+    - ``"nn-log"``: the same on log scale, i.e. :func:`logordinal`;
+    - ``None`` (default): ``"nn"`` for at least two strictly increasing int or float values,
+      else ``"equal"``.
+    """
+    if kind is None:
+        numbers = isinstance(categories, Sequence) and not isinstance(categories, (str, bytes)) and \
+            all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in categories)
+        increasing = numbers and all(a < b for a, b in zip(categories, categories[1:]))
+        kind = "nn" if increasing and len(categories) >= 2 else "equal"
+    if kind not in _ORDINAL_KINDS:
+        raise ValueError(f"The 'kind' argument of ordinal must be one of {', '.join(map(repr, _ORDINAL_KINDS))} "
+                         f"or None. Got {kind!r}.")
+    if kind == "equal":
+        return Ordinal(categories)
+    return OrdinalNearestNeighbor(categories, log_scale=kind == "nn-log")
+
+
+def logordinal(categories: Sequence[Any]) -> OrdinalNearestNeighbor:
+    """Strictly increasing positive numbers modelled on log scale; a proposal snaps to the
+    category nearest in log (e.g. batch sizes 16, 32, 64, 128)."""
+    return OrdinalNearestNeighbor(categories, log_scale=True)
 
 
 def finrange(lower: float, upper: float, size: int, cast_int: bool = False) -> FiniteRange:
@@ -127,7 +164,14 @@ def restrict_domain(numerical_domain: Domain, lower: float, upper: float) -> Dom
 def default_value(domain: Domain):
     """The value a partial ``points_to_evaluate`` entry gets: the middle of the range on the
     domain's scale (geometric for log, 1 - geometric of 1 - x for reverse-log), the first category,
-    the mean of a normal, a draw of a ``sample_from`` function."""
+    the middle category of an ordinal (``categories[len // 2]``), the category nearest the
+    (log-)midpoint of a nearest-neighbour ordinal, the mean of a normal, a draw of a ``sample_from``
+    function."""
+    if isinstance(domain, OrdinalNearestNeighbor):
+        first, last = domain.categories[0], domain.categories[-1]
+        return domain.cast(np.sqrt(first * last) if domain.log_scale else 0.5 * (first + last))
+    if isinstance(domain, Ordinal):
+        return domain.categories[len(domain.categories) // 2]
     if isinstance(domain, Categorical):
         return domain.categories[0]
     if isinstance(domain, Normal):
@@ -201,7 +245,8 @@ def _parse_bool(text: str) -> bool:
     return text.lower() == "true"
 
 
-_DOMAIN_CLASSES = {cls.__name__: cls for cls in (Float, Integer, Categorical, FiniteRange, Normal)}
+_DOMAIN_CLASSES = {cls.__name__: cls for cls in (
+    Float, Integer, Categorical, Ordinal, OrdinalNearestNeighbor, FiniteRange, Normal)}
 
 
 def to_dict(domain: Domain) -> dict:
@@ -209,7 +254,9 @@ def to_dict(domain: Domain) -> dict:
 
     A ``sample_from`` domain is described by its function's name and cannot be rebuilt.
     """
-    if isinstance(domain, Categorical):
+    if isinstance(domain, OrdinalNearestNeighbor):
+        kwargs = {"categories": domain.categories, "log_scale": domain.log_scale}
+    elif isinstance(domain, Categorical):
         kwargs = {"categories": domain.categories}
     elif isinstance(domain, FiniteRange):
         kwargs = dict(lower=domain.lower, upper=domain.upper, size=domain.size,
@@ -227,7 +274,31 @@ def to_dict(domain: Domain) -> dict:
 
 
 def from_dict(description: dict) -> Domain:
+    """The domain :func:`to_dict` described. Also reads the original library's format, where
+    ``sampler_cls`` (``Uniform``, ``LogUniform``, ``Normal``) gives the scale."""
     name = description["domain_cls"]
     if name not in _DOMAIN_CLASSES:
         raise ValueError(f"from_dict cannot rebuild a '{name}' domain; known: {', '.join(_DOMAIN_CLASSES)}.")
-    return _DOMAIN_CLASSES[name](**description["domain_kwargs"])
+    kwargs = dict(description["domain_kwargs"])
+    sampler = description.get("sampler_cls")
+    if sampler == "Normal":
+        return Normal(**description.get("sampler_kwargs", {}))
+    if sampler == "LogUniform":
+        kwargs["log_scale"] = True
+    elif sampler not in (None, "Uniform"):
+        raise ValueError(f"from_dict cannot rebuild a '{name}' domain with sampler '{sampler}'; "
+                         "known: Uniform, LogUniform, Normal.")
+    return _DOMAIN_CLASSES[name](**kwargs)
+
+
+def config_space_to_json_dict(config_space: dict) -> dict:
+    """``config_space`` as a JSON-friendly dict: each domain described by :func:`to_dict`,
+    constants copied. :func:`config_space_from_json_dict` inverts it."""
+    return {name: to_dict(value) if isinstance(value, Domain) else value for name, value in config_space.items()}
+
+
+def config_space_from_json_dict(config_space_dict: dict) -> dict:
+    """The config space :func:`config_space_to_json_dict` described (also the original library's
+    format, see :func:`from_dict`)."""
+    return {name: from_dict(value) if isinstance(value, dict) and "domain_cls" in value else value
+            for name, value in config_space_dict.items()}

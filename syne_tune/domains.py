@@ -13,7 +13,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["Domain", "Float", "Integer", "Categorical", "FiniteRange", "Normal", "Function"]
+__all__ = ["Domain", "Float", "Integer", "Categorical", "Ordinal", "OrdinalNearestNeighbor", "FiniteRange", "Normal",
+           "Function"]
 
 
 def _random_state(random_state: np.random.RandomState | None) -> np.random.RandomState:
@@ -213,10 +214,12 @@ class Integer(Domain):
 class Categorical(Domain):
     """One of a finite list of values, uniformly."""
 
+    _owner = "choice"
+
     def __init__(self, categories: Sequence[Any]):
         if isinstance(categories, (str, bytes)) or not isinstance(categories, Sequence) or not categories:
             raise ValueError(
-                f"The 'categories' argument of choice must be a non-empty list. Got {categories!r}.")
+                f"The 'categories' argument of {self._owner} must be a non-empty list. Got {categories!r}.")
         self.categories = list(categories)
         self.value_type = type(self.categories[0])
 
@@ -258,6 +261,73 @@ class Categorical(Domain):
 
     def __repr__(self):
         return f"choice({self.categories!r})"
+
+
+class Ordinal(Categorical):
+    """Ordered categories (``ordinal(..., kind='equal')``): sampled like ``choice``, but the GP
+    searchers encode the category's index on one axis, so neighbours count as similar."""
+
+    _owner = "ordinal"
+
+    def __repr__(self):
+        return f"ordinal({self.categories!r}, kind='equal')"
+
+
+class OrdinalNearestNeighbor(Ordinal):
+    """Strictly increasing numbers (``ordinal(..., kind='nn')``, ``logordinal``), modelled on their
+    (log) value: a number maps to the nearest category, the first on ties.
+
+    Sampling draws uniformly on ``[s0 - d, s_last + d]`` (``s`` the values, or their logs) and
+    snaps, ``d`` half the mean gap: wide gaps get more mass, as the original library does.
+    """
+
+    def __init__(self, categories: Sequence[Any], log_scale: bool = False):
+        self._owner = "logordinal" if log_scale else "ordinal"
+        super().__init__(categories)
+        if not all(_is_number(v) and math.isfinite(v) for v in self.categories) or \
+                any(a >= b for a, b in zip(self.categories, self.categories[1:])):
+            raise ValueError(f"The 'categories' argument of {self._owner} (nearest neighbour) must be strictly "
+                             f"increasing finite numbers (int or float). Got {self.categories!r}; use "
+                             f"ordinal(categories, kind='equal') for other values.")
+        if log_scale and self.categories[0] <= 0:
+            raise ValueError(f"The 'categories' argument of logordinal must be positive numbers. "
+                             f"Got {self.categories!r}.")
+        self.log_scale = log_scale
+        self.value_type = float if any(isinstance(v, (float, np.floating)) for v in self.categories) else int
+        scaled = np.log(self.categories) if log_scale else np.asarray(self.categories, dtype=float)
+        self._scaled = scaled
+        gap = 0.5 * (scaled[-1] - scaled[0]) / (len(scaled) - 1) if len(scaled) > 1 else 0.0
+        self.scaled_interval = (float(scaled[0] - gap), float(scaled[-1] + gap))
+
+    def nearest_index(self, value: Any) -> int:
+        """Index of the category nearest to ``value`` on the domain's scale (the first on ties)."""
+        value = float(value)
+        scaled = np.log(max(value, 1e-300)) if self.log_scale else value
+        return int(np.argmin(np.abs(self._scaled - scaled)))
+
+    def _sample(self, random_state, size):
+        scaled = random_state.uniform(*self.scaled_interval, size)
+        values = np.exp(scaled) if self.log_scale else scaled
+        return [self.categories[self.nearest_index(v)] for v in values]
+
+    def cast(self, value):
+        if isinstance(value, str):
+            value = float(value)
+        return self.categories[self.nearest_index(value)]
+
+    def set_sampler(self, *args, **kwargs):
+        raise ValueError(f"{self!r} samples by snapping to the nearest category; its sampler cannot be set.")
+
+    def get_sampler(self):
+        return None
+
+    def __eq__(self, other):
+        return type(self) is type(other) and (self.categories, self.log_scale) == (other.categories, other.log_scale)
+
+    __hash__ = Domain.__hash__
+
+    def __repr__(self):
+        return f"logordinal({self.categories!r})" if self.log_scale else f"ordinal({self.categories!r}, kind='nn')"
 
 
 class FiniteRange(Domain):

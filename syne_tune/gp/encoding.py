@@ -10,6 +10,10 @@ Rules (the original library's encoding): hyperparameters in sorted key order, co
 - FiniteRange: its index 0..size-1, encoded as an Integer, i.e. (i + 0.5) / size.
 - Categorical: 2 categories -> one dim like the index range {0, 1} (0.25 or 0.75);
   1 or >= 3 categories -> one-hot, decoded by argmax.
+- Ordinal (``ordinal(..., kind='equal')``): its index, encoded like a FiniteRange.
+- OrdinalNearestNeighbor (``ordinal(..., kind='nn')``, ``logordinal``): the (log) value on the
+  domain's sampling interval [s0 - d, s_last + d]; decoding snaps to the nearest category, so a
+  uniform point decodes as ``Domain.sample`` draws.
 
 Shapes: ``X: (n, d)`` encoded configs, ``bounds: (d, 2)``.
 """
@@ -21,7 +25,9 @@ import numpy as np
 
 from scipy.special import ndtr, ndtri
 
-from syne_tune.config_space import Categorical, Domain, FiniteRange, Float, Function, Integer, Normal
+from syne_tune.config_space import (
+    Categorical, Domain, FiniteRange, Float, Function, Integer, Normal, Ordinal, OrdinalNearestNeighbor,
+)
 
 _EPS = 1e-8
 
@@ -44,6 +50,9 @@ def _numeric_interval(domain: Domain) -> tuple[float, float, bool]:
     """Scaled interval of a numeric or index-coded domain, and whether the scale is log."""
     if isinstance(domain, Normal):
         return 0.0, 1.0, False
+    if isinstance(domain, OrdinalNearestNeighbor):  # already on the log scale when log_scale
+        lower, upper = domain.scaled_interval
+        return lower, upper, domain.log_scale
     if isinstance(domain, Float) and domain.reverse_log:
         return float(-np.log1p(-domain.lower)), float(-np.log1p(-domain.upper)), False
     if isinstance(domain, Float):
@@ -52,8 +61,8 @@ def _numeric_interval(domain: Domain) -> tuple[float, float, bool]:
         lower, upper, log = domain.lower - 0.5 + _EPS, domain.upper + 0.5 - _EPS, domain.log_scale
     elif isinstance(domain, FiniteRange):
         lower, upper, log = -0.5 + _EPS, domain.size - 0.5 - _EPS, False
-    else:  # two categories: index range {0, 1}
-        lower, upper, log = -0.5 + _EPS, 1.5 - _EPS, False
+    else:  # an ordinal or two categories: index range {0, ..., n - 1}
+        lower, upper, log = -0.5 + _EPS, len(domain.categories) - 0.5 - _EPS, False
     if log:
         lower, upper = np.log(max(lower, 1e-300)), np.log(upper)
     return float(lower), float(upper), log
@@ -70,7 +79,7 @@ class ConfigEncoding:
             if isinstance(domain, Function):
                 raise ValueError(f"The GP searchers cannot model '{name}' = {domain!r}: a sample_from domain "
                                  "has no numeric encoding. Use searcher='random' or a numeric domain.")
-            if isinstance(domain, Categorical) and len(domain.categories) != 2:
+            if isinstance(domain, Categorical) and not isinstance(domain, Ordinal) and len(domain.categories) != 2:
                 columns.append(_Column(name, domain, start, len(domain.categories), one_hot=True))
                 start += len(domain.categories)
             else:
@@ -102,6 +111,8 @@ class ConfigEncoding:
         domain = col.domain
         if isinstance(domain, FiniteRange):
             values = [domain.index(v) for v in values]
+        elif isinstance(domain, OrdinalNearestNeighbor):
+            values = [float(domain.cast(v)) for v in values]
         elif isinstance(domain, Categorical):
             values = [domain.index(domain.cast(v)) for v in values]
         v = np.asarray(values, dtype=float)
@@ -128,7 +139,9 @@ class ConfigEncoding:
             return [domain.cast(x) for x in np.clip(v, domain.lower, domain.upper)]
         if isinstance(domain, Integer):
             return [domain.cast(x) for x in np.clip(np.round(v), domain.lower, domain.upper)]
-        n = domain.size if isinstance(domain, FiniteRange) else 2
+        if isinstance(domain, OrdinalNearestNeighbor):
+            return [domain.cast(x) for x in v]
+        n = domain.size if isinstance(domain, FiniteRange) else len(domain.categories)
         index = np.clip(np.round(v), 0, n - 1).astype(int)
         items = domain.values if isinstance(domain, FiniteRange) else domain.categories
         return [items[i] for i in index]

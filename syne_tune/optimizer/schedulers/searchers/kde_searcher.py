@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from syne_tune.config_space import Categorical
+from syne_tune.config_space import Categorical, Ordinal
 from syne_tune.gp.encoding import ConfigEncoding
 from syne_tune.optimizer.schedulers.searchers import kde
 from syne_tune.optimizer.schedulers.searchers.search_options import KDESearchOptions, parse_search_options
@@ -55,7 +55,8 @@ class KernelDensityEstimator(BaseSearcher):
         self.options = options
         self.min_bandwidth = options.min_bandwidth if options.min_bandwidth is not None else (
             0.1 if resource_attr else 1e-3)
-        self.sizes = np.array([len(c.domain.categories) if isinstance(c.domain, Categorical) else 0
+        self.sizes = np.array([len(c.domain.categories) if isinstance(c.domain, Categorical)
+                               and not isinstance(c.domain, Ordinal) else 0  # ordinals: one numeric column
                                for c in self.encoding.columns])
         self._sign = 1.0 if mode == "min" else -1.0
         self._data: dict[tuple[str, int | None], tuple[np.ndarray, float]] = {}  # (trial, resource) -> (z, loss)
