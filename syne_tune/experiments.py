@@ -29,12 +29,26 @@ logger = logging.getLogger(__name__)
 
 @dataclass(repr=False)
 class ExperimentResult:
-    """Results (one row per report), metadata and, optionally, the pickled tuner."""
+    """Results (one row per report), metadata and, optionally, the pickled tuner.
+
+    ``path`` is the experiment's folder, as in the original; None (when built by hand) means
+    ``<results root>/<name>``.
+    """
 
     name: str
     results: pd.DataFrame | None
     metadata: dict
     tuner: object | None = None
+    path: Path | None = None
+
+    def __post_init__(self):
+        if self.path is not None:
+            self.path = Path(self.path)
+
+    @property
+    def folder(self) -> Path:
+        """The experiment's folder: ``path``, else ``<results root>/<name>``."""
+        return self.path if self.path is not None else experiment_path(self.name)
 
     def __repr__(self) -> str:  # short: a list of experiments prints one line each, not their frames
         rows = "None" if self.results is None else f"<{len(self.results)} rows>"
@@ -83,7 +97,7 @@ class ExperimentResult:
         ``str()`` says so: "41 trials (38 with reports)". See ``syne_tune.trial_count``."""
         from syne_tune.experiment_trials import tuner_record
 
-        _, configs = tuner_record(experiment_path(self.name), self.tuner)
+        _, configs = tuner_record(self.folder, self.tuner)
         reported = set() if self.results is None or ST_TRIAL_ID not in self.results \
             else set(self.results[ST_TRIAL_ID].dropna().astype(int))
         return TrialCount(len(reported | set(configs)), len(reported))
@@ -100,7 +114,7 @@ class ExperimentResult:
         """
         from syne_tune.experiment_trials import trials_table, tuner_record
 
-        final_status, configs = tuner_record(experiment_path(self.name), self.tuner)
+        final_status, configs = tuner_record(self.folder, self.tuner)
         return trials_table(self.results, self.metric_names()[0], self.metric_mode(),
                             resource_attr=resource_attr or self.metadata.get("resource_attr"),
                             final_status=final_status, configs=configs)
@@ -139,7 +153,7 @@ class ExperimentResult:
         had no PBTLineageCallback or cloned nothing."""
         from syne_tune.optimizer.schedulers.pbt_lineage import LINEAGE_FILE
 
-        path = experiment_path(self.name) / LINEAGE_FILE
+        path = self.folder / LINEAGE_FILE
         columns = ["trial_id", "parent_trial_id", "resource", "timestamp", "config", "parent_config"]
         rows = json.loads(path.read_text()) if path.exists() else []
         return pd.DataFrame(rows, columns=columns)
@@ -176,7 +190,8 @@ def load_experiment(tuner_name: str, load_tuner: bool = False) -> ExperimentResu
         from syne_tune.tuner import Tuner
 
         tuner = Tuner.load(path)
-    return ExperimentResult(name=tuner_name, results=_read_results(path), metadata=metadata, tuner=tuner)
+    return ExperimentResult(name=tuner_name, results=_read_results(path), metadata=metadata, tuner=tuner,
+                            path=path)
 
 
 def experiment_names() -> list[str]:

@@ -71,13 +71,20 @@ class Tuner:
         progress: live progress display: ``"auto"`` (default: a redrawn block on a terminal,
             an updating display in a notebook, log lines elsewhere), ``"live"``, ``"notebook"``,
             ``"lines"``, ``"off"`` (summary only), or a ``TuningProgress``.
+        wait_trial_completion_when_stopping: once the stopping criterion holds, start no trial
+            but let the running ones end by themselves (the scheduler still decides on their
+            reports) instead of stopping them. Off by default.
+        save_tuner: write ``tuner.dill`` (on) so that ``Tuner.load(path).run()`` can continue
+            the experiment. False writes none: the results (journal, ``results.csv.zip``) are kept
+            and read by ``load_experiment``, but the experiment cannot be continued.
     """
 
     def __init__(self, trial_backend: TrialBackend, scheduler: TrialScheduler, stop_criterion,
                  n_workers: int, sleep_time: float = 5.0, results_update_interval: float = 10.0,
                  print_update_interval: float = 30.0, max_failures: int = 1, tuner_name: str | None = None,
                  asynchronous_scheduling: bool = True, callbacks: list[TunerCallback] | None = None,
-                 metadata: dict | None = None, progress: str | bool | TuningProgress = "auto"):
+                 metadata: dict | None = None, progress: str | bool | TuningProgress = "auto",
+                 wait_trial_completion_when_stopping: bool = False, save_tuner: bool = True):
         if not isinstance(trial_backend, TrialBackend):
             raise bad_argument("Tuner", "trial_backend", "a TrialBackend such as LocalBackend", trial_backend)
         if not isinstance(scheduler, TrialScheduler):
@@ -95,6 +102,9 @@ class Tuner:
         self.print_update_interval = check_number("Tuner", "print_update_interval", print_update_interval, minimum=0, finite=True)
         self.max_failures = check_int("Tuner", "max_failures", max_failures, minimum=0)
         self.asynchronous_scheduling = check_bool("Tuner", "asynchronous_scheduling", asynchronous_scheduling)
+        self.wait_trial_completion_when_stopping = check_bool(
+            "Tuner", "wait_trial_completion_when_stopping", wait_trial_completion_when_stopping)
+        self.save_tuner = check_bool("Tuner", "save_tuner", save_tuner)
         self.callbacks = list(callbacks) if callbacks is not None else [StoreResultsCallback()]
         self.progress = as_progress(progress)
         if tuner_name is None:
@@ -187,7 +197,8 @@ class Tuner:
     def _loop(self) -> None:
         status = self.tuning_status
         exhausted = False
-        while not self.stop_criterion(status) and status.num_trials_failed <= self.max_failures:
+        while (not self.stop_criterion(status) or self._waiting_for_running_trials()) \
+                and status.num_trials_failed <= self.max_failures:
             for callback in self.callbacks:
                 callback.on_loop_start()
             self._process_new_results()
@@ -199,9 +210,10 @@ class Tuner:
             if exhausted and not self._running:
                 logger.info("The search space is exhausted and all trials have ended.")
                 break
-            if self.stop_criterion(status):  # start no trial the criterion would end at once
+            stopping = self.stop_criterion(status)
+            if stopping and not self._waiting_for_running_trials():  # start no trial it would end at once
                 break
-            if not exhausted and len(self._running) < (self.n_workers if self.asynchronous_scheduling else 1):
+            if not stopping and not exhausted and len(self._running) < (self.n_workers if self.asynchronous_scheduling else 1):
                 exhausted = not self._start_trials()
             elif not self._more_reports:
                 # Wake up within a second while journal lines wait for their fsync.
@@ -213,6 +225,17 @@ class Tuner:
                 callback.on_loop_end()
         if self._report_check is not None:  # fewer trials could start: judge those that did
             self._judge_reports()
+
+    def _waiting_for_running_trials(self) -> bool:
+        """With ``wait_trial_completion_when_stopping``, the criterion holds and trials still run:
+        the loop goes on, starting none, until they ended."""
+        if not (self.wait_trial_completion_when_stopping and self._running):
+            return False
+        if not self._draining:
+            self._draining = True
+            logger.info("The stopping criterion holds: waiting for %d running trials to end.", len(self._running))
+            self.trial_backend.set_time_limit(None)  # a simulated clock must run past the budget
+        return True
 
     def _begin(self) -> None:
         """Creates the experiment folder, or takes up a loaded experiment where it ended."""
@@ -232,6 +255,7 @@ class Tuner:
         self._last_save_seconds = 0.0
         self._structure_changed = False
         self._more_reports = False
+        self._draining = False
         for callback in self.callbacks:
             callback.on_tuning_start(self)
         self.progress.on_tuning_start(self)
@@ -269,7 +293,7 @@ class Tuner:
         even if an earlier one failed, so that as much as possible is saved."""
         steps = [self._stop_all_trials]
         if self.journal is not None:
-            steps += [self.tuning_status.mark_running_job_as_stopped, self.save,
+            steps += [self.tuning_status.mark_running_job_as_stopped, self._save_or_flush,
                       *(callback.on_tuning_end for callback in self.callbacks), self.journal.close,
                       lambda: self._log_summary(self.tuning_status)]
         for step in steps:
@@ -554,10 +578,17 @@ class Tuner:
 
     def _save_state(self) -> None:
         start = time.perf_counter()
-        self.save()
+        self._save_or_flush()
         self._last_save = time.perf_counter()
         self._last_save_seconds = self._last_save - start
         self._structure_changed = False
+
+    def _save_or_flush(self) -> None:
+        """The tuner's own saves: ``tuner.dill`` unless ``save_tuner=False``, the journal always."""
+        if self.save_tuner:
+            self.save()
+        elif self.journal is not None:
+            self.journal.flush(sync=True)
 
     def save(self, folder: str | Path | None = None) -> None:
         """Writes ``tuner.dill`` (and flushes the journal) into ``folder`` (default: the experiment's).
@@ -600,6 +631,8 @@ class Tuner:
         state.setdefault("_cloned", set())
         state.setdefault("_lock", None)
         state.setdefault("_name_base", state.get("name", "st-tuner"))
+        state.setdefault("wait_trial_completion_when_stopping", False)
+        state.setdefault("save_tuner", True)
         self.__dict__.update(state)
 
     @staticmethod
@@ -784,6 +817,12 @@ def _tuner_folder(tuner_path: str | Path) -> Path:
         if (named / "tuner.dill").is_file():
             return named
         looked.append(named)
+    for folder in dict.fromkeys(looked):
+        if (folder / JOURNAL_NAME).is_file():
+            raise FileNotFoundError(
+                f"The experiment in {folder} has no tuner.dill, so Tuner.load cannot continue it: it ran with "
+                f"save_tuner=False (or was killed before its first save). Its results stay readable with "
+                f"load_experiment({folder.name!r}); run with save_tuner=True to be able to continue an experiment.")
     raise FileNotFoundError(
         f"The 'tuner_path' argument of Tuner.load must be an experiment folder holding tuner.dill, or the name of "
         f"an experiment in {results_root()}. Got {str(tuner_path)!r}; looked for "

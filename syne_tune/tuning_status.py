@@ -1,6 +1,7 @@
 """TuningStatus: counts and metric statistics of an experiment so far, and the status table."""
 from __future__ import annotations
 
+import numbers
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -16,6 +17,10 @@ class MetricsStatistics:
 
     Only values that can be best (``syne_tune.best.rankable``: finite numbers) count as a min,
     max or sum: a diverged trial is never the best. Others appear in ``last_metrics`` only.
+    ``metric_names`` lists the keys reported with a number (NaN and bools included), as in the
+    original: the status table and ``TuningStatus.get_dataframe`` show those and leave out keys
+    that only ever held text or other objects (e.g. ``"debug": "..."``). Unlike the original,
+    a text value does not freeze a metric's statistics: later numbers still count.
     """
 
     def __init__(self):
@@ -24,12 +29,29 @@ class MetricsStatistics:
         self.max_metrics: dict[str, float] = {}
         self.sum_metrics: dict[str, float] = defaultdict(float)
         self.last_metrics: dict[str, float] = {}
+        self._numeric_names: dict[str, None] = {}  # ordered set
+
+    @property
+    def metric_names(self) -> list[str]:
+        """Keys reported with a numeric value at least once, in the order first seen."""
+        return list(self._numeric_names)
+
+    def __setstate__(self, state):
+        # saved (in tuner.dill) before metric_names existed: the keys with a number we still know
+        if "_numeric_names" not in state:
+            last = state.get("last_metrics", {})
+            names = [*state.get("min_metrics", {}), *(k for k, v in last.items() if isinstance(v, numbers.Number))]
+            state["_numeric_names"] = dict.fromkeys(names)
+        self.__dict__.update(state)
 
     def add(self, result: dict) -> None:
         self.count += 1
         minima, maxima, sums, last = self.min_metrics, self.max_metrics, self.sum_metrics, self.last_metrics
+        numeric = self._numeric_names
         for name, value in result.items():
             last[name] = value
+            if name not in numeric and isinstance(value, numbers.Number):
+                numeric[name] = None
             if not rankable(value):
                 continue
             smallest = minima.get(name)
@@ -160,7 +182,7 @@ class TuningStatus:
 
     def get_dataframe(self):
         """One row per trial: trial_id, status, iter (reports), its config, its last reported
-        values (``st_*`` keys left out) and worker-time; a ``pandas.DataFrame``."""
+        values of numeric metrics (``st_*`` keys left out) and worker-time; a ``pandas.DataFrame``."""
         import pandas as pd
 
         rows = []
@@ -168,7 +190,7 @@ class TuningStatus:
             stats = self.trial_metric_statistics[trial_id]
             row = {"trial_id": trial_id, "status": self.last_trial_status_seen[trial_id], "iter": stats.count}
             row.update(self.trial_configs.get(trial_id, {}))
-            row.update({k: v for k, v in stats.last_metrics.items() if not k.startswith("st_")})
+            row.update({k: stats.last_metrics[k] for k in stats.metric_names if not k.startswith("st_")})
             row["worker-time"] = stats.last_metrics.get(ST_WORKER_TIME)
             rows.append(row)
         return pd.DataFrame(rows)
@@ -186,7 +208,7 @@ def format_status_table(status: TuningStatus, max_rows: int = 20) -> str:
     trial_ids = sorted(status.last_trial_status_seen)[-max_rows:]
     config_keys = sorted({k for t in trial_ids for k in status.trial_configs.get(t, {})})
     metric_keys = [m for m in status.metric_names]
-    extra = sorted({k for t in trial_ids for k in status.trial_metric_statistics[t].last_metrics
+    extra = sorted({k for t in trial_ids for k in status.trial_metric_statistics[t].metric_names
                     if not k.startswith("st_") and k not in metric_keys})
     header = ["trial_id", "status", "iter"] + config_keys + extra + metric_keys + ["worker-time"]
     rows = [header]

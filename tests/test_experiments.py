@@ -107,3 +107,34 @@ def test_a_journal_shorter_than_the_results_table_never_hides_rows(stored_experi
     os.utime(journal)
     assert len(load_experiment(names["fifo"]).results) == complete
     assert "fewer than the" in caplog.text and "results.csv.zip" in caplog.text
+
+
+def test_experiment_result_built_as_the_original_did(_results_root, tmp_path):
+    """ExperimentResult(name=, results=, metadata=, tuner=, path=): its folder is ``path``."""
+    import pandas as pd
+
+    from syne_tune.experiments import ExperimentResult
+
+    elsewhere = tmp_path / "copied-run"
+    elsewhere.mkdir()
+    (elsewhere / "journal.jsonl").write_text(
+        '{"st_event": "start", "trial_id": 2, "config": {"x": 0.9}, "st_tuner_time": 0.0}\n')  # no reports yet
+    results = pd.DataFrame({"trial_id": [0, 0, 1], "loss": [0.5, 0.3, 0.4], "st_tuner_time": [1.0, 2.0, 3.0],
+                            "config_x": [0.2, 0.2, 0.7]})
+    experiment = ExperimentResult(name="copied-run", results=results,
+                                  metadata={"metric_names": ["loss"], "metric_mode": "min"}, tuner=None,
+                                  path=str(elsewhere))
+    assert experiment.path == elsewhere and experiment.folder == elsewhere
+    assert str(experiment) == "Experiment copied-run contains 3 evaluations from 2 trials"
+    assert experiment.best_config()["loss"] == 0.3
+    assert experiment.trial_count().started == 3  # trial 2 is in the journal of ``path``
+    assert "copied-run" in repr(experiment) and len(repr(experiment)) < 200
+    by_hand = ExperimentResult("run", results, {"metric_names": ["loss"], "metric_mode": "min"})
+    assert by_hand.path is None and by_hand.folder == _results_root / "run"
+
+
+def test_load_experiment_sets_the_path(_results_root):
+    folder = _results_root / "some-run"
+    folder.mkdir(parents=True)
+    (folder / "metadata.json").write_text('{"metric_names": ["loss"], "metric_mode": "min"}')
+    assert load_experiment("some-run").path == folder

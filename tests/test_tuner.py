@@ -426,3 +426,52 @@ def test_load_takes_an_experiment_name_or_folder_and_names_what_is_missing(_resu
     assert str(_results_root / "no-such-experiment" / "tuner.dill") in message
     with pytest.raises(FileNotFoundError, match="tuner_path"):
         Tuner.load(_results_root / "missing" / "folder")
+
+
+# -- the original's later arguments (issue 24) -----------------------------------------------------
+
+def _ten_epoch_backend():
+    from syne_tune.backend.simulator_backend import SimulatorBackend
+
+    class TenEpochs(SimulatorBackend):  # one simulated second per epoch
+        def _evaluate(self, trial_id, config, checkpoint):
+            return [{"epoch": e, "loss": config["x"] + 1.0 / e, "t": float(e)} for e in range(1, 11)]
+
+    return TenEpochs("t")
+
+
+@pytest.mark.parametrize("wait", [True, False])
+def test_wait_trial_completion_when_stopping_lets_running_trials_finish(wait, _results_root):
+    tuner = Tuner(_ten_epoch_backend(), FIFOScheduler({"x": uniform(0, 1)}, metric="loss", random_seed=0),
+                  StoppingCriterion(max_wallclock_time=15.0), n_workers=3, progress="off",
+                  wait_trial_completion_when_stopping=wait)
+    tuner.run()
+    results = load_experiment(tuner.name).results
+    last = results.groupby("trial_id").last()
+    assert len(last) == 6  # started at 0 s and 10 s; none once the criterion held
+    if wait:
+        assert (last["epoch"] == 10).all()
+        assert set(tuner.tuning_status.last_trial_status_seen.values()) == {"Completed"}
+        assert tuner.tuning_status.wallclock_time >= 20.0
+    else:
+        assert (last["epoch"] < 10).sum() == 3
+        assert set(tuner.tuning_status.last_trial_status_seen.values()) == {"Completed", "Stopped"}
+
+
+def test_save_tuner_false_writes_no_tuner_dill_and_load_says_why(_results_root):
+    tuner = Tuner(_ten_epoch_backend(), FIFOScheduler({"x": uniform(0, 1)}, metric="loss", random_seed=0),
+                  StoppingCriterion(max_num_trials_completed=2), n_workers=2, progress="off", save_tuner=False)
+    tuner.run()
+    assert not (tuner.tuner_path / "tuner.dill").exists()
+    assert len(load_experiment(tuner.name).results) >= 20  # the results are all there
+    with pytest.raises(FileNotFoundError, match="save_tuner=False"):
+        Tuner.load(tuner.tuner_path)
+    with pytest.raises(FileNotFoundError, match="save_tuner=False"):
+        Tuner.load(tuner.name)
+
+
+@pytest.mark.parametrize("name", ["wait_trial_completion_when_stopping", "save_tuner"])
+def test_the_later_flags_must_be_bools(name):
+    with pytest.raises(ValueError, match=f"'{name}' argument of Tuner"):
+        Tuner(_ten_epoch_backend(), FIFOScheduler({"x": uniform(0, 1)}, metric="loss"),
+              StoppingCriterion(max_num_trials_completed=1), n_workers=1, **{name: "yes"})

@@ -41,3 +41,53 @@ def test_a_trial_counts_from_its_start_and_the_count_says_what_it_counts():
     assert status.num_trials_started == 2 and status.num_trials_running == 2
     assert status.num_trials_with_reports == 1 and status.trial_configs[1] == {"x": 2}
     assert str(status.trial_count()) == "2 trials (1 with reports)"
+
+
+def test_only_numeric_metrics_are_tracked_and_shown():
+    """As the original: a text field (e.g. a debug message) is no metric, in the table or the frame."""
+    import pickle
+
+    status = TuningStatus(["loss"])
+    status.update({0: (Trial(0, {"x": 1}), Status.in_progress)},
+                  [(0, {"loss": 0.5, "epoch": 1, "debug": "str", "ok": True, "nan": float("nan")}),
+                   (0, {"loss": 0.4, "epoch": 2, "debug": "again"})])
+    stats = status.trial_metric_statistics[0]
+    assert stats.metric_names == ["loss", "epoch", "ok", "nan"]
+    assert status.overall_metric_statistics.metric_names == ["loss", "epoch", "ok", "nan"]
+    assert "debug" not in stats.min_metrics and "debug" not in stats.sum_metrics
+    assert stats.min_metrics["loss"] == 0.4 and stats.max_metrics["epoch"] == 2
+    table = format_status_table(status)
+    assert "debug" not in table and "again" not in table and "epoch" in table
+    frame = status.get_dataframe()
+    assert "debug" not in frame.columns and list(frame["epoch"]) == [2]
+    # a TuningStatus pickled before metric_names existed still loads
+    old = pickle.loads(pickle.dumps(stats))
+    del old.__dict__["_numeric_names"]
+    assert pickle.loads(pickle.dumps(old)).metric_names == ["loss", "epoch", "ok", "nan"]
+
+
+def test_a_text_value_does_not_freeze_a_metrics_statistics():
+    stats = MetricsStatistics()
+    for value in (1.0, "oops", 0.5):
+        stats.add({"loss": value})
+    assert stats.min_metrics["loss"] == 0.5 and stats.max_metrics["loss"] == 1.0  # the original froze at 1.0
+    assert stats.last_metrics["loss"] == 0.5
+
+
+def test_a_debug_text_field_reported_through_a_tuner_is_no_metric_column(_results_root):
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.backend.simulator_backend import SimulatorBackend
+    from syne_tune.config_space import uniform
+    from syne_tune.optimizer.schedulers import FIFOScheduler
+
+    class WithDebug(SimulatorBackend):
+        def _evaluate(self, trial_id, config, checkpoint):
+            return [{"epoch": e, "loss": config["x"] / e, "debug": f"step {e}", "t": float(e)} for e in (1, 2)]
+
+    tuner = Tuner(WithDebug("t"), FIFOScheduler({"x": uniform(0, 1)}, metric="loss", random_seed=0),
+                  StoppingCriterion(max_num_trials_completed=2), n_workers=2, progress="off")
+    tuner.run()
+    status = tuner.tuning_status
+    assert "debug" not in status.overall_metric_statistics.metric_names
+    assert {"loss", "epoch"} <= set(status.overall_metric_statistics.metric_names)
+    assert "debug" not in status.get_dataframe().columns and "step 2" not in str(status)

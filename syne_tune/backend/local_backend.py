@@ -19,7 +19,7 @@ import threading
 import uuid
 from pathlib import Path
 
-from syne_tune._validation import check_bool
+from syne_tune._validation import bad_argument, check_bool, check_int
 from syne_tune.backend.process_guard import start_guardian, stop_guardian, suspended, trial_marker
 from syne_tune.backend.trial_backend import TrialBackend, command_line_arguments
 from syne_tune.backend.trial_process import TrialProcess, trial_environment
@@ -40,32 +40,75 @@ def _count_gpus() -> int:
     return sum(1 for line in listing.stdout.splitlines() if line.startswith("GPU "))
 
 
+def check_gpus_to_use(owner: str, gpus_to_use) -> list[int] | None:
+    """``gpus_to_use`` as a list of distinct non-negative ints (None stays None)."""
+    if gpus_to_use is None:
+        return None
+    rule = "a non-empty list of distinct GPU ids (integers >= 0), e.g. [0, 1, 3]"
+    if isinstance(gpus_to_use, (str, bytes)) or not hasattr(gpus_to_use, "__iter__"):
+        raise bad_argument(owner, "gpus_to_use", rule, gpus_to_use)
+    ids = list(gpus_to_use)
+    if not ids or any(isinstance(g, bool) or not isinstance(g, int) or g < 0 for g in ids) \
+            or len(set(ids)) != len(ids):
+        raise bad_argument(owner, "gpus_to_use", rule, gpus_to_use)
+    return ids
+
+
+def choose_gpus(pool: list[int], count: int, running: dict[int, tuple[int, ...]],
+                times_assigned: dict[int, int]) -> tuple[int, ...]:
+    """The ``count`` GPUs of ``pool`` a new trial gets: free ones first (least often assigned, then
+    earlier in ``pool``); only when too few are free, those shared by the fewest running trials."""
+    load = {gpu: 0 for gpu in pool}
+    for gpus in running.values():
+        for gpu in gpus:
+            load[gpu] = load.get(gpu, 0) + 1
+    order = {gpu: i for i, gpu in enumerate(pool)}
+    chosen = sorted(pool, key=lambda g: (load[g], times_assigned.get(g, 0), order[g]))[:count]
+    return tuple(sorted(chosen, key=order.get))
+
+
 class LocalBackend(TrialBackend):
     """Runs each trial as ``python <entry_point> --name=value ... --st_checkpoint_dir=<dir>``.
 
+    GPU placement: with ``rotate_gpus`` and more than one GPU (or with ``gpus_to_use``), each trial
+    gets ``num_gpus_per_trial`` GPUs of its own through ``CUDA_VISIBLE_DEVICES``, the least used
+    among the free ones. A GPU is shared only when no free one is left (more workers than
+    ``len(gpus_to_use) // num_gpus_per_trial``): then the new trial gets those held by the fewest
+    running trials, and a warning says so once. A GPU is free again when its trial ends or pauses.
+
     Args:
         entry_point: path of the training script.
-        rotate_gpus: with more than one GPU, give each trial its own (``CUDA_VISIBLE_DEVICES``),
-            the least used among the free ones.
-        num_gpus: number of GPUs; detected with ``nvidia-smi`` if None.
+        rotate_gpus: place trials on GPUs as above; False leaves ``CUDA_VISIBLE_DEVICES`` alone.
+        num_gpus: number of GPUs of this machine; detected with ``nvidia-smi`` if None.
         delete_checkpoints: remove a trial's checkpoint folder once it ended for good (Completed,
             Stopped or Failed during tuning); paused trials, and trials running when tuning ends
             (a resumed experiment restarts them), keep theirs. Off by default.
+        num_gpus_per_trial: GPUs each trial gets; more than there are is lowered to all of them
+            (with a warning), so a launcher written for a GPU machine still runs elsewhere.
+        gpus_to_use: ids of the GPUs trials may use (default: all); each must be below the
+            number of GPUs.
     """
 
     def __init__(self, entry_point: str, rotate_gpus: bool = True, num_gpus: int | None = None,
-                 delete_checkpoints: bool = False):
+                 delete_checkpoints: bool = False, num_gpus_per_trial: int = 1,
+                 gpus_to_use: list[int] | None = None):
         super().__init__()
-        self.delete_checkpoints = check_bool(type(self).__name__, "delete_checkpoints", delete_checkpoints)
+        owner = type(self).__name__
+        self.delete_checkpoints = check_bool(owner, "delete_checkpoints", delete_checkpoints)
         path = Path(entry_point)
         if not path.is_file():
             raise FileNotFoundError(f"The 'entry_point' argument of LocalBackend must be an existing file. "
                                     f"Got {str(entry_point)!r}, which does not exist.")
         self.entry_point = str(path.resolve())
-        self.rotate_gpus = rotate_gpus
-        self._num_gpus = num_gpus
-        self._gpu_of_trial: dict[int, int] = {}
+        self.rotate_gpus = check_bool(owner, "rotate_gpus", rotate_gpus)
+        self._num_gpus = check_int(owner, "num_gpus", num_gpus, minimum=0, allow_none=True)
+        self.num_gpus_per_trial = check_int(owner, "num_gpus_per_trial", num_gpus_per_trial, minimum=1)
+        self.gpus_to_use = check_gpus_to_use(owner, gpus_to_use)
+        if self._num_gpus is not None:
+            self._gpu_pool()  # checks gpus_to_use against the given count now
+        self._gpus_of_trial: dict[int, tuple[int, ...]] = {}
         self._gpu_times_assigned: dict[int, int] = {}
+        self._warned_sharing = False
         self._drop_live_state()
 
     def entrypoint_path(self) -> Path:
@@ -82,7 +125,7 @@ class LocalBackend(TrialBackend):
         trial_path = self._prepare_trial_folder(trial_id, config)
         if self._guardian is None or self._guardian.poll() is not None:
             self._guardian = start_guardian(self._token)
-        env = trial_environment(self._assign_gpu(trial_id))
+        env = trial_environment(self._assign_gpus(trial_id))
         env[REPORT_FILE_ENV] = str(trial_path / REPORT_FILE_NAME)
         self._processes[trial_id] = TrialProcess(
             self._command(trial_id, config), env,
@@ -101,23 +144,46 @@ class LocalBackend(TrialBackend):
         if not self._event.is_set():  # called for every line a trial prints: keep it cheap
             self._event.set()
 
-    def _assign_gpu(self, trial_id: int) -> int | None:
+    def _gpu_pool(self) -> list[int]:
+        """The GPUs trials are placed on; empty when trials are not placed (CPU, one GPU, or off)."""
         if not self.rotate_gpus:
-            return None
+            return []
         if self._num_gpus is None:
             self._num_gpus = _count_gpus()
-        if self._num_gpus <= 1:
-            return None
-        busy = set(self._gpu_of_trial.values())
-        candidates = [g for g in range(self._num_gpus) if g not in busy] or list(range(self._num_gpus))
-        gpu = min(candidates, key=lambda g: self._gpu_times_assigned.get(g, 0))
-        self._gpu_of_trial[trial_id] = gpu
-        self._gpu_times_assigned[gpu] = self._gpu_times_assigned.get(gpu, 0) + 1
-        return gpu
+        if self.gpus_to_use is None:
+            return list(range(self._num_gpus)) if self._num_gpus > 1 else []
+        too_high = [g for g in self.gpus_to_use if g >= self._num_gpus]
+        if too_high:
+            raise ValueError(f"The 'gpus_to_use' argument of {type(self).__name__} must hold ids below the number "
+                             f"of GPUs, {self._num_gpus}. Got {self.gpus_to_use!r}; {too_high} do not exist. "
+                             f"Use ids from 'nvidia-smi --list-gpus'.")
+        return list(self.gpus_to_use)
+
+    def _assign_gpus(self, trial_id: int) -> tuple[int, ...]:
+        pool = self._gpu_pool()
+        if not pool:
+            return ()
+        count = self.num_gpus_per_trial
+        if count > len(pool):
+            logger.warning("num_gpus_per_trial=%d but only %d GPUs can be used: each trial gets all %d.",
+                           count, len(pool), len(pool))
+            count = self.num_gpus_per_trial = len(pool)
+        self._gpus_of_trial.pop(trial_id, None)
+        gpus = choose_gpus(pool, count, self._gpus_of_trial, self._gpu_times_assigned)
+        held = {g for running in self._gpus_of_trial.values() for g in running}
+        if held.intersection(gpus) and not self._warned_sharing:
+            self._warned_sharing = True
+            logger.warning("All %d GPUs are in use: trial %d shares GPUs %s with running trials. Use at most "
+                           "n_workers=%d to give every trial GPUs of its own.", len(pool), trial_id,
+                           list(gpus), len(pool) // count)
+        self._gpus_of_trial[trial_id] = gpus
+        for gpu in gpus:
+            self._gpu_times_assigned[gpu] = self._gpu_times_assigned.get(gpu, 0) + 1
+        return gpus
 
     def _kill(self, trial_id: int) -> list[dict]:
         process = self._processes.get(trial_id)
-        self._gpu_of_trial.pop(trial_id, None)
+        self._gpus_of_trial.pop(trial_id, None)
         if process is None:
             return []
         process.kill()
@@ -139,7 +205,7 @@ class LocalBackend(TrialBackend):
         process = self._processes.get(trial_id)
         if process is None or not process.finished or process.reports:
             return Status.in_progress
-        self._gpu_of_trial.pop(trial_id, None)
+        self._gpus_of_trial.pop(trial_id, None)
         return Status.completed if process.returncode == 0 else Status.failed
 
     def wait(self, timeout: float) -> None:
@@ -160,6 +226,12 @@ class LocalBackend(TrialBackend):
         return state
 
     def __setstate__(self, state):
+        # A backend saved before GPU placement took several GPUs per trial: one GPU each, all usable.
+        old = state.pop("_gpu_of_trial", {})
+        state.setdefault("_gpus_of_trial", {t: (g,) for t, g in old.items()})
+        state.setdefault("num_gpus_per_trial", 1)
+        state.setdefault("gpus_to_use", None)
+        state.setdefault("_warned_sharing", False)
         self.__dict__.update(state)
         self._drop_live_state()
 

@@ -32,11 +32,13 @@ class PythonBackend(LocalBackend):
         tune_function: the function to tune; its parameters are names of ``config_space``
             (constants included) and, optionally, ``st_checkpoint_dir``.
         config_space: the search space, as passed to the scheduler.
-        rotate_gpus, num_gpus, delete_checkpoints: as for :class:`LocalBackend`.
+        rotate_gpus, num_gpus, delete_checkpoints, num_gpus_per_trial, gpus_to_use: as for
+            :class:`LocalBackend` (GPU placement included).
     """
 
     def __init__(self, tune_function: Callable, config_space: dict, rotate_gpus: bool = True,
-                 num_gpus: int | None = None, delete_checkpoints: bool = False):
+                 num_gpus: int | None = None, delete_checkpoints: bool = False, num_gpus_per_trial: int = 1,
+                 gpus_to_use: list[int] | None = None):
         if not callable(tune_function):
             raise TypeError(f"The 'tune_function' argument of PythonBackend must be a function. "
                             f"Got {tune_function!r}.")
@@ -47,7 +49,8 @@ class PythonBackend(LocalBackend):
         _check_parameters(tune_function, self.function_name, config_space)
         self._function = _serialize(tune_function, self.function_name)
         super().__init__(str(ENTRY_POINT), rotate_gpus=rotate_gpus, num_gpus=num_gpus,
-                         delete_checkpoints=delete_checkpoints)
+                         delete_checkpoints=delete_checkpoints, num_gpus_per_trial=num_gpus_per_trial,
+                         gpus_to_use=gpus_to_use)
 
     def entrypoint_path(self) -> Path:
         """Names the experiment after the function (the Tuner's default tuner name)."""

@@ -291,10 +291,11 @@ class TrialProcess:
         self._waiter.join(timeout)
 
 
-def trial_environment(gpu: int | None = None) -> dict:
-    """Environment of a trial process: this one's, with one thread per numeric library by default."""
+def trial_environment(gpus: tuple[int, ...] = ()) -> dict:
+    """Environment of a trial process: this one's, with one thread per numeric library by default,
+    and ``CUDA_VISIBLE_DEVICES`` set to ``gpus`` (e.g. "0,1") when the trial was given GPUs."""
     env = dict(os.environ)
     env.setdefault("OMP_NUM_THREADS", "1")  # n_workers processes share the cores
-    if gpu is not None:
-        env["CUDA_VISIBLE_DEVICES"] = str(gpu)
+    if gpus:
+        env["CUDA_VISIBLE_DEVICES"] = ",".join(str(gpu) for gpu in gpus)
     return env

@@ -155,16 +155,129 @@ def test_checkpoint_that_cannot_be_copied_starts_the_trial_from_scratch(backend,
     assert _wait_for(backend, second.trial_id, Status.completed)
 
 
+def _cuda(backend, trial_id, timeout=20.0):
+    """The CUDA_VISIBLE_DEVICES the trial's script saw, once it wrote it (not empty)."""
+    path = backend.trial_path(trial_id) / "cuda.txt"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if path.exists() and path.read_text():
+            break
+        time.sleep(0.02)
+    return path.read_text()
+
+
 def test_gpu_rotation_gives_each_trial_a_free_gpu(backend, tmp_path):
-    backend._num_gpus = 2
+    backend._num_gpus = 2  # faked: this machine has none
     for _ in range(3):
         backend.start_trial({"epochs": 1000, "sleep": 0.05})
-    assert backend._gpu_of_trial == {0: 0, 1: 1, 2: 0}
+    assert [_cuda(backend, t) for t in range(3)] == ["0", "1", "0"]  # the third shares: none is free
     backend.stop_trial(1)
     backend.start_trial({"epochs": 1, "sleep": 0.0})
-    assert backend._gpu_of_trial[3] == 1
     _wait_for(backend, 3, Status.completed)
-    assert (backend.trial_path(3) / "cuda.txt").read_text() == "1"
+    assert _cuda(backend, 3) == "1"  # the freed GPU, not a shared one
+
+
+def test_several_gpus_per_trial_from_gpus_to_use(tmp_path):
+    backend = LocalBackend(SCRIPT, num_gpus_per_trial=2, gpus_to_use=[0, 1, 3, 4])
+    backend.set_path(tmp_path / "exp")
+    backend._num_gpus = 5  # faked
+    try:
+        for _ in range(2):
+            backend.start_trial({"epochs": 1000, "sleep": 0.05})
+        assert [_cuda(backend, t) for t in range(2)] == ["0,1", "3,4"]  # GPU 2 is kept free
+        backend.pause_trial(0)
+        backend.start_trial({"epochs": 1000, "sleep": 0.05})
+        assert _cuda(backend, 2) == "0,1"
+        backend.start_trial({"epochs": 1, "sleep": 0.0})  # all four are busy: it shares two
+        assert len(set(_cuda(backend, 3).split(","))) == 2
+    finally:
+        backend.stop_all()
+
+
+def test_choose_gpus_prefers_free_then_least_assigned_then_least_shared():
+    from syne_tune.backend.local_backend import choose_gpus
+
+    assert choose_gpus([0, 1, 2, 3], 1, {}, {}) == (0,)
+    assert choose_gpus([0, 1, 2, 3], 2, {7: (0, 1)}, {0: 1, 1: 1}) == (2, 3)
+    assert choose_gpus([0, 1, 2, 3], 1, {7: (0,)}, {0: 1, 1: 3, 2: 1, 3: 2}) == (2,)  # free, least assigned
+    # none free: those shared by the fewest running trials, not the oldest trial's
+    assert choose_gpus([0, 1], 1, {1: (0,), 2: (1,), 3: (0,)}, {0: 2, 1: 1}) == (1,)
+    # one free, two wanted: the free one plus the least shared
+    assert choose_gpus([3, 1, 2], 2, {1: (3,), 2: (1,), 3: (1,)}, {}) == (3, 2)
+
+
+def test_no_running_trials_share_a_gpu_while_another_is_free(monkeypatch):
+    """A tuner with more workers than GPU pairs: every assignment is checked against the running set."""
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.backend import local_backend
+    from syne_tune.config_space import uniform
+    from syne_tune.optimizer.baselines import RandomSearch
+
+    assignments = []
+    choose = local_backend.choose_gpus
+
+    def checked_choose(pool, count, running, times_assigned):
+        gpus = choose(pool, count, running, times_assigned)
+        held = {g for trial_gpus in running.values() for g in trial_gpus}
+        free = [g for g in pool if g not in held]
+        assert len(gpus) == count == len(set(gpus))
+        assert set(gpus) <= set(free) or set(free) <= set(gpus), (gpus, running)
+        assignments.append(gpus)
+        return gpus
+
+    monkeypatch.setattr(local_backend, "choose_gpus", checked_choose)
+    backend = LocalBackend(SCRIPT, num_gpus=4, num_gpus_per_trial=2, gpus_to_use=[3, 0, 1])
+    space = {"epochs": 3, "x": uniform(0.0, 1.0), "sleep": 0.05}
+    tuner = Tuner(backend, RandomSearch(space, metric="loss", mode="min", random_seed=0),
+                  StoppingCriterion(max_num_trials_finished=6), n_workers=2, sleep_time=0.02, progress="off")
+    tuner.run()
+    assert len(assignments) >= 6
+    for trial_id, gpus in enumerate(assignments):
+        assert _cuda(tuner.trial_backend, trial_id) == ",".join(map(str, gpus))
+    assert all(set(gpus) <= {0, 1, 3} for gpus in assignments)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"num_gpus_per_trial": 0}, "num_gpus_per_trial"),
+    ({"num_gpus_per_trial": 1.5}, "num_gpus_per_trial"),
+    ({"gpus_to_use": [0, 0]}, "gpus_to_use"),
+    ({"gpus_to_use": [-1]}, "gpus_to_use"),
+    ({"gpus_to_use": "0,1"}, "gpus_to_use"),
+    ({"gpus_to_use": []}, "gpus_to_use"),
+    ({"gpus_to_use": [0, 3], "num_gpus": 2}, "gpus_to_use"),
+])
+def test_gpu_arguments_are_validated(kwargs, name):
+    with pytest.raises(ValueError, match=f"'{name}' argument of LocalBackend"):
+        LocalBackend(SCRIPT, **kwargs)
+
+
+def test_gpus_to_use_beyond_the_detected_count_fails_at_the_first_trial(tmp_path):
+    backend = LocalBackend(SCRIPT, gpus_to_use=[1, 2])
+    backend.set_path(tmp_path / "exp")
+    backend._num_gpus = 2  # as if detected
+    with pytest.raises(ValueError, match=r"gpus_to_use.*\[2\] do not exist"):
+        backend.start_trial({"epochs": 1})
+    backend.stop_all()
+
+
+def test_more_gpus_per_trial_than_exist_gives_each_trial_all_of_them(tmp_path, caplog):
+    backend = LocalBackend(SCRIPT, num_gpus=2, num_gpus_per_trial=3)
+    backend.set_path(tmp_path / "exp")
+    backend.start_trial({"epochs": 1})
+    _wait_for(backend, 0, Status.completed)
+    assert _cuda(backend, 0) == "0,1"
+    assert "num_gpus_per_trial=3" in caplog.text
+    backend.stop_all()
+
+
+def test_without_gpus_cuda_visible_devices_is_left_alone(tmp_path, monkeypatch):
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    backend = LocalBackend(SCRIPT, num_gpus=0, num_gpus_per_trial=2)
+    backend.set_path(tmp_path / "exp")
+    backend.start_trial({"epochs": 1})
+    _wait_for(backend, 0, Status.completed)
+    assert (backend.trial_path(0) / "cuda.txt").read_text() == ""
+    backend.stop_all()
 
 
 def test_has_checkpoint_only_once_the_trial_wrote_into_its_checkpoint_folder(tmp_path):

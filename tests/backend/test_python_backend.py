@@ -120,3 +120,25 @@ def test_a_resumed_function_without_checkpoints_restarts_from_scratch(_results_r
     assert "restarts from its checkpoint" not in caplog.text
     steps = load_experiment(tuner.name).results.query("trial_id == 0")["step"].tolist()
     assert steps.count(1) == 2  # it did start again at step 1
+
+
+def report_gpus(steps: int):
+    import os
+
+    from syne_tune import Reporter
+
+    Reporter()(step=steps, loss=0.0, cuda=os.environ.get("CUDA_VISIBLE_DEVICES", ""))
+
+
+def test_gpu_placement_arguments_reach_every_trial(_results_root):
+    space = {"steps": 1}
+    backend = PythonBackend(report_gpus, space, num_gpus=4, num_gpus_per_trial=2, gpus_to_use=[2, 3])
+    tuner = Tuner(backend, FIFOScheduler(space, metric="loss", random_seed=0),
+                  StoppingCriterion(max_num_trials_completed=2), n_workers=1, sleep_time=0.05)
+    tuner.run()
+    assert set(load_experiment(tuner.name).results["cuda"]) == {"2,3"}
+
+
+def test_gpu_placement_arguments_are_validated():
+    with pytest.raises(ValueError, match="'gpus_to_use' argument of PythonBackend"):
+        PythonBackend(report_gpus, {"steps": 1}, gpus_to_use=[1, 1])

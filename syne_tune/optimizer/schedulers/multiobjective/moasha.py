@@ -29,14 +29,24 @@ class MOASHA(FIFOScheduler):
     ``searcher='random'``).
 
     Args:
-        resource_attr: the resource in each report (positive integer, e.g. epochs done).
+        resource_attr: the resource in each report (positive integer, e.g. epochs done);
+            default "epoch". The original's name ``time_attr`` is accepted too.
         grace_period, reduction_factor, brackets: as for HyperbandScheduler.
+        metrics: the original's name for ``metric`` (a list of names).
 
-    ``max_t`` (or a constant in ``config_space``) is required.
+    ``max_t`` (or a constant in ``config_space``) is required. The original's spelling
+    ``MOASHA(config_space, metrics=[...], mode=[...], time_attr="epoch", max_t=...)`` works, and
+    so does its positional ``MOASHA(config_space, ["err", "latency"], ...)``.
     """
 
-    def __init__(self, config_space: dict, resource_attr: str = "epoch", grace_period: int = 1,
-                 reduction_factor: float = 3, brackets: int = 1, **kwargs):
+    def __init__(self, config_space: dict, resource_attr: str | None = None, grace_period: int = 1,
+                 reduction_factor: float = 3, brackets: int = 1, *, metrics: list[str] | None = None,
+                 time_attr: str | None = None, **kwargs):
+        if isinstance(resource_attr, (list, tuple)):  # the original's second positional argument: metrics
+            resource_attr, metrics = None, _one_spelling("metrics", metrics, "a positional list of metrics", resource_attr)
+        if metrics is not None:
+            kwargs["metric"] = _one_spelling("metric", kwargs.get("metric"), "metrics", metrics)
+        resource_attr = _one_spelling("resource_attr", resource_attr, "time_attr", time_attr) or "epoch"
         if kwargs.get("searcher", "random") != "random":
             raise ValueError(f"The 'searcher' argument of {_OWNER} must be 'random'. Got {kwargs['searcher']!r}.")
         super().__init__(config_space, **kwargs)
@@ -119,3 +129,11 @@ class MOASHA(FIFOScheduler):
     def rung_losses(self, level: int) -> dict[int, list[float]]:
         """Loss vectors recorded at rung ``level`` by trial (metrics negated in 'max' mode); for tests."""
         return {t: v.tolist() for t, v in self._rungs[level].items()}
+
+
+def _one_spelling(name: str, value, other_name: str, other_value):
+    """The value given under ``name`` or under the original's ``other_name``; both is an error."""
+    if value is not None and other_value is not None:
+        raise ValueError(f"{_OWNER} got both '{name}' and '{other_name}', two spellings of one argument. "
+                         f"Pass only one of them.")
+    return other_value if value is None else value

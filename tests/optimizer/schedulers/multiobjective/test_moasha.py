@@ -87,3 +87,43 @@ def test_multi_objective_random_search_and_list_arguments():
         FIFOScheduler(SPACE, metric=["a", "a"])
     with pytest.raises(ValueError, match="searcher"):
         make(searcher="kde")
+
+
+def test_the_originals_spelling_runs_through_a_tuner_as_ours_does(_results_root):
+    """MOASHA(config_space, metrics=[...], mode=[...], time_attr=..., max_t=...) as in the original's
+    0.13 release decides exactly as our spelling does, in simulated time."""
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.backend.simulator_backend import SimulatorBackend
+    from syne_tune.experiments import load_experiment
+
+    class TwoObjectives(SimulatorBackend):
+        def _evaluate(self, trial_id, config, checkpoint):
+            return [{"step": e, "err": (config["x"] - 0.3) ** 2 + 1.0 / e, "size": config["x"], "t": float(e)}
+                    for e in range(1, 10)]
+
+    space = {"x": uniform(0, 1)}
+    schedulers = [
+        MOASHA(space, metrics=["err", "size"], mode=["min", "max"], time_attr="step", max_t=9, random_seed=0),
+        MOASHA(space, ["err", "size"], mode=["min", "max"], time_attr="step", max_t=9, random_seed=0),
+        MOASHA(space, metric=["err", "size"], mode=["min", "max"], resource_attr="step", max_t=9, random_seed=0),
+    ]
+    runs = []
+    for scheduler in schedulers:
+        assert scheduler.metric_names() == ["err", "size"] and scheduler.resource_attr == "step"
+        tuner = Tuner(TwoObjectives("t"), scheduler, StoppingCriterion(max_wallclock_time=60), n_workers=3,
+                      progress="off")
+        tuner.run()
+        results = load_experiment(tuner.name).results
+        runs.append(results.groupby("trial_id")["step"].max().tolist())
+    assert runs[0] == runs[1] == runs[2]
+    assert min(runs[0]) < 9 and max(runs[0]) == 9  # some stopped at a rung, some reached max_t
+
+
+@pytest.mark.parametrize("kwargs, names", [
+    ({"metric": ["a", "b"], "metrics": ["a", "b"]}, ("'metric'", "'metrics'")),
+    ({"metric": ["a", "b"], "resource_attr": "epoch", "time_attr": "epoch"}, ("'resource_attr'", "'time_attr'")),
+])
+def test_both_spellings_of_one_argument_is_an_error_naming_both(kwargs, names):
+    with pytest.raises(ValueError) as raised:
+        MOASHA(SPACE, **kwargs)
+    assert all(name in str(raised.value) for name in names)
