@@ -64,17 +64,20 @@ def grid_values(name: str, domain: Domain, num_samples: dict) -> list:
         return _unique(list(domain.categories), domain)
     if not isinstance(domain, (Float, Integer, Normal)):
         raise ValueError(f"searcher='grid' does not know how to list the values of '{name}' = {domain!r}.")
-    if name in num_samples:
-        count = num_samples[name]
-    elif isinstance(domain, Integer) or (isinstance(domain, Float) and len(domain) > 0):
-        count = min(len(domain), DEFAULT_NUM_SAMPLES)
-    else:
-        count = DEFAULT_NUM_SAMPLES
-        logger.warning("searcher='grid': no num_samples for '%s' = %r; using %d values. Set search_options="
-                       "{'num_samples': {'%s': n}} to choose.", name, domain, count, name)
+    count = num_samples.get(name, DEFAULT_NUM_SAMPLES)
     if len(domain) > 0:
         count = min(count, len(domain))
     return _unique(_numeric_values(domain, count), domain)
+
+
+def _warn_missing_counts(config_space: dict, num_samples: dict) -> None:
+    """One warning naming the continuous hyperparameters that get DEFAULT_NUM_SAMPLES values."""
+    missing = [k for k, d in config_space.items() if isinstance(d, Domain) and not _is_finite_domain(d)
+               and not isinstance(d, Function) and len(d) == 0 and k not in num_samples]
+    if missing:
+        logger.warning("searcher='grid' takes %d values of %s (no num_samples given). Set search_options="
+                       "{'num_samples': {'%s': n, ...}} to choose.", DEFAULT_NUM_SAMPLES,
+                       ", ".join(repr(k) for k in missing), missing[0])
 
 
 def grid_key_order(config_space: dict) -> list[str]:
@@ -86,6 +89,7 @@ def grid_key_order(config_space: dict) -> list[str]:
 
 def build_grid(config_space: dict, num_samples: dict) -> list[dict]:
     """Every combination of grid values, the last key varying fastest."""
+    _warn_missing_counts(config_space, num_samples)
     keys = grid_key_order(config_space)
     values = [grid_values(k, config_space[k], num_samples) for k in keys]
     size = int(np.prod([len(v) for v in values], dtype=float))

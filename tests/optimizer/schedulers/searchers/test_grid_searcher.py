@@ -129,3 +129,12 @@ def test_tuner_with_grid_search_ends_when_the_grid_is_exhausted():
         itertools.product([0.125, 0.375, 0.625, 0.875], ["a", "b", "c"]))
     assert results["st_tuner_time"].max() < 1000  # ended at exhaustion, long before the time limit
     assert math.isclose(final["loss"].min(), (0.375 - 0.3) ** 2) and np.isfinite(final["loss"]).all()
+
+
+def test_one_warning_names_the_continuous_domains_without_a_count(caplog):
+    space = {"x": uniform(0, 1), "y": uniform(0, 1), "n": randint(1, 3), "c": choice([1, 2])}
+    with caplog.at_level("WARNING", logger="syne_tune.optimizer.schedulers.searchers.grid_searcher"):
+        searcher = GridSearcher(space, "loss", points_to_evaluate=[], num_samples={"y": 2})
+    (message,) = [r.getMessage() for r in caplog.records if "num_samples" in r.getMessage()]
+    assert "'x'" in message and "'y'" not in message and "'n'" not in message
+    assert len(_all_configs(searcher)) == 5 * 2 * 3 * 2
