@@ -14,6 +14,7 @@ from syne_tune.config_space import choice, finrange, loguniform, randint, unifor
 from syne_tune.experiments import load_experiment
 from syne_tune.optimizer.baselines import GridSearch
 from syne_tune.optimizer.schedulers import FIFOScheduler, HyperbandScheduler
+from syne_tune.optimizer.schedulers.synchronous.hyperband import SynchronousHyperbandScheduler
 from syne_tune.optimizer.schedulers.searchers.grid_searcher import GridSearcher
 
 
@@ -105,7 +106,9 @@ def test_bad_options_name_the_problem():
 def test_original_spellings_build_grid_schedulers():
     space = {"c": choice([1, 2]), "epochs": 3}
     for scheduler in (GridSearch(space, metric="loss"), FIFOScheduler(space, searcher="grid", metric="loss"),
-                      HyperbandScheduler(space, searcher="grid", metric="loss", resource_attr="epoch", max_t=3)):
+                      HyperbandScheduler(space, searcher="grid", metric="loss", resource_attr="epoch", max_t=3),
+                      SynchronousHyperbandScheduler(space, searcher="grid", metric="loss", resource_attr="epoch",
+                                                    max_t=3)):
         assert isinstance(scheduler.searcher, GridSearcher)
         configs = [scheduler.suggest(i) for i in range(3)]
         assert sorted(s.config["c"] for s in configs[:2]) == [1, 2] and configs[2] is None
