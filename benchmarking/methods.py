@@ -66,6 +66,18 @@ def _bayesian_optimization(a: MethodArguments):
     return BayesianOptimization(a.config_space, **a.fifo(**a.bayesopt_options()))
 
 
+def _grid_search(a: MethodArguments):
+    from syne_tune.optimizer.baselines import GridSearch
+    return GridSearch(a.config_space, **a.fifo(search_options={"debug_log": False}))
+
+
+def _rea(a: MethodArguments, population_size: int | None = None, sample_size: int | None = None):
+    """Regularized evolution; population_size 100 and sample_size 10 by default (the original's)."""
+    from syne_tune.optimizer.baselines import REA
+    return REA(a.config_space, population_size=population_size, sample_size=sample_size,
+               **a.fifo(search_options={"debug_log": False}))
+
+
 def _asha(a: MethodArguments, type: str = "stopping"):
     from syne_tune.optimizer.baselines import ASHA
     return ASHA(a.config_space, **a.multi_fidelity(type=type))
@@ -136,6 +148,9 @@ def _moasha(a: MethodArguments):
 METHODS: dict[str, Method] = {
     "RS": Method(_random_search),
     "BO": Method(_bayesian_optimization),
+    "GRID": Method(_grid_search),
+    "REA": Method(_rea),
+    "REA-20": Method(partial(_rea, population_size=20, sample_size=5)),  # evolves within short budgets
     "ASHA": Method(_asha, multi_fidelity=True),
     "ASHA-PROM": Method(partial(_asha, type="promotion"), multi_fidelity=True),
     "PASHA": Method(_pasha, multi_fidelity=True),

@@ -27,6 +27,35 @@ class BayesianOptimization(FIFOScheduler):
         super().__init__(config_space, metric=metric, searcher="bayesopt", **kwargs)
 
 
+class GridSearch(FIFOScheduler):
+    """Grid search: FIFOScheduler with ``searcher='grid'``; tuning ends when the grid is exhausted.
+
+    Grid options go into ``search_options``: ``num_samples`` (dict name -> number of values of a
+    Float/Integer domain, default 5), ``shuffle_config`` (True), ``allow_duplicates`` (False).
+    """
+
+    def __init__(self, config_space: dict, metric: str, **kwargs):
+        super().__init__(config_space, metric=metric, searcher="grid", **kwargs)
+
+
+class REA(FIFOScheduler):
+    """Regularized evolution (Real et al., 2019): FIFOScheduler with ``searcher='rea'``.
+
+    ``population_size`` (default 100) and ``sample_size`` (default 10) may also be given in
+    ``search_options``, not both ways.
+    """
+
+    def __init__(self, config_space: dict, metric: str, population_size: int | None = None,
+                 sample_size: int | None = None, **kwargs):
+        options = dict(kwargs.pop("search_options", None) or {})
+        for name, value in (("population_size", population_size), ("sample_size", sample_size)):
+            if value is not None and name in options:
+                raise ValueError(f"REA got '{name}' as an argument and in search_options. Pass it once.")
+            if value is not None:
+                options[name] = value
+        super().__init__(config_space, metric=metric, searcher="rea", search_options=options, **kwargs)
+
+
 class ASHA(HyperbandScheduler):
     """Asynchronous successive halving (Li et al., 2018): HyperbandScheduler with random search.
 
@@ -89,6 +118,8 @@ class PBT(PopulationBasedTraining):
 baselines_dict = {
     "Random Search": RandomSearch,
     "Bayesian Optimization": BayesianOptimization,
+    "Grid Search": GridSearch,
+    "REA": REA,
     "ASHA": ASHA,
     "PASHA": PASHA,
     "MOBSTER": MOBSTER,

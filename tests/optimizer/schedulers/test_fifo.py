@@ -45,7 +45,7 @@ def test_finite_space_is_exhausted_without_repeats():
 @pytest.mark.parametrize("kwargs, name", [
     ({"metric": "loss", "mode": "maximize"}, "mode"),
     ({}, "metric"),
-    ({"metric": "loss", "searcher": "grid"}, "searcher"),
+    ({"metric": "loss", "searcher": "gird"}, "searcher"),
     ({"metric": "loss", "grace_perid": 1}, "grace_perid"),
     ({"metric": "loss", "random_seed": -1}, "random_seed"),
     ({"metric": "loss", "max_t": 0}, "max_t"),

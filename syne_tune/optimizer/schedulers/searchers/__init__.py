@@ -1,6 +1,6 @@
 """Searchers: where new configurations come from.
 
-The GP and KDE searchers (scipy, autograd) are imported on first use.
+The GP, KDE, grid and evolution searchers are imported on first use.
 """
 from syne_tune._lazy_exports import lazy_getattr
 from syne_tune.optimizer.schedulers.searchers.searcher import (
@@ -12,6 +12,8 @@ _EXPORTS = {
     "GPFIFOSearcher": "syne_tune.optimizer.schedulers.searchers.gp_searcher",
     "GPMultiFidelitySearcher": "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher",
     "KernelDensityEstimator": "syne_tune.optimizer.schedulers.searchers.kde_searcher",
+    "GridSearcher": "syne_tune.optimizer.schedulers.searchers.grid_searcher",
+    "RegularizedEvolution": "syne_tune.optimizer.schedulers.searchers.regularized_evolution",
 }
 
 __all__ = ["BaseSearcher", "RandomSearcher", "impute_points_to_evaluate", "searcher_factory", *_EXPORTS]

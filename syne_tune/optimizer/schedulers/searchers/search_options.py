@@ -133,6 +133,25 @@ class KDESearchOptions(RandomSearchOptions):
     random_fraction: float = 0.33
 
 
+@dataclass(frozen=True)
+class GridSearchOptions(RandomSearchOptions):
+    """Options of ``searcher='grid'`` (the original library's names and defaults)."""
+
+    # hyperparameter name -> number of grid values of a Float or Integer domain (None: 5 each, or
+    # all values of an Integer domain with fewer); finite domains always contribute all their values.
+    num_samples: dict | None = None
+    # True: the grid is served in one random order (the searcher's random_state); False: in order.
+    shuffle_config: bool = True
+
+
+@dataclass(frozen=True)
+class RegularizedEvolutionOptions(RandomSearchOptions):
+    """Options of ``searcher='rea'`` (Real et al., 2019; the original library's defaults)."""
+
+    population_size: int = 100  # completed trials kept; the oldest leaves first
+    sample_size: int = 10  # members drawn (with replacement) to pick the parent from
+
+
 # name -> (type, minimum or allowed values); floats: (float, (lower, upper)), both included
 _RULES: dict[str, tuple[type, Any]] = {
     "debug_log": (bool, None),
@@ -177,13 +196,17 @@ _RULES: dict[str, tuple[type, Any]] = {
     "num_candidates": (int, 1),
     "bandwidth_factor": (float, (1e-12, math.inf)),
     "random_fraction": (float, (0.0, 1.0)),
+    "num_samples": (dict, None),
+    "shuffle_config": (bool, None),
+    "population_size": (int, 1),
+    "sample_size": (int, 1),
 }
 
 # Option classes of the built-in searchers: a key of one of them is accepted by all.
 BUILTIN_OPTIONS_CLASSES: tuple[type, ...] = (RandomSearchOptions, GPSearchOptions, MultiFidelityGPSearchOptions,
-                                              KDESearchOptions)
+                                              KDESearchOptions, GridSearchOptions, RegularizedEvolutionOptions)
 # Options for which None is a valid value (besides their rule).
-_NULLABLE = ("map_reward", "max_size_data_for_model", "num_min_data_points", "min_bandwidth")
+_NULLABLE = ("map_reward", "max_size_data_for_model", "num_min_data_points", "min_bandwidth", "num_samples")
 
 _MAP_REWARD = re.compile(r"^(?:(?P<a>[-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)_)?minus_x$")
 
@@ -195,6 +218,16 @@ def parse_map_reward(map_reward: str) -> float:
         raise bad_argument("search_options", "map_reward", "'minus_x' or '<a>_minus_x' such as '1_minus_x'",
                            map_reward)
     return float(match.group("a") or 0.0)
+
+
+def _check_num_samples(owner: str, name: str, value: Any) -> None:
+    """``num_samples``: a dict from hyperparameter name to an integer >= 1."""
+    rule = "a dict from hyperparameter name to an integer >= 1, such as {'lr': 5}"
+    if not isinstance(value, dict):
+        raise bad_argument(owner, name, rule, value)
+    for key, count in value.items():
+        if not isinstance(key, str) or not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise bad_argument(owner, name, rule, value)
 
 
 def parse_search_options(options_class: type, search_options: dict | None, searcher_name: str):
@@ -221,6 +254,8 @@ def parse_search_options(options_class: type, search_options: dict | None, searc
                               or not rule[0] <= value <= rule[1]):
             bounds = f"a number >= {rule[0]}" if rule[1] == math.inf else f"a number in [{rule[0]}, {rule[1]}]"
             raise bad_argument(owner, name, bounds + (" or None" if name in _NULLABLE else ""), value)
+        if kind is dict:
+            _check_num_samples(owner, name, value)
         if kind is bool and not isinstance(value, bool):
             raise bad_argument(owner, name, "True or False", value)
         if kind is str:

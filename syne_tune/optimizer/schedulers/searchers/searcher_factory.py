@@ -1,4 +1,4 @@
-"""Searcher names -> classes (random, bayesopt, kde), imported lazily so that optional dependencies stay optional."""
+"""Searcher names -> classes (random, grid, rea, bayesopt, kde), imported lazily so that optional dependencies stay optional."""
 from __future__ import annotations
 
 import importlib
@@ -6,7 +6,7 @@ import importlib
 from syne_tune._validation import bad_argument
 from syne_tune.optimizer.schedulers.searchers.searcher import BaseSearcher
 
-# name -> (class for FIFOScheduler, class for HyperbandScheduler), as "module:Class"
+# name -> (class for FIFOScheduler, class for HyperbandScheduler), as "module:Class"; None: FIFO only
 SEARCHERS = {
     "random": ("syne_tune.optimizer.schedulers.searchers.searcher:RandomSearcher",) * 2,
     "bayesopt": (
@@ -14,7 +14,12 @@ SEARCHERS = {
         "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher:GPMultiFidelitySearcher",
     ),
     "kde": ("syne_tune.optimizer.schedulers.searchers.kde_searcher:KernelDensityEstimator",) * 2,
+    "grid": ("syne_tune.optimizer.schedulers.searchers.grid_searcher:GridSearcher",) * 2,
+    # Aging evolution ranks completed trials; a multi-fidelity scheduler reports partial ones.
+    "rea": ("syne_tune.optimizer.schedulers.searchers.regularized_evolution:RegularizedEvolution", None),
 }
+# Searchers that model the resource: a multi-fidelity scheduler passes them resource_attr and max_t.
+_RESOURCE_AWARE = ("bayesopt", "kde")
 
 
 def _load(path: str, name: str) -> type:
@@ -43,9 +48,13 @@ def searcher_factory(searcher: str | BaseSearcher, *, owner: str, config_space: 
     if search_options is not None and not isinstance(search_options, dict):
         raise bad_argument(owner, "search_options", "a dict", search_options)
     multi_fidelity = resource_attr is not None
-    cls = _load(SEARCHERS[searcher][int(multi_fidelity)], searcher)
+    path = SEARCHERS[searcher][int(multi_fidelity)]
+    if path is None:
+        raise ValueError(f"{owner} cannot use searcher={searcher!r}: it learns from completed trials only. "
+                         "Use it with FIFOScheduler (or the REA baseline).")
+    cls = _load(path, searcher)
     kwargs = dict(config_space=config_space, metric=metric, mode=mode, points_to_evaluate=points_to_evaluate,
                   random_seed=random_seed, **(search_options or {}))
-    if multi_fidelity and searcher != "random":
+    if multi_fidelity and searcher in _RESOURCE_AWARE:
         kwargs.update(resource_attr=resource_attr, max_t=max_t)
     return cls(**kwargs)
