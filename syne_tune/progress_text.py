@@ -166,11 +166,12 @@ def text_table(rows: list[list[str]], right: bool = True, indent: str = "") -> s
 
 
 def format_summary(tuner, top: int = 5) -> str:
-    """End-of-run summary: how it ended (finished or interrupted), counts, best value and config,
+    """End-of-run summary: how it ended (finished, stopped early or interrupted), counts, best value and config,
     and the ``top`` trials as a table."""
     status = tuner.tuning_status
     snapshot = take_snapshot(tuner)
-    ending = "interrupted" if getattr(tuner, "interrupted", False) else "finished"
+    ending = "interrupted" if getattr(tuner, "interrupted", False) else \
+        "stopped early" if getattr(tuner, "stopped_early", False) else "finished"
     count = status.trial_count()
     lines = [f"Tuning {ending} after {_duration(snapshot.elapsed)}: {count.started} "
              f"trial{'' if count.started == 1 else 's'} ({count.with_reports} with reports; "

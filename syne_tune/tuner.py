@@ -409,6 +409,12 @@ class Tuner:
         if check is not None and check.complete:
             self._judge_reports()
 
+    @property
+    def stopped_early(self) -> bool:
+        """True if the last run() was stopped because its first trials never reported a key the
+        scheduler needs (the ValueError that run() raised says which)."""
+        return self._report_error is not None
+
     def _judge_reports(self) -> None:
         """Stops the experiment if the first trials never reported a key the scheduler needs
         (see :mod:`syne_tune.report_check`); then drops the check, which costs nothing from here on."""
@@ -753,6 +759,7 @@ class Tuner:
             if status in (Status.completed, Status.failed):
                 self._on_trial_end(trial, status)
             self._running.discard(trial.trial_id)
+        self._forget(trial.trial_id, status)
         self.trial_backend.mark_ended(trial.trial_id, status)
         self.tuning_status.update({trial.trial_id: (trial, status)}, [])
 

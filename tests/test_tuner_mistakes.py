@@ -18,6 +18,7 @@ from syne_tune.backend import LocalBackend
 from syne_tune.config_space import uniform
 from syne_tune.experiments import load_experiment
 from syne_tune.optimizer.schedulers import FIFOScheduler, HyperbandScheduler
+from syne_tune.progress_text import format_summary
 from syne_tune.results_journal import JOURNAL_NAME, read_journal
 
 SCRIPT = str(Path(__file__).parent / "scripts" / "configurable_script.py")
@@ -58,6 +59,7 @@ def test_a_script_that_never_reports_ends_the_run_with_the_fix(printing_script, 
     assert "the script never called Reporter" in message
     assert "from syne_tune import Reporter; report = Reporter(); report(loss=...)" in message
     assert str(tuner.tuner_path) in message
+    assert tuner.stopped_early and format_summary(tuner).startswith("Tuning stopped early after")
     # Each trial that ran to its end without a report is Failed: in the backend, journal and tuning status.
     ended = _end_statuses(tuner)
     assert len(ended) >= 2 and set(ended.values()) == {"Failed"}
