@@ -149,11 +149,16 @@ def read_journal(path: Path, start: int = 0) -> list[dict]:
                 bad += 1
                 continue
             if isinstance(record, dict):
-                report = record.pop(ST_REPORT, None)
-                records.append({**report, **record} if isinstance(report, dict) else record)
+                records.append(_flattened(record))
     if bad:
         logger.warning("Skipped %d unreadable line(s) of %s (cut by a crash?).", bad, path)
     return records
+
+
+def _flattened(record: dict) -> dict:
+    """A journal record with the report it holds as printed text (``st_report``) merged in."""
+    report = record.pop(ST_REPORT, None)
+    return {**report, **record} if isinstance(report, dict) else record
 
 
 def count_result_rows(path: Path) -> int:
@@ -220,8 +225,7 @@ def last_result_rows(path: Path, trial_ids: set[int]) -> dict[int, dict]:
         if trial_id not in pending:
             continue
         if ST_EVENT not in record:
-            report = record.pop(ST_REPORT, None)
-            last[trial_id] = {**report, **record} if isinstance(report, dict) else record
+            last[trial_id] = _flattened(record)
             pending.discard(trial_id)
         elif record[ST_EVENT] == "start":  # no row comes before a trial's start
             pending.discard(trial_id)

@@ -262,8 +262,8 @@ class Tuner:
         logger.info("Tuning %s: results in %s", self.name, self.tuner_path)
         if self._resuming:
             self._take_unreceived_reports()
-        if self._resuming and not self.stop_criterion(self.tuning_status):
-            self._restart_running_trials()
+            if not self.stop_criterion(self.tuning_status):
+                self._restart_running_trials()
         self._resuming = False
         self._save_state()  # from the first second on, a killed experiment can be continued
 
@@ -715,7 +715,7 @@ class Tuner:
                 if record.get("checkpoint_trial_id") is not None:
                     self._cloned.add(trial_id)
             self._running.add(trial_id)
-            self.tuning_status.update({trial_id: (trial, Status.in_progress)}, [])
+            self.tuning_status.trial_started(trial)
             return
         logger.warning("Trial %d was %s after tuner.dill was last saved; asked again, the scheduler suggests %s: "
                        "trial %d ends Stopped.", trial_id, "started" if new_trial else "resumed", suggestion, trial_id)
@@ -795,7 +795,7 @@ class Tuner:
                 logger.info("trial %d restarts from scratch (it wrote no checkpoint)", trial_id)
             self.trial_backend.restart_trial(trial_id)
             self.journal.add_event("restart", trial_id, config=self.trial_backend.trial(trial_id).config)
-            self.tuning_status.update({trial_id: (self.trial_backend.trial(trial_id), Status.in_progress)}, [])
+            self.tuning_status.trial_started(self.trial_backend.trial(trial_id))
 
     # -- results -------------------------------------------------------------------------------------
     def _log_summary(self, status: TuningStatus) -> None:
