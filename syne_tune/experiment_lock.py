@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 LOCK_NAME = "tuner.lock"
+_STALE_HOLDER_SECONDS = 5.0
 
 try:
     import fcntl
@@ -37,16 +38,13 @@ class ExperimentLock:
         if self._file is not None:
             return
         stream = open(self.path / LOCK_NAME, "a+", encoding="utf-8")
-        if fcntl is not None:
-            try:
-                fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                stream.seek(0)
-                holder = _parse(stream.read())
-                stream.close()
-                raise ExperimentLocked(
-                    f"The experiment {self.path} is in use by {describe_holder(holder)}: one Tuner at a time "
-                    f"may run or resume it. Wait for that process to end (or end it), then try again.") from None
+        if fcntl is not None and not _take(stream):
+            stream.seek(0)
+            holder = _parse(stream.read())
+            stream.close()
+            raise ExperimentLocked(
+                f"The experiment {self.path} is in use by {describe_holder(holder)}: one Tuner at a time "
+                f"may run or resume it. Wait for that process to end (or end it), then try again.")
         stream.seek(0)
         stream.truncate()
         stream.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}))
@@ -67,6 +65,38 @@ class ExperimentLock:
 
     def __getstate__(self):  # a pickled Tuner must not carry an open lock
         return {"path": self.path, "_file": None}
+
+
+def _take(stream) -> bool:
+    """Takes the flock of ``stream``; False if a live holder has it.
+
+    A holder that just died can leave the lock held for a moment: a trial process it was forking
+    keeps a copy of the descriptor until it execs (which closes it) or dies. So while the
+    recorded holder is a dead process of this host, the lock is tried again for a few seconds.
+    """
+    deadline = time.monotonic() + _STALE_HOLDER_SECONDS
+    while True:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            stream.seek(0)
+            if _holder_alive(_parse(stream.read())) or time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
+def _holder_alive(holder: dict | None) -> bool:
+    """False only for a holder recorded on this host whose process is gone."""
+    if not holder or holder.get("host") != socket.gethostname() or not isinstance(holder.get("pid"), int):
+        return True
+    try:
+        os.kill(holder["pid"], 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: alive
+        return True
+    return True
 
 
 def lock_holder(path: str | Path) -> dict | None:

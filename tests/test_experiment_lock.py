@@ -56,3 +56,26 @@ def test_a_pickled_lock_holds_nothing(tmp_path):
     lock.release()
     copy.acquire()  # the copy took nothing with it: it can take the lock now
     copy.release()
+
+
+FORKING_HOLDER = textwrap.dedent("""
+    import os, sys, time
+    from syne_tune.experiment_lock import ExperimentLock
+    lock = ExperimentLock(sys.argv[1])
+    lock.acquire()
+    if os.fork() == 0:  # as a trial process between fork and exec: it holds a copy of the descriptor
+        time.sleep(1.0)
+        os._exit(0)
+    print("held", flush=True)
+    time.sleep(60)
+""")
+
+
+def test_a_dead_holders_lock_that_a_forked_child_still_holds_is_taken_once_the_child_lets_go(tmp_path):
+    process = subprocess.Popen([sys.executable, "-c", FORKING_HOLDER, str(tmp_path)], stdout=subprocess.PIPE,
+                               text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert process.stdout.readline().strip() == "held"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with ExperimentLock(tmp_path):  # the holder is dead: its child's copy is waited for, not refused
+        assert lock_holder(tmp_path)["pid"] == os.getpid()
