@@ -306,13 +306,18 @@ class Tuner:
             self._lock = None
 
     def _stop_all_trials(self) -> None:
-        """Stops the running trials; they stay in ``_running``, so a resumed run restarts them."""
-        late = self.trial_backend.stop_all()
-        if self.journal is None:
+        """Stops the running trials; they stay in ``_running``, so a resumed run restarts them.
+
+        What they printed before the stop and the loop had not read yet are reports like any
+        other: the scheduler's decision on them holds (a STOP at ``max_t`` ends the trial Completed,
+        a PAUSE pauses it), so only trials the scheduler would have let continue are restarted."""
+        unread = self.trial_backend.stop_all()
+        if self.journal is None or not unread:
             return
-        for trial_id, reports in late.items():
-            # The scheduler learns from them (its decisions are moot): a resumed run restarts these trials.
-            self._store_reports(self.trial_backend.trial(trial_id), Status.stopped, reports)
+        statuses = {trial_id: (self.trial_backend.trial(trial_id), Status.in_progress) for trial_id in unread}
+        reports = [(trial_id, report) for trial_id, trial_reports in unread.items() for report in trial_reports]
+        reports.sort(key=lambda item: item[1].get(ST_WORKER_TIMESTAMP, 0.0))  # as the backend delivers them
+        self._handle_results(statuses, reports)
 
     # -- starting trials -----------------------------------------------------------------------------
     def _start_trials(self) -> bool:
