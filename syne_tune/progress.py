@@ -285,3 +285,21 @@ def _rich_block(snapshot: ProgressSnapshot):
     grid.add_row("best", format_best(snapshot, max_chars=200))
     grid.add_row("reports", f"{snapshot.reports} ({snapshot.reports_per_second:.1f}/s)")
     return grid
+
+
+def log_to_console_if_unconfigured():
+    """Shows syne_tune's INFO messages on stderr when the application configured no logging."""
+    package_logger = logging.getLogger("syne_tune")
+    if logging.getLogger().handlers or package_logger.handlers:
+        return lambda: None
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    package_logger.addHandler(handler)
+    previous_level = package_logger.level
+    package_logger.setLevel(logging.INFO)
+
+    def remove():
+        package_logger.removeHandler(handler)
+        package_logger.setLevel(previous_level)
+
+    return remove

@@ -127,5 +127,5 @@ def test_reports_with_every_required_key_run_to_the_budget_as_before():
     tuner = Tuner(LocalBackend(SCRIPT), scheduler, StoppingCriterion(max_num_trials_completed=4), n_workers=3,
                   sleep_time=0.2, progress="off")
     tuner.run()
-    assert tuner._report_check is None and tuner._report_error is None  # judged, and dropped
+    assert tuner._rules.report_check is None and tuner._report_error is None  # judged, and dropped
     assert tuner.tuning_status.num_trials_completed >= 5

@@ -23,13 +23,23 @@ def test_the_tuner_forgets_the_caches_of_ended_trials():
 
     box = synthetic_multifidelity()
     space = dict(box.configuration_space_with_max_resource_attr("epochs"), epochs=1)
+    from syne_tune.tuner_callback import TunerCallback
+
+    class CacheSizes(TunerCallback):  # the per-trial caches, as the run ends
+        def on_tuning_start(self, tuner):
+            self.tuner = tuner
+
+        def on_tuning_end(self):
+            recorder = self.tuner._recorder
+            self.sizes = [len(recorder._columns), len(recorder._row_fields), len(self.tuner._rules.last_results)]
+
+    sizes = CacheSizes()
     tuner = Tuner(UserBlackboxBackend(box, "elapsed_time", max_resource_attr="epochs"),
                   RandomSearch(space, metric="loss", mode="min", random_seed=0),
-                  StoppingCriterion(max_num_trials_started=199), n_workers=4, progress="off")
+                  StoppingCriterion(max_num_trials_started=199), n_workers=4, progress="off", callbacks=[sizes])
     tuner.run()
     assert tuner.tuning_status.num_trials_started == 200
-    for cache in (tuner._columns, tuner._row_fields, tuner._last_results):
-        assert len(cache) <= 4  # at most the trials running at the end
+    assert max(sizes.sizes) <= 4, sizes.sizes  # at most the trials running at the end
 
 
 def test_run_on_real_processes_reports_windows():
