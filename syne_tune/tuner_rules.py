@@ -154,20 +154,19 @@ class TuningRules:
     def late_reports(self, trial: Trial, status: str, reports: list[dict], decision: str | None = None) -> str:
         """Keeps reports a trial printed after it was paused or stopped; the scheduler learns from them.
 
-        Returns the trial's status: a paused trial whose late report the scheduler answers with
-        STOP will never be resumed, so it is Stopped from then on (Completed if the scheduler
-        says it is done, e.g. it reached ``max_t``). ``decision`` (a failed trial's STOP) is
-        recorded without asking the scheduler.
+        Returns the trial's status: a paused trial whose late report finishes it (the scheduler
+        says so, e.g. it reached ``max_t``) will never be resumed: Completed from then on. Each
+        report is recorded with the decision that holds for its trial (PAUSE while paused, else
+        STOP); ``decision`` (a failed trial's STOP) is recorded without asking the scheduler.
         """
         for result in reports:
             if decision is None and status != Status.failed and self.metric_error(trial.trial_id, result) is None:
                 self.last_results[trial.trial_id] = result
-                late_decision = self.scheduler.on_trial_result(trial, result)  # the trial has ended already
-                if late_decision == SchedulerDecision.STOP and status == Status.paused:
-                    status = Status.completed if self.scheduler.is_trial_done(trial) else Status.stopped
+                paused = status == Status.paused
+                if self.scheduler.on_trial_late_result(trial, result, paused) and paused:
+                    status = Status.completed
                     self.backend.mark_ended(trial.trial_id, status)
-            else:
-                late_decision = decision or SchedulerDecision.STOP
+            late_decision = decision or (SchedulerDecision.PAUSE if status == Status.paused else SchedulerDecision.STOP)
             self.recorder.report(trial, status, result, late_decision)
         return status
 

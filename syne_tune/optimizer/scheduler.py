@@ -164,12 +164,18 @@ class TrialScheduler:
         """A trial failed."""
 
     def on_trial_result(self, trial: Trial, result: dict) -> str:
-        """A trial reported ``result``; returns a :class:`SchedulerDecision`.
-
-        Also called, in order, with the reports a trial printed after a PAUSE or STOP decision
-        and before its process ended ("late reports"); the decision returned is then ignored.
-        """
+        """A running trial reported ``result``; returns a :class:`SchedulerDecision`."""
         return SchedulerDecision.CONTINUE
+
+    def on_trial_late_result(self, trial: Trial, result: dict, paused: bool) -> bool:
+        """A report ``trial`` printed after this scheduler's PAUSE (``paused``) or STOP ended it and
+        before its process ended (a "late report"); the Tuner hands them over in order, once it
+        carried out the decision. The scheduler may learn from it (the trial trained on).
+
+        Returns True if the report finishes a paused trial (e.g. it reached ``max_t``): it is
+        never to be resumed and ends Completed. The default ignores late reports.
+        """
+        return False
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
         """A trial ran to its end; ``result`` is its last report."""

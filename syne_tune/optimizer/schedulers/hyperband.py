@@ -183,8 +183,12 @@ class HyperbandScheduler(FIFOScheduler):
         check_metric_reported(trial, result, self.metric)
         trial_id = trial.trial_id
         record = self._trials.get(trial_id)
-        if record is None or record.status != _RUNNING:
-            return self._late_report(trial_id, record, result)
+        if record is None:
+            logger.warning("Trial %s reported a result, but HyperbandScheduler never suggested it; stopping it.",
+                           trial_id)
+            return SchedulerDecision.STOP
+        if record.status != _RUNNING:  # not ours to run (late reports go to on_trial_late_result)
+            return SchedulerDecision.PAUSE if record.status == _PAUSED else SchedulerDecision.STOP
         resource = self._checked_resource(trial_id, record, result)
         if resource is None:
             return SchedulerDecision.CONTINUE
@@ -208,40 +212,32 @@ class HyperbandScheduler(FIFOScheduler):
         """The metric as a loss (smaller is better); the rung systems treat a non-finite loss as the worst."""
         return self._sign * float(result[self.metric])
 
-    def _late_report(self, trial_id: int, record: _TrialRecord | None, result: dict) -> str:
+    def on_trial_late_result(self, trial: Trial, result: dict, paused: bool) -> bool:
         """A report printed after a STOP/PAUSE decision, before the trial's process ended.
 
-        The Tuner passes these on in order once it carried out the decision; the answer repeats
-        it (PAUSE or STOP), except STOP for a paused trial that is done. The searcher learns from
-        them per ``searcher_data``, as from any report. For a stopped trial that is all. A paused
-        trial kept training and checkpointing: the largest late resource is where it resumes, its
-        values at the rung levels it reached are recorded there, and it waits for promotion at the
-        highest such rung (no longer at the lower one), so that after resuming its next milestone
-        is the first rung level above its checkpoint. A paused trial whose late reports reach
-        max_t is finished ('done', answered with STOP; :meth:`is_trial_done` tells the Tuner to
-        mark it Completed) and never resumed. Reports of trials that completed or failed, and of trials this scheduler never
-        suggested, are ignored.
+        The searcher learns from it per ``searcher_data``, as from any report. For a stopped
+        trial that is all. A paused trial kept training and checkpointing: the largest late
+        resource is where it resumes, its values at the rung levels it reached are recorded
+        there, and it waits for promotion at the highest such rung (no longer at the lower one),
+        so that after resuming its next milestone is the first rung level above its checkpoint.
+        A paused trial whose late reports reach max_t is finished (True: never resumed).
         """
-        if record is None:
-            logger.warning("Trial %s reported a result, but HyperbandScheduler never suggested it; stopping it.",
-                           trial_id)
-            return SchedulerDecision.STOP
-        decision = SchedulerDecision.PAUSE if record.status == _PAUSED else SchedulerDecision.STOP
-        if record.status not in (_PAUSED, _STOPPED):
-            return decision
-        resource = self._checked_resource(trial_id, record, result)
-        if resource is None:
-            return decision
+        record = self._trials.get(trial.trial_id)
+        resource = self._checked_resource(trial.trial_id, record, result) if record is not None else None
+        if resource is None or resource > self.max_t or record.status == _DONE:
+            return False
         at_rung = resource in self.rung_levels[record.bracket:]
-        self._update_searcher(trial_id, record, result, resource, at_rung)
-        if resource > record.reached:
-            record.reached = resource
-            if record.status == _PAUSED:
-                self.rung_system(record.bracket).on_late_report(trial_id, resource, self._loss(result))
-                if resource >= self.max_t:
-                    record.status = _DONE
-                    return SchedulerDecision.STOP
-        return decision
+        self._update_searcher(trial.trial_id, record, result, resource, at_rung)
+        if resource <= record.reached:
+            return False
+        record.reached = resource
+        if not paused:
+            return False
+        self.rung_system(record.bracket).on_late_report(trial.trial_id, resource, self._loss(result))
+        if resource >= self.max_t:
+            record.status = _DONE
+            return True
+        return False
 
     def _checked_resource(self, trial_id: int, record: _TrialRecord, result: dict) -> int | None:
         """The resource of ``result`` as an int, or None (with a warning, once per trial) if invalid."""

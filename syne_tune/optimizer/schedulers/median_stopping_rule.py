@@ -91,6 +91,9 @@ class MedianStoppingRule(TrialScheduler):
         self.scheduler.on_trial_complete(trial, result)
         return SchedulerDecision.STOP
 
+    def on_trial_late_result(self, trial: Trial, result: dict, paused: bool) -> bool:
+        return trial.trial_id not in self._stopped and self.scheduler.on_trial_late_result(trial, result, paused)
+
     def on_trial_add(self, trial: Trial) -> None:
         self.scheduler.on_trial_add(trial)
 

@@ -1,6 +1,6 @@
 """Late reports: what a trial printed after a PAUSE/STOP decision, before its process ended.
 
-The Tuner passes them to ``on_trial_result`` in order and ignores the answer. For a paused trial
+The Tuner passes them to ``on_trial_late_result`` in order. For a paused trial
 they move it up to the highest rung its checkpoint reached, so that the resumed trial's next
 milestone follows its checkpoint; for a stopped trial only the searcher learns from them.
 The tables are played by the Tuner (one worker unless said otherwise); a late report arrives in
