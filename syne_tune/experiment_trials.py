@@ -18,7 +18,7 @@ from syne_tune.constants import (
     ST_CONFIG_PREFIX, ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME, ST_WORKER_TIME,
 )
 from syne_tune.optimizer.scheduler import SchedulerDecision
-from syne_tune.results_journal import JOURNAL_NAME, trial_records
+from syne_tune.results_journal import JOURNAL_NAME, rows_frame, trial_records
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +90,8 @@ def _add_unreported(table: pd.DataFrame, configs: dict[int, dict]) -> pd.DataFra
     missing = sorted(set(configs) - set(table[ST_TRIAL_ID]))
     if not missing:
         return table
-    rows = pd.DataFrame([{ST_TRIAL_ID: t, "status": Status.failed, "reports": 0,
-                          **{ST_CONFIG_PREFIX + k: v for k, v in configs[t].items()}} for t in missing])
+    rows = rows_frame([{ST_TRIAL_ID: t, "status": Status.failed, "reports": 0,
+                        **{ST_CONFIG_PREFIX + k: v for k, v in configs[t].items()}} for t in missing])
     return pd.concat([table, rows], ignore_index=True) if not table.empty else rows
 
 

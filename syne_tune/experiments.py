@@ -20,7 +20,7 @@ import pandas as pd
 from syne_tune.best import best_label
 from syne_tune.constants import ST_TRIAL_ID, ST_TUNER_CREATION_TIMESTAMP
 from syne_tune.experiment_plots import plot_experiments  # noqa: F401 (re-exported; matplotlib loads on use)
-from syne_tune.results_journal import JOURNAL_NAME, journal_rows
+from syne_tune.results_journal import JOURNAL_NAME, journal_rows, rows_frame
 from syne_tune.results_path import experiment_path, results_root
 from syne_tune.trial_count import TrialCount
 
@@ -248,7 +248,7 @@ def _read_results(path: Path) -> pd.DataFrame | None:
     journal = path / JOURNAL_NAME
     csv_files = [path / name for name in ("results.csv.zip", "results.csv") if (path / name).exists()]
     if journal.exists() and (not csv_files or journal.stat().st_mtime > csv_files[0].stat().st_mtime):
-        rows = pd.DataFrame(journal_rows(journal))
+        rows = rows_frame(journal_rows(journal))
         table = _read_csv(csv_files[0]) if csv_files else None
         if table is None or len(rows) >= len(table):
             return rows

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from syne_tune import json_values
 from syne_tune.constants import (
     METRIC_LINE_PREFIX, ST_WORKER_ITER, ST_WORKER_TIME, ST_WORKER_TIMESTAMP,
 )
@@ -26,15 +27,6 @@ REPORT_FILE_ENV = "SYNETUNE_REPORT_FILE"  # set by the backend: where reports ar
 REPORT_FILE_NAME = "reports.jsonl"  # in the trial folder; every run of the trial appends to it
 _MAX_LINE_BYTES = 50_000
 _METRIC_LINE = re.compile(re.escape(METRIC_LINE_PREFIX) + r"(\{.*\})")
-
-
-def _to_builtin(value):
-    """numpy scalars and arrays become Python numbers and lists, without importing numpy."""
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 @dataclass
@@ -64,7 +56,7 @@ class Reporter:
             kwargs[ST_WORKER_TIME] = time.perf_counter() - self.start
         kwargs[ST_WORKER_ITER] = self.iter
         self.iter += 1
-        line = json.dumps(kwargs, default=_to_builtin)
+        line = json_values.dumps(kwargs)
         if len(line) > _MAX_LINE_BYTES:
             raise ValueError(
                 f"A report must serialize to at most {_MAX_LINE_BYTES} characters; this one has "

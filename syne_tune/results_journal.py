@@ -22,6 +22,7 @@ import os
 import time
 from pathlib import Path
 
+from syne_tune import json_values
 from syne_tune.constants import ST_CONFIG_PREFIX, ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME
 
 logger = logging.getLogger(__name__)
@@ -58,13 +59,7 @@ def report_of_row(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in _ROW_KEYS and not k.startswith(ST_CONFIG_PREFIX)}
 
 
-def _jsonable(value):
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return str(value)
-
-
-_encode = json.JSONEncoder(default=_jsonable).encode
+_encode = json.JSONEncoder(default=json_values.to_builtin_or_str).encode
 
 
 def journal_form(value):
@@ -200,6 +195,21 @@ def check_resume_keeps_results(experiment: Path) -> None:
             f"results.csv.zip holds {in_table} (was the journal deleted or truncated?). Continuing would "
             f"rebuild results.csv.zip from the journal and lose {in_table - in_journal} rows, so nothing was "
             f"changed. Restore {JOURNAL_NAME} to continue; load_experiment still reads the complete table.")
+
+
+def rows_frame(rows: list[dict]):
+    """A DataFrame of result rows. A lone surrogate in a string (which pandas' pyarrow-backed
+    strings cannot hold) becomes its backslash escape, as in ``results.csv.zip``."""
+    import pandas as pd
+
+    try:
+        return pd.DataFrame(rows)
+    except UnicodeEncodeError:
+        return pd.DataFrame([{key: _escaped(value) for key, value in row.items()} for row in rows])
+
+
+def _escaped(value):
+    return value.encode("utf-8", "backslashreplace").decode("utf-8") if isinstance(value, str) else value
 
 
 def journal_rows(path: Path) -> list[dict]:

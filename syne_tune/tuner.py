@@ -14,12 +14,12 @@ event is appended to the experiment's journal as it happens (see
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import Counter
 from pathlib import Path
 
+from syne_tune import json_values
 from syne_tune._validation import bad_argument, check_bool, check_int, check_number
 from syne_tune.backend.trial_backend import TrialBackend
 from syne_tune.backend.trial_status import Status, Trial
@@ -217,7 +217,7 @@ class Tuner:
         if self._resuming:
             check_resume_keeps_results(self.tuner_path)
         self.metadata[ST_TUNER_START_TIMESTAMP] = time.time()
-        (self.tuner_path / "metadata.json").write_text(json.dumps(self.metadata, indent=1, default=str))
+        (self.tuner_path / "metadata.json").write_text(json_values.dumps_record(self.metadata, indent=1))
         self.journal = ResultsJournal(self.tuner_path / JOURNAL_NAME)
         if self._resuming:
             self._replay_journal()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from syne_tune.backend.trial_status import Trial
 from syne_tune.constants import ST_TUNER_TIME
-from syne_tune.results_journal import JOURNAL_NAME, journal_rows
+from syne_tune.results_journal import JOURNAL_NAME, journal_rows, rows_frame
 
 
 class TunerCallback:
@@ -108,7 +108,7 @@ class StoreResultsCallback(TunerCallback):
 
         if self._tuner is None:
             return pd.DataFrame()
-        return pd.DataFrame(journal_rows(Path(self._tuner.tuner_path) / JOURNAL_NAME))
+        return rows_frame(journal_rows(Path(self._tuner.tuner_path) / JOURNAL_NAME))
 
     def __getstate__(self):
         state = dict(self.__dict__)

@@ -10,7 +10,6 @@ Reports a trial printed before it was paused or stopped are not lost: ``pause_tr
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -19,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, ContextManager
 
+from syne_tune import json_values
 from syne_tune.backend.checkpoint_copy import copy_checkpoint_folder
 from syne_tune.backend.trial_status import Status, Trial, TrialResult
 from syne_tune.constants import ST_WORKER_TIMESTAMP
@@ -214,7 +214,7 @@ class TrialBackend:
         """Creates the trial's folder and writes its ``config.json``."""
         path = self.trial_path(trial_id)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "config.json").write_text(json.dumps(config, default=_to_builtin))
+        (path / "config.json").write_text(json_values.dumps(config))
         return path
 
     def copy_checkpoint(self, src_trial_id: int, tgt_trial_id: int) -> None:
@@ -308,7 +308,3 @@ def _read_lines(path: Path) -> list[str]:
     return path.read_text(errors="replace").splitlines(keepends=True) if path.exists() else []
 
 
-def _to_builtin(value):
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

@@ -5,11 +5,11 @@ carry (:func:`metric_value_error`) and which constants a config space may hold.
 """
 from __future__ import annotations
 
-import json
 import numbers
 import reprlib
 from dataclasses import dataclass
 
+from syne_tune import json_values
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import Domain, cast_config_values
 
@@ -53,7 +53,7 @@ def check_config_space(owner: str, config_space) -> None:
     """``config_space`` is a dict with string keys whose constants are JSON-serialisable.
 
     Constants reach every trial's command line and the results; an object, a set or a
-    function there would fail only later, per trial, or be recorded wrongly. Numpy scalars
+    function there would fail only later, per trial, or be recorded wrongly. Numpy scalars, arrays
     and lists/dicts of JSON values are fine; Domains are checked by their constructors.
     """
     if not isinstance(config_space, dict):
@@ -65,19 +65,13 @@ def check_config_space(owner: str, config_space) -> None:
         if isinstance(value, Domain):
             continue
         try:
-            json.dumps(value, default=_numpy_scalar)
+            json_values.dumps(value)
         except (TypeError, ValueError):
             raise ValueError(
                 f"The constant '{name}' in the 'config_space' argument of {owner} must be JSON-serialisable (a "
                 f"number, string, bool, None, or a list or dict of them), because every trial receives it and the "
                 f"results record it. Got {_SHORT.repr(value)} (a {type(value).__name__}). Pass a plain value, or "
                 f"a string the training script decodes.") from None
-
-
-def _numpy_scalar(value):
-    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
-        return value.item()
-    raise TypeError(type(value).__name__)
 
 
 class SchedulerDecision:

@@ -6,10 +6,10 @@ Written whenever the lineage grew during a loop of the Tuner, so a crashed run k
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
+from syne_tune import json_values
 from syne_tune.tuner_callback import TunerCallback
 
 LINEAGE_FILE = "pbt_lineage.json"
@@ -40,6 +40,6 @@ class PBTLineageCallback(TunerCallback):
             return
         path = Path(self._tuner.tuner_path) / LINEAGE_FILE
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(lineage, default=str))
+        tmp.write_text(json_values.dumps_record(lineage))
         os.replace(tmp, path)
         self._written = len(lineage)
