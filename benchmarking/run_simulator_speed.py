@@ -30,27 +30,16 @@ from benchmarking.utils.experiment_folder import temporary_experiment_folder  # 
 from syne_tune import Tuner  # noqa: E402
 
 
-class _TimedTuner(Tuner):
-    """Measures the time spent writing tuner.dill snapshots."""
-
-    snapshot_seconds = 0.0
-
-    def _write_dill(self, folder) -> None:
-        start = time.perf_counter()
-        super()._write_dill(folder)
-        self.snapshot_seconds += time.perf_counter() - start
-
-
 def _run(make_scheduler, backend, stop, n_workers: int = 4) -> dict:
     scheduler = make_scheduler()
     timing = time_scheduler_calls(scheduler, clock=time.perf_counter)  # wall time: the Tuner's is the rest
-    tuner = _TimedTuner(backend, scheduler, stop, n_workers=n_workers, progress="off", tuner_name="speed")
+    tuner = Tuner(backend, scheduler, stop, n_workers=n_workers, progress="off", tuner_name="speed")
     start = time.perf_counter()
     tuner.run()
     wall = time.perf_counter() - start
     reports = tuner.tuning_status.overall_metric_statistics.count
     return {"wall": wall, "reports": reports, "trials": tuner.tuning_status.num_trials_started,
-            "scheduler": timing.seconds, "snapshots": tuner.snapshot_seconds,
+            "scheduler": timing.seconds, "snapshots": tuner.snapshots.seconds,
             "simulated": tuner.tuning_status.wallclock_time}
 
 

@@ -118,6 +118,7 @@ class Tuner:
         self._tuner_time = 0.0  # as of the last save; the recorder keeps it while running
         self._recorder: TrialRecorder | None = None  # journals and tells the callbacks while run() runs
         self._journal_lines = 0  # journal lines the saved state accounts for
+        self.snapshots = SnapshotSchedule(self.results_update_interval)  # tuner.dill saves of a run, and their cost
         self._resuming = False
         self._folder_taken = False  # this tuner created its experiment folder
         self._lock: ExperimentLock | None = None  # held while run() runs
@@ -175,8 +176,8 @@ class Tuner:
                 callback.on_loop_start()
             self._process_new_results()
             self.journal.flush()
-            if self._snapshots.due():
-                self._snapshots.take(self._save_or_flush)
+            if self.snapshots.due():
+                self.snapshots.take(self._save_or_flush)
             self.progress.on_loop_end()
             if self._report_error is not None:
                 break
@@ -227,7 +228,7 @@ class Tuner:
         self._recorder.tuner_time = self._tuner_time
         self._rules.recorder = self._recorder
         self._tell_backend_the_time_limit()
-        self._snapshots = SnapshotSchedule(self.results_update_interval)
+        self.snapshots = SnapshotSchedule(self.results_update_interval)
         self._more_reports = False
         self._draining = False
         for callback in self.callbacks:
@@ -239,7 +240,7 @@ class Tuner:
             if not self.stop_criterion(self.tuning_status):
                 self._restart_running_trials()
         self._resuming = False
-        self._snapshots.take(self._save_or_flush)  # from the first second on, a killed experiment can be continued
+        self.snapshots.take(self._save_or_flush)  # from the first second on, a killed experiment can be continued
 
     def _take_folder(self) -> None:
         """Makes this run the experiment folder's only owner: a new experiment's folder is created
@@ -321,7 +322,7 @@ class Tuner:
                 record.write_ahead("resume", trial_id, config=config)
                 rules.trial_resumed(self.trial_backend.resume_trial(trial_id, new_config=suggestion.config))
                 logger.info("trial %d resumes", trial_id)
-            self._snapshots.changed = True
+            self.snapshots.changed = True
         return True
 
     # -- handling reports ----------------------------------------------------------------------------
@@ -338,7 +339,7 @@ class Tuner:
         running = len(self._rules.running)
         self._rules.handle_results(statuses, new_results)
         if len(self._rules.running) != running:
-            self._snapshots.changed = True  # tuner.dill is due
+            self.snapshots.changed = True  # tuner.dill is due
         check = self._rules.report_check
         if check is not None and check.complete:
             self._judge_reports()

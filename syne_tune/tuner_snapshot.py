@@ -29,6 +29,8 @@ class SnapshotSchedule:
     def __init__(self, interval: float):
         self.interval = interval
         self.changed = False
+        self.count = 0  # saves so far
+        self.seconds = 0.0  # time they took
         self._last = time.perf_counter()
         self._cost = 0.0  # seconds the last save took
 
@@ -44,6 +46,8 @@ class SnapshotSchedule:
         save()
         self._last = time.perf_counter()
         self._cost = self._last - start
+        self.count += 1
+        self.seconds += self._cost
         self.changed = False
 
 
