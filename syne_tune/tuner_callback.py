@@ -45,19 +45,19 @@ class StoreResultsCallback(TunerCallback):
     :mod:`syne_tune.results_journal`, which ``load_experiment`` and :meth:`dataframe` read.
     """
 
-    _MAX_RESTARTS = 20  # past this many new columns, the archive is written once, at the end
+    _from_journal = False  # a new column appeared: the table is written from the journal at the end
 
     def __init__(self, add_wallclock_time: bool = True):
         self.add_wallclock_time = add_wallclock_time
         self._tuner = None
         self._csv: CsvZipWriter | None = None
         self._batch: list[dict] = []  # rows of the current round
-        self._restarts = 0
 
     def on_tuning_start(self, tuner) -> None:
         self._tuner = tuner
         # Rows of earlier runs of this experiment (it is being resumed) come first.
         self._csv = CsvZipWriter(Path(tuner.tuner_path) / "results.csv.zip")
+        self._from_journal = False
         self._csv.write(self._earlier_rows())
 
     def _earlier_rows(self) -> list[dict]:
@@ -78,15 +78,12 @@ class StoreResultsCallback(TunerCallback):
     def _write_batch(self) -> None:
         """Streams the rows of this round; one call per round keeps the cost per row low."""
         batch, self._batch = self._batch, []
-        if self._restarts > self._MAX_RESTARTS or self._csv is None or self._csv.write(batch):
+        if self._from_journal or self._csv is None or self._csv.write(batch):
             return
-        # A new column appeared: the header changes, so the archive is rebuilt from the journal
-        # (which already holds these rows), now or, if columns keep appearing, at the end.
-        self._restarts += 1
+        # A new column appeared: the header changes, so the table is written at the end from the
+        # journal, which holds every row (these too).
+        self._from_journal = True
         self._csv.restart()
-        if self._restarts <= self._MAX_RESTARTS:
-            self._tuner.journal.flush()
-            self._csv.write(self._earlier_rows())
 
     def on_tuning_end(self) -> None:
         self.write()
@@ -96,7 +93,7 @@ class StoreResultsCallback(TunerCallback):
         self._write_batch()
         if self._csv is None:
             return
-        if self._restarts > self._MAX_RESTARTS:
+        if self._from_journal:
             self._tuner.journal.flush()
             self._csv.write(self._earlier_rows())
         self._csv.close()
