@@ -10,8 +10,9 @@ the resumed tuner takes it from the file (:func:`reports_after`).
 
 Run by a backend that names the trial's checkpoint folder (``SYNETUNE_CHECKPOINT_DIR``), each
 report first records the folder's fingerprint: the folder is complete then, and a copy of a
-running trial's checkpoint waits for that state (:mod:`syne_tune.backend.checkpoint_state`).
-The script's normal end removes the record: whatever it wrote is finished.
+running trial's checkpoint waits for that state (:mod:`syne_tune.backend.checkpoint_state`); a
+copier that asked the trial to hold finds it waiting there. The script's normal end removes the
+record: whatever it wrote is finished.
 """
 from __future__ import annotations
 
@@ -125,6 +126,8 @@ class _CheckpointRecorder:
             self._last = self._state.record_state(self._folder, self._last)
         except OSError:  # a folder that cannot be read: copies fall back to watching it
             self._last = None
+        else:
+            self._state.wait_while_held(self._folder)  # a copier asked for the state just recorded
 
     def _at_exit(self) -> None:
         if getattr(sys, "last_value", None) is None and self._last is not None:

@@ -10,10 +10,12 @@ report and at the script's normal end (:mod:`~syne_tune.backend.checkpoint_state
 - **Folder with a record** (scripts that report through the Reporter): a copy counts only if the
   folder is the recorded state before and after it, while the trial is frozen (``freeze``: a
   context manager that suspends the source trial's processes). A trial caught writing is let go
-  on and looked at again every millisecond, until it reported its new state, for at most
-  ``wait_seconds`` or ``_REPORTS_WITHOUT_MATCH`` further reports. A folder that differs from its
-  record while nothing writes to it any more (``freeze`` None: a trial killed while writing, or
-  that wrote after its last report) is not copied.
+  on and looked at again every millisecond; it is asked to hold, so it waits in its next report,
+  the folder in the state it recorded there (a copy needs no luck with the moment, and scripts
+  that write their checkpoint after reporting are served too). At most ``wait_seconds`` or
+  ``_REPORTS_WITHOUT_MATCH`` further reports. A folder that differs from its record while nothing
+  writes to it any more (``freeze`` None: a trial killed while writing, or that wrote after its
+  last report) is not copied.
 - **Folder without a record** (a script that prints its reports itself): best effort, the copy
   counts if the folder was the same before, during and ``_SETTLE_SECONDS`` after it, the last
   tries with the writer frozen; a writer descheduled for longer than that between two files of
@@ -31,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Callable, ContextManager
 
-from syne_tune.backend.checkpoint_state import fingerprint, record_state, recorded_state, scan
+from syne_tune.backend.checkpoint_state import fingerprint, hold_path, record_state, recorded_state, scan
 
 __all__ = ["copy_checkpoint_folder", "scan"]
 
@@ -64,16 +66,25 @@ def copy_checkpoint_folder(source: Path, target: Path, freeze: Callable[[], Cont
 
 def _copy_reported_state(source: Path, target: Path, freeze: Callable[[], ContextManager] | None,
                          wait_seconds: float) -> bool:
-    deadline = time.monotonic() + wait_seconds
-    records = set()
-    while True:
-        record = recorded_state(source)
-        records.add(record)
-        if fingerprint(source) == record and _copy_frozen(source, target, freeze or contextlib.nullcontext):
-            return True
-        if freeze is None or len(records) > _REPORTS_WITHOUT_MATCH or time.monotonic() >= deadline:
-            return False
-        time.sleep(_POLL_SECONDS)
+    if freeze is None:  # nothing writes: the folder is its record or never will be
+        return _copy_frozen(source, target, contextlib.nullcontext)
+    hold = hold_path(source)
+    hold.write_text("")  # the trial waits in its next report, its folder the state it records there
+    try:
+        deadline = time.monotonic() + wait_seconds
+        records = set()
+        while True:
+            record = recorded_state(source)
+            if record is None:  # the script ended normally meanwhile: its folder is final
+                return _copy_settled_state(source, target, None)
+            records.add(record)
+            if fingerprint(source) == record and _copy_frozen(source, target, freeze):
+                return True
+            if len(records) > _REPORTS_WITHOUT_MATCH or time.monotonic() >= deadline:
+                return False
+            time.sleep(_POLL_SECONDS)
+    finally:
+        hold.unlink(missing_ok=True)
 
 
 def _copy_frozen(source: Path, target: Path, freeze: Callable[[], ContextManager]) -> bool:

@@ -8,6 +8,9 @@ when the script ends normally (its writes are finished: the folder is whole, wha
 report saw). A copier that freezes the trial and finds the folder's fingerprint equal to the
 recorded one copies a whole epoch (:mod:`syne_tune.backend.checkpoint_copy`); a folder the script
 changed since its last report (it is writing the next epoch, or was killed doing so) never matches.
+So that a copier need not catch the moment between a report and the next write, it may ask the
+trial to hold (:func:`hold_path`): the Reporter then waits inside its next report, right after
+recording, until the copier is done (:func:`wait_while_held`).
 
 The fingerprint covers the size, modification and change times and inode of the folder and every
 file and folder below it: a file replaced by a rename gets a new inode, a file rewritten in place
@@ -19,9 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 CHECKPOINT_DIR_ENV = "SYNETUNE_CHECKPOINT_DIR"  # set by the backend: the trial's checkpoint folder
+HOLD_SECONDS = 30.0  # a hold older than this was left by a copier that died: it is dropped
 
 
 def scan(folder: Path | str) -> dict[str, tuple[int, int, int, int]]:
@@ -83,6 +88,30 @@ def remove_record(folder: Path | str, expected: str) -> None:
             record_path(folder).unlink()
         except OSError:
             pass
+
+
+def hold_path(folder: Path | str) -> Path:
+    """The file whose existence asks the trial of ``folder`` to wait in its next report (beside the folder)."""
+    folder = Path(folder)
+    return folder.with_name(f".{folder.name}.hold")
+
+
+def wait_while_held(folder: Path | str) -> None:
+    """Waits while a copier holds ``folder`` (its hold file exists), at most until the hold is
+    ``HOLD_SECONDS`` old; a hold that old is removed. Returns at once when there is none."""
+    path = hold_path(folder)
+    try:
+        since = os.stat(path).st_mtime
+    except OSError:
+        return
+    while time.time() - since < HOLD_SECONDS:
+        time.sleep(0.001)
+        if not os.path.exists(path):
+            return
+    try:
+        path.unlink()
+    except OSError:
+        pass
 
 
 def _stat(path: str) -> tuple[int, int, int, int]:

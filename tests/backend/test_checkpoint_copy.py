@@ -4,8 +4,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,21 +27,34 @@ def _consistent(folder: Path) -> bool:
 
 
 def _start_writer(folder: Path, size: int, pause: float, marker: str, gap: float = 0.0,
-                  report: bool = False) -> subprocess.Popen:
+                  report: str = "") -> subprocess.Popen:
     env = {**os.environ, MARKER_ENV: marker}
     if report:
         env[CHECKPOINT_DIR_ENV] = str(folder)
-    command = [sys.executable, str(WRITER), str(folder), str(size), str(pause), str(gap)] + (["report"] if report else [])
+    command = [sys.executable, str(WRITER), str(folder), str(size), str(pause), str(gap)] + ([report] if report else [])
     writer = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    writer.epochs = queue.Queue()  # read all along: a full pipe would stop the writer anywhere
+
+    def read():
+        for line in writer.stdout:
+            if line.strip().isdigit():
+                writer.epochs.put(int(line))
+
+    threading.Thread(target=read, daemon=True).start()
     _next_epoch(writer)  # the first checkpoint is complete
+    deadline = time.time() + 30
+    while report and recorded_state(folder) is None and time.time() < deadline:  # ... and reported
+        time.sleep(0.01)
     return writer
 
 
 def _next_epoch(writer: subprocess.Popen) -> int:
-    """The epoch the writer finished next (skipping the Reporter's metric lines)."""
-    while not (line := writer.stdout.readline().strip()).isdigit():
-        assert line, "the writer ended"
-    return int(line)
+    """The epoch the writer finishes next (from now on)."""
+    while True:
+        try:
+            writer.epochs.get_nowait()
+        except queue.Empty:
+            return writer.epochs.get(timeout=30)
 
 
 @pytest.fixture
@@ -92,7 +107,7 @@ def test_a_writer_stalled_between_two_renames_is_never_copied_half_way(tmp_path,
     # time of a watcher could tell from a finished one; its reports say when the folder is whole
     source = tmp_path / "source"
     marker = "test-stalled:0"
-    writer = _start_writer(source, size=200_000, pause=0.1, marker=marker, gap=0.3, report=True)
+    writer = _start_writer(source, size=200_000, pause=0.1, marker=marker, gap=0.3, report="report")
     writers.append(writer)
     for attempt in range(6):
         target = tmp_path / f"copy{attempt}"
@@ -101,6 +116,23 @@ def test_a_writer_stalled_between_two_renames_is_never_copied_half_way(tmp_path,
         assert recorded_state(target) == fingerprint(target)  # a clone can be copied before it reports
         time.sleep(0.1 * (attempt % 3))  # land in the gap, between the gaps, right after a report
     assert writer.poll() is None
+
+
+@pytest.mark.parametrize("pause", [0.0, 0.05])
+def test_a_script_that_checkpoints_after_reporting_is_held_in_its_report_for_the_copy(tmp_path, writers, pause):
+    # no moment between a report and the next write to catch (pause 0): the copier asks the
+    # trial to hold, and it waits in its next report with the folder in the state it recorded
+    source = tmp_path / "source"
+    marker = f"test-report-first:{pause}"
+    writer = _start_writer(source, size=500_000, pause=pause, marker=marker, gap=0.01, report="report-first")
+    writers.append(writer)
+    for attempt in range(5):
+        target = tmp_path / f"copy{attempt}"
+        assert copy_checkpoint_folder(source, target, freeze=lambda: suspended(marker))
+        assert _consistent(target), f"copy {attempt} mixes two epochs"
+    epoch = _next_epoch(writer)
+    assert _next_epoch(writer) > epoch and writer.poll() is None  # let go after each copy
+    assert not (tmp_path / ".source.hold").exists()
 
 
 def test_a_folder_changed_after_its_last_report_by_a_trial_that_no_longer_runs_is_not_copied(tmp_path):

@@ -5,8 +5,10 @@ the SHA-256 of weights.bin. Each file is written outside the folder and renamed 
 ``GAP_SECONDS`` apart (0: back to back; more stands for a writer descheduled between them), so the
 folder is consistent except between those two renames. A copy is torn if meta.json's hash does not
 match weights.bin. With ``report`` as fifth argument the epoch is then reported through the
-Reporter, which records the folder's state (run with SYNETUNE_CHECKPOINT_DIR=FOLDER).
-Usage: checkpoint_writer.py FOLDER SIZE_BYTES PAUSE_SECONDS [GAP_SECONDS [report]]
+Reporter, which records the folder's state (run with SYNETUNE_CHECKPOINT_DIR=FOLDER); with
+``report-first`` the previous epoch is reported before the next one is written, as scripts do that
+checkpoint after reporting.
+Usage: checkpoint_writer.py FOLDER SIZE_BYTES PAUSE_SECONDS [GAP_SECONDS [report|report-first]]
 """
 import hashlib
 import json
@@ -17,7 +19,8 @@ import time
 folder, size, pause = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 gap = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
 report = None
-if len(sys.argv) > 5 and sys.argv[5] == "report":
+report_first = len(sys.argv) > 5 and sys.argv[5] == "report-first"
+if len(sys.argv) > 5 and sys.argv[5] in ("report", "report-first"):
     from syne_tune import Reporter
 
     report = Reporter()
@@ -26,6 +29,8 @@ os.makedirs(folder, exist_ok=True)
 os.makedirs(staging, exist_ok=True)
 epoch = 0
 while True:
+    if report_first and epoch:
+        report(epoch=epoch)
     epoch += 1
     weights = epoch.to_bytes(8, "little") * (size // 8)
     with open(os.path.join(staging, "weights.bin"), "wb") as stream:
@@ -36,7 +41,7 @@ while True:
     if gap:
         time.sleep(gap)
     os.replace(os.path.join(staging, "meta.json"), os.path.join(folder, "meta.json"))
-    if report is not None:
+    if report is not None and not report_first:
         report(epoch=epoch)
     print(epoch, flush=True)
     time.sleep(pause)
