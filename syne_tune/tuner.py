@@ -818,9 +818,9 @@ def _tuner_folder(tuner_path: str | Path) -> Path:
         return path
     looked = [path]
     if isinstance(tuner_path, str) and tuner_path == path.name and tuner_path not in (".", ".."):
-        from syne_tune.experiments import _experiment_folder
+        from syne_tune.results_path import experiment_folder
 
-        named = _experiment_folder(tuner_path)
+        named = experiment_folder(tuner_path)
         if (named / "tuner.dill").is_file():
             return named
         looked.append(named)
