@@ -43,7 +43,7 @@ class _TimedCall:
     def __call__(self, *args, **kwargs):
         record = self.record
         record.depth += 1
-        start = self.clock()
+        start = self.clock() if record.depth == 1 else 0.0
         try:
             return self.call(*args, **kwargs)
         finally:
