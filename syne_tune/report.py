@@ -29,6 +29,7 @@ from syne_tune.constants import (
     METRIC_LINE_PREFIX, ST_WORKER_ITER, ST_WORKER_TIME, ST_WORKER_TIMESTAMP,
 )
 
+CHECKPOINT_DIR_ENV = "SYNETUNE_CHECKPOINT_DIR"  # set by the backend: the trial's checkpoint folder
 REPORT_FILE_ENV = "SYNETUNE_REPORT_FILE"  # set by the backend: where reports are appended too
 REPORT_FILE_NAME = "reports.jsonl"  # in the trial folder; every run of the trial appends to it
 _MAX_LINE_BYTES = 50_000
@@ -98,22 +99,19 @@ class Reporter:
 class _CheckpointRecorder:
     """Records the fingerprint of the checkpoint folder the backend named at each report, and
     removes the record at the script's normal end (not after an uncaught exception: it may have
-    struck mid-write; nor one another process wrote since)."""
+    struck mid-write; nor one another process wrote since). One per process and folder."""
 
     _instance: "_CheckpointRecorder | None" = None
 
     def __init__(self, folder: str):
-        from syne_tune.backend import checkpoint_state
+        from syne_tune.backend.checkpoint_state import Recorder
 
-        self._state = checkpoint_state
         self._folder = folder
-        self._last: str | None = None
+        self._recorder = Recorder(folder)
         atexit.register(self._at_exit)
 
     @classmethod
     def for_this_process(cls) -> "_CheckpointRecorder | None":
-        from syne_tune.backend.checkpoint_state import CHECKPOINT_DIR_ENV
-
         folder = os.environ.get(CHECKPOINT_DIR_ENV)
         if not folder:
             return None
@@ -122,16 +120,11 @@ class _CheckpointRecorder:
         return cls._instance
 
     def record(self) -> None:
-        try:
-            self._last = self._state.record_state(self._folder, self._last)
-        except OSError:  # a folder that cannot be read: copies fall back to watching it
-            self._last = None
-        else:
-            self._state.wait_while_held(self._folder)  # a copier asked for the state just recorded
+        self._recorder.record()
 
     def _at_exit(self) -> None:
-        if getattr(sys, "last_value", None) is None and self._last is not None:
-            self._state.remove_record(self._folder, self._last)
+        if getattr(sys, "last_value", None) is None:
+            self._recorder.remove()
 
 
 def _open_report_file():

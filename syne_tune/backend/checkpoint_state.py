@@ -25,8 +25,8 @@ import os
 import time
 from pathlib import Path
 
-CHECKPOINT_DIR_ENV = "SYNETUNE_CHECKPOINT_DIR"  # set by the backend: the trial's checkpoint folder
 HOLD_SECONDS = 30.0  # a hold older than this was left by a copier that died: it is dropped
+RECORD_SECONDS = 0.05  # a Reporter looks at the folder at most this often, unless a copier holds it
 
 
 def scan(folder: Path | str) -> dict[str, tuple[int, int, int, int]]:
@@ -34,11 +34,21 @@ def scan(folder: Path | str) -> dict[str, tuple[int, int, int, int]]:
     folder below it (a folder's times change when a file is renamed into or out of it)."""
     folder = str(folder)
     state = {"": _stat(folder)}
-    for root, folders, files in os.walk(folder):
-        for name in folders + files:
-            path = os.path.join(root, name)
-            state[os.path.relpath(path, folder)] = _stat(path)
+    if state[""][0] >= 0:
+        _scan_below(folder, "", state)
     return state
+
+
+def _scan_below(folder: str, prefix: str, state: dict) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # gone meanwhile: the folder's own entry says it changed
+        return
+    for entry in entries:
+        name = prefix + entry.name
+        state[name] = _stat(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            _scan_below(entry.path, name + os.sep, state)
 
 
 def fingerprint(folder: Path | str) -> str:
@@ -90,6 +100,48 @@ def remove_record(folder: Path | str, expected: str) -> None:
             pass
 
 
+class Recorder:
+    """What the Reporter of a trial does at each report: records the folder's fingerprint (written
+    only when it changed) and waits while a copier holds the folder.
+
+    A report must stay cheap (scripts may report thousands of times a second), so the folder is
+    looked at no more than every ``RECORD_SECONDS`` unless a copier holds it: a record may then be
+    a few reports old. It still is a complete state; a copier that finds the folder changed since
+    holds the trial, and its next report records afresh.
+    """
+
+    def __init__(self, folder: Path | str):
+        self.folder = str(folder)
+        self._record = str(record_path(folder))
+        self._hold = str(hold_path(folder))
+        self._staging = f"{self._record}.{os.getpid()}.tmp"
+        self.last: str | None = None  # what this process recorded last
+        self._looked_at = -RECORD_SECONDS
+
+    def record(self) -> None:
+        held = os.path.exists(self._hold)
+        now = time.monotonic()
+        if not held and now - self._looked_at < RECORD_SECONDS:
+            return
+        self._looked_at = now
+        digest = fingerprint(self.folder)
+        if digest != self.last or held:
+            try:
+                with open(self._staging, "w") as stream:
+                    stream.write(digest)
+                os.replace(self._staging, self._record)
+            except OSError:  # copies fall back to watching the folder
+                pass
+            self.last = digest
+        if held:
+            wait_while_held(self.folder)
+
+    def remove(self) -> None:
+        """Drops the record if it is still this process's (the script ended normally)."""
+        if self.last is not None:
+            remove_record(self.folder, self.last)
+
+
 def hold_path(folder: Path | str) -> Path:
     """The file whose existence asks the trial of ``folder`` to wait in its next report (beside the folder)."""
     folder = Path(folder)
@@ -117,6 +169,6 @@ def wait_while_held(folder: Path | str) -> None:
 def _stat(path: str) -> tuple[int, int, int, int]:
     try:
         info = os.stat(path)
-    except FileNotFoundError:  # renamed away between listing and stat
+    except FileNotFoundError:  # renamed away between listing and stat, or no folder (yet)
         return (-1, -1, -1, -1)
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)

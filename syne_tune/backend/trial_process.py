@@ -28,9 +28,9 @@ from numbers import Real
 from pathlib import Path
 from typing import Callable
 
-from syne_tune.backend.checkpoint_state import CHECKPOINT_DIR_ENV
 from syne_tune.backend.process_guard import MARKER_ENV, kill_trial_processes
 from syne_tune.constants import METRIC_LINE_PREFIX, ST_WORKER_TIMESTAMP
+from syne_tune.report import CHECKPOINT_DIR_ENV
 
 logger = logging.getLogger(__name__)
 

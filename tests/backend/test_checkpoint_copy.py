@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from syne_tune.backend.checkpoint_copy import copy_checkpoint_folder, scan
-from syne_tune.backend.checkpoint_state import CHECKPOINT_DIR_ENV, fingerprint, record_state, recorded_state
+from syne_tune.backend.checkpoint_state import fingerprint, record_state, recorded_state
+from syne_tune.report import CHECKPOINT_DIR_ENV
 from syne_tune.backend.process_guard import suspended
 
 WRITER = Path(__file__).resolve().parents[1] / "scripts" / "checkpoint_writer.py"
