@@ -1,11 +1,11 @@
 """What a checkpoint folder holds, and what it held when its trial last reported.
 
 A training script writes its checkpoint, then reports (a trial paused right after a report must be
-able to continue from that epoch). So at each report the folder holds one whole epoch, whatever
-the script writes and however many files: the :class:`~syne_tune.Reporter` records a fingerprint
-of the folder then (:func:`record_state`), in a file beside the folder, and removes the record
-when the script ends normally (its writes are finished: the folder is whole, whatever the last
-report saw). A copier that freezes the trial and finds the folder's fingerprint equal to the
+able to continue from that epoch); none reports half way through writing one. So at a report the
+folder holds one whole epoch, whatever the script writes and however many files: the
+:class:`~syne_tune.Reporter` records a fingerprint of the folder then (:class:`Recorder`, at most
+every ``RECORD_SECONDS``), in a file beside the folder, and removes the record when the script
+ends normally (its writes are finished: the folder is whole, whatever the last report saw). A copier that freezes the trial and finds the folder's fingerprint equal to the
 recorded one copies a whole epoch (:mod:`syne_tune.backend.checkpoint_copy`); a folder the script
 changed since its last report (it is writing the next epoch, or was killed doing so) never matches.
 So that a copier need not catch the moment between a report and the next write, it may ask the
