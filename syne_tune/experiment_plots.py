@@ -126,7 +126,8 @@ def group_label(experiment, group_by: str | Callable = "method") -> str:
 
 def plot_experiments(experiments: Sequence, group_by: str | Callable = "method", ax=None,
                      quantiles: tuple[float, float] = (0.25, 0.75), num_points: int = 200):
-    """Several experiments (ExperimentResults or names) on one figure: per group (e.g. a method
+    """Several experiments (ExperimentResults; ``syne_tune.experiments.plot_experiments`` also takes
+    names) on one figure: per group (e.g. a method
     run with several seeds), the median best-so-far curve and a band between the ``quantiles``.
 
     Experiments with different metrics (or modes) are never averaged together: each metric gets
@@ -137,9 +138,11 @@ def plot_experiments(experiments: Sequence, group_by: str | Callable = "method",
     """
     if not experiments:
         raise ValueError("The 'experiments' argument of plot_experiments must hold at least one experiment. Got [].")
-    from syne_tune.experiments import load_experiment
-
-    experiments = [load_experiment(e) if isinstance(e, str) else e for e in experiments]
+    names = [e for e in experiments if isinstance(e, str)]
+    if names:
+        raise TypeError(f"plot_experiments of syne_tune.experiment_plots takes ExperimentResults; got the name(s) "
+                        f"{names}. Load them with load_experiment, or call syne_tune.experiments.plot_experiments, "
+                        f"which takes names too.")
     panels: dict[tuple[str, str], list] = {}
     for experiment in experiments:
         panels.setdefault((experiment._metric(), experiment.metric_mode()), []).append(experiment)

@@ -19,9 +19,8 @@ import pandas as pd
 
 from syne_tune.best import best_label
 from syne_tune.constants import ST_TRIAL_ID, ST_TUNER_CREATION_TIMESTAMP
-from syne_tune.experiment_plots import plot_experiments  # noqa: F401 (re-exported; matplotlib loads on use)
 from syne_tune.results_journal import JOURNAL_NAME, journal_rows, rows_frame
-from syne_tune.results_path import experiment_path, results_root
+from syne_tune.results_path import experiment_folder, experiment_path, results_root
 from syne_tune.trial_count import TrialCount
 
 logger = logging.getLogger(__name__)
@@ -178,7 +177,7 @@ def load_experiment(tuner_name: str, load_tuner: bool = False) -> ExperimentResu
     ``load_tuner=True`` also unpickles ``tuner.dill`` (with dill): load only experiments you trust.
     """
     tuner_name = resolve_experiment_name(tuner_name)
-    path = _experiment_folder(tuner_name)
+    path = experiment_folder(tuner_name)
     metadata_file = path / "metadata.json"
     try:
         metadata = _checked_metadata(json.loads(metadata_file.read_text())) if metadata_file.exists() else {}
@@ -205,7 +204,7 @@ def experiment_names() -> list[str]:
 def resolve_experiment_names(pattern: str) -> list[str]:
     """The experiments ``pattern`` stands for: its full name, else those a glob pattern ('rs-*')
     matches, else those it is a prefix of. At least one, else FileNotFoundError naming it."""
-    if _experiment_folder(pattern).is_dir():  # refuses paths
+    if experiment_folder(pattern).is_dir():  # refuses paths
         return [pattern]
     names = experiment_names()
     matches = fnmatch.filter(names, pattern) if any(c in pattern for c in "*?[") else \
@@ -226,20 +225,6 @@ def resolve_experiment_name(name: str) -> str:
         raise ValueError(f"'{name}' matches {len(matches)} experiments ({shown}); "
                          "give a longer prefix or the full name.")
     return matches[0]
-
-
-def _experiment_folder(tuner_name: str) -> Path:
-    """The folder of ``tuner_name``, which must be a folder directly inside the results root."""
-    root = results_root().resolve()
-    if not isinstance(tuner_name, str) or not tuner_name or Path(tuner_name).name != tuner_name \
-            or tuner_name in (".", ".."):
-        raise ValueError(f"The 'tuner_name' argument of load_experiment must be the name of an experiment folder "
-                         f"in {root}, without any path. Got {tuner_name!r}.")
-    path = (root / tuner_name).resolve()
-    if path.parent != root:
-        raise ValueError(f"The 'tuner_name' argument of load_experiment must name a folder inside {root}. "
-                         f"Got {tuner_name!r}, which leads to {path}.")
-    return path
 
 
 def _read_results(path: Path) -> pd.DataFrame | None:
@@ -323,3 +308,13 @@ def load_experiments_df(name_filter=None, experiment_filter=None) -> pd.DataFram
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
+
+def plot_experiments(experiments_or_names, group_by="method", ax=None, quantiles: tuple[float, float] = (0.25, 0.75),
+                     num_points: int = 200):
+    """Several experiments (ExperimentResults, or names as :func:`load_experiment` takes them) on one
+    figure: per group, the median best-so-far curve and a band between the ``quantiles`` (see
+    :func:`syne_tune.experiment_plots.plot_experiments`). Needs matplotlib (the ``plot`` extra)."""
+    from syne_tune.experiment_plots import plot_experiments as plot
+
+    experiments = [load_experiment(e) if isinstance(e, str) else e for e in experiments_or_names]
+    return plot(experiments, group_by=group_by, ax=ax, quantiles=quantiles, num_points=num_points)

@@ -7,9 +7,16 @@ Run by a backend that names a report file (``SYNETUNE_REPORT_FILE``, the LocalBa
 ``<trial folder>/reports.jsonl``), each report is also appended there as one JSON line,
 before it is printed: a report still in the pipe when the launcher dies is then not lost,
 the resumed tuner takes it from the file (:func:`reports_after`).
+
+Run by a backend that names the trial's checkpoint folder (``SYNETUNE_CHECKPOINT_DIR``), each
+report first records the folder's fingerprint: the folder is complete then, and a copy of a
+running trial's checkpoint waits for that state (:mod:`syne_tune.backend.checkpoint_state`); a
+copier that asked the trial to hold finds it waiting there. The script's normal end removes the
+record: whatever it wrote is finished.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -23,6 +30,7 @@ from syne_tune.constants import (
     METRIC_LINE_PREFIX, ST_WORKER_ITER, ST_WORKER_TIME, ST_WORKER_TIMESTAMP,
 )
 
+CHECKPOINT_DIR_ENV = "SYNETUNE_CHECKPOINT_DIR"  # set by the backend: the trial's checkpoint folder
 REPORT_FILE_ENV = "SYNETUNE_REPORT_FILE"  # set by the backend: where reports are appended too
 REPORT_FILE_NAME = "reports.jsonl"  # in the trial folder; every run of the trial appends to it
 _MAX_LINE_BYTES = 50_000
@@ -44,6 +52,7 @@ class Reporter:
     def __post_init__(self):
         self.start = time.perf_counter()
         self._file = _open_report_file()
+        self._checkpoints = _CheckpointRecorder.for_this_process()
 
     def __call__(self, **kwargs) -> None:
         reserved = [key for key in kwargs if key.startswith("st_")]
@@ -61,6 +70,8 @@ class Reporter:
             raise ValueError(
                 f"A report must serialize to at most {_MAX_LINE_BYTES} characters; this one has "
                 f"{len(line)}. Report scalars, not arrays.")
+        if self._checkpoints is not None:  # the checkpoint of this epoch is written: a state to copy
+            self._checkpoints.record()
         if self._file is not None:  # first: whatever the tuner receives is in the file
             self._file.write(line + "\n")  # line-buffered: one write(2), in the OS once this returns
         sys.stdout.write(METRIC_LINE_PREFIX + line + "\n")
@@ -68,12 +79,44 @@ class Reporter:
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_file"] = None  # an open file belongs to this process
+        state["_file"] = state["_checkpoints"] = None  # an open file belongs to this process
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._file = _open_report_file()
+        self._checkpoints = _CheckpointRecorder.for_this_process()
+
+
+class _CheckpointRecorder:
+    """Records the fingerprint of the checkpoint folder the backend named at each report, and
+    removes the record at the script's normal end (not after an uncaught exception: it may have
+    struck mid-write; nor one another process wrote since). One per process and folder."""
+
+    _instance: "_CheckpointRecorder | None" = None
+
+    def __init__(self, folder: str):
+        from syne_tune.backend.checkpoint_state import Recorder
+
+        self._folder = folder
+        self._recorder = Recorder(folder)
+        atexit.register(self._at_exit)
+
+    @classmethod
+    def for_this_process(cls) -> "_CheckpointRecorder | None":
+        folder = os.environ.get(CHECKPOINT_DIR_ENV)
+        if not folder:
+            return None
+        if cls._instance is None or cls._instance._folder != folder:
+            cls._instance = cls(folder)
+        return cls._instance
+
+    def record(self) -> None:
+        self._recorder.record()
+
+    def _at_exit(self) -> None:
+        if getattr(sys, "last_value", None) is None:
+            self._recorder.remove()
 
 
 def _open_report_file():

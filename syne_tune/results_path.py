@@ -21,6 +21,21 @@ def experiment_path(tuner_name: str) -> Path:
     return results_root() / tuner_name
 
 
+def experiment_folder(tuner_name: str) -> Path:
+    """The folder of ``tuner_name``, which must be a folder directly inside the results root
+    (a name, not a path: ValueError otherwise)."""
+    root = results_root().resolve()
+    if not isinstance(tuner_name, str) or not tuner_name or Path(tuner_name).name != tuner_name \
+            or tuner_name in (".", ".."):
+        raise ValueError(f"The 'tuner_name' argument of load_experiment must be the name of an experiment folder "
+                         f"in {root}, without any path. Got {tuner_name!r}.")
+    path = (root / tuner_name).resolve()
+    if path.parent != root:
+        raise ValueError(f"The 'tuner_name' argument of load_experiment must name a folder inside {root}. "
+                         f"Got {tuner_name!r}, which leads to {path}.")
+    return path
+
+
 def create_experiment_folder(name: str, base: str) -> tuple[str, Path]:
     """Creates the folder of experiment ``name`` exclusively and returns (name, path). If it
     exists (another launcher took the name in the same millisecond), a new name is made from

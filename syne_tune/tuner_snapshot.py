@@ -10,7 +10,7 @@ from pathlib import Path
 
 from syne_tune import function_pickle
 from syne_tune.results_journal import JOURNAL_NAME
-from syne_tune.results_path import results_root
+from syne_tune.results_path import experiment_folder, results_root
 
 SNAPSHOT_NAME = "tuner.dill"
 _MIN_SECONDS = 1.0  # tuner.dill is saved at most this often when trials start or end
@@ -90,9 +90,7 @@ def snapshot_folder(tuner_path: str | Path) -> Path:
         return path
     looked = [path]
     if isinstance(tuner_path, str) and tuner_path == path.name and tuner_path not in (".", ".."):
-        from syne_tune.experiments import _experiment_folder
-
-        named = _experiment_folder(tuner_path)
+        named = experiment_folder(tuner_path)
         if (named / SNAPSHOT_NAME).is_file():
             return named
         looked.append(named)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarking.definitions.benchmark import Benchmark
 from syne_tune.config_space import randint
 
 SCRIPT = (Path(__file__).resolve().parents[2] / "examples" / "training_scripts" / "height_example"
@@ -37,7 +38,7 @@ def height_default_params(params: dict | None = None) -> dict:
     return merged
 
 
-def height_benchmark(params: dict | None = None) -> dict:
+def height_benchmark(params: dict | None = None) -> Benchmark:
     """The benchmark definition; missing or None ``params`` take their defaults.
 
     ``epochs`` (= ``max_resource_level``) and ``sleep_time`` (seconds per epoch) are constants
@@ -49,15 +50,9 @@ def height_benchmark(params: dict | None = None) -> dict:
         epochs=int(default_params["max_resource_level"]),
         sleep_time=float(default_params["sleep_time"]),
     )
-    return {
-        "script": str(SCRIPT),
-        "config_space": config_space,
-        "metric": "mean_loss",
-        "mode": "min",
-        "resource_attr": "epoch",
-        "max_resource_attr": "epochs",
-        "elapsed_time_attr": None,
-        "simulated": False,  # runs its script for real (see definition_blackboxes for simulated ones)
-        "map_reward": None,
-        "default_params": default_params,
-    }
+    return Benchmark(
+        "height", "height", metric="mean_loss", mode="min", elapsed_time_attr=None,
+        max_wallclock_time=60.0,  # seconds per method, as run_benchmark runs it by default
+        n_workers=int(default_params["num_workers"]), max_resource_attr="epochs",
+        script=str(SCRIPT), script_config_space=config_space, map_reward=None,
+        default_params=default_params)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarking.utils.params import dict_get
+from benchmarking.definitions.benchmark import Benchmark
 from syne_tune.config_space import loguniform, randint, uniform
 
 SCRIPT = (Path(__file__).resolve().parent.parent / "training_scripts" / "mlp_on_fashion_mnist"
@@ -57,10 +58,10 @@ def mlp_fashionmnist_default_params(params: dict | None = None) -> dict:
     return merged
 
 
-def mlp_fashionmnist_benchmark(params: dict | None = None) -> dict:
+def mlp_fashionmnist_benchmark(params: dict | None = None) -> Benchmark:
     """The benchmark definition; missing or None ``params`` take their defaults.
 
-    Returns a dict with ``script`` (path string), ``config_space`` (the hyperparameters plus the
+    Returns its Benchmark (also readable as the original dict) with ``script`` (path string), ``config_space`` (the hyperparameters plus the
     constants ``epochs``, ``dataset_path`` made absolute, ``report_current_best``), ``metric``, ``mode``,
     ``resource_attr``, ``max_resource_attr``, ``elapsed_time_attr``, ``map_reward`` and the
     merged ``default_params``.
@@ -73,15 +74,9 @@ def mlp_fashionmnist_benchmark(params: dict | None = None) -> dict:
         dataset_path=str(Path(default_params["dataset_path"]).expanduser().resolve()),
         report_current_best=str(dict_get(default_params, "report_current_best", "False")),
     )
-    return {
-        "script": str(SCRIPT),
-        "config_space": config_space,
-        "metric": "accuracy",
-        "mode": "max",
-        "resource_attr": "epoch",
-        "max_resource_attr": "epochs",
-        "elapsed_time_attr": "elapsed_time",
-        "simulated": False,  # runs its script for real (see definition_blackboxes for simulated ones)
-        "map_reward": "1_minus_x",
-        "default_params": default_params,
-    }
+    return Benchmark(
+        "mlp_fashionmnist", "mlp_fashionmnist", metric="accuracy", mode="max", elapsed_time_attr="elapsed_time",
+        max_wallclock_time=60.0,  # seconds per method, as run_benchmark runs it by default
+        n_workers=int(default_params["num_workers"]), max_resource_attr="epochs",
+        script=str(SCRIPT), script_config_space=config_space, map_reward="1_minus_x",
+        default_params=default_params)

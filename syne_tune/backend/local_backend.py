@@ -125,7 +125,7 @@ class LocalBackend(TrialBackend):
         trial_path = self._prepare_trial_folder(trial_id, config)
         if self._guardian is None or self._guardian.poll() is not None:
             self._guardian = start_guardian(self._token)
-        env = trial_environment(self._assign_gpus(trial_id))
+        env = trial_environment(self._assign_gpus(trial_id), checkpoint_dir=self.checkpoint_path(trial_id))
         env[REPORT_FILE_ENV] = str(trial_path / REPORT_FILE_NAME)
         self._processes[trial_id] = TrialProcess(
             self._command(trial_id, config), env,

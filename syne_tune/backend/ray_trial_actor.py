@@ -6,8 +6,9 @@ node-local folder; the runner answers long polls (``poll``) with only the output
 since the previous one. Checkpoints travel through the Ray object store as tar archives, so no
 shared file system is needed: an answer that carries reports also carries the checkpoint folder
 if it changed since it was last shipped and ``checkpoint_sync_period`` seconds passed since then,
-and the last answer of a run carries it if it changed at all. A running trial's folder is copied
-with :func:`~syne_tune.backend.checkpoint_copy.copy_checkpoint_folder` before it is packed, so a
+and the last answer of a run carries it if it changed at all (unless the run was killed while
+writing it: then the driver keeps the last one it got). A running trial's folder is copied with
+:func:`~syne_tune.backend.checkpoint_copy.copy_checkpoint_folder` before it is packed, so a
 shipped checkpoint never mixes files of two epochs. A guardian process ends the runner's trial
 processes if the actor dies.
 """
@@ -26,10 +27,13 @@ import time
 import uuid
 from pathlib import Path
 
-from syne_tune.backend.checkpoint_copy import copy_checkpoint_folder, scan
+from syne_tune.backend.checkpoint_copy import copy_checkpoint_folder
+from syne_tune.backend.checkpoint_state import fingerprint, recorded_state, scan
 from syne_tune.backend.process_guard import MARKER_ENV, start_guardian, stop_guardian, suspended, trial_marker
 from syne_tune.backend.trial_process import TrialProcess, trial_environment
 from syne_tune.constants import ST_CHECKPOINT_DIR
+
+_SHIP_WAIT_SECONDS = 1.0  # for a running trial to reach a reported state; else the next report tries again
 
 
 def pack_folder(folder: Path) -> bytes | None:
@@ -169,7 +173,7 @@ class TrialRunner:
         if self._guardian is None or self._guardian.poll() is not None:
             self._guardian = start_guardian(self._token)
         command = [sys.executable, entry_point, *arguments, f"--{ST_CHECKPOINT_DIR}={run.checkpoint_dir}"]
-        process = TrialProcess(command, trial_environment(), marker=run.marker,
+        process = TrialProcess(command, trial_environment(checkpoint_dir=run.checkpoint_dir), marker=run.marker,
                                cwd=str(workdir), on_output=self._notify, label=f"trial {trial_id}")
         with self._changed:
             run.process = process
@@ -222,8 +226,10 @@ class TrialRunner:
         if run.failure:
             reply["stderr"].append(run.failure)
         reply["returncode"] = 127 if process is None else process.returncode
-        # Its processes are gone: the folder holds still. A run that never started has nothing new.
-        if run.ship_checkpoint and process is not None and scan(run.checkpoint_dir) != run.shipped:
+        # Its processes are gone: the folder holds still. A run that never started has nothing new;
+        # one killed while writing its checkpoint (unlike its record) leaves the driver's last copy.
+        if (run.ship_checkpoint and process is not None and scan(run.checkpoint_dir) != run.shipped
+                and recorded_state(run.checkpoint_dir) in (None, fingerprint(run.checkpoint_dir))):
             reply["checkpoint"] = pack_folder(run.checkpoint_dir)
         shutil.rmtree(run.workdir, ignore_errors=True)
         return reply
@@ -244,7 +250,8 @@ class TrialRunner:
             return
         copy = run.workdir / "checkpoint-copy"
         try:
-            if copy_checkpoint_folder(run.checkpoint_dir, copy, freeze=lambda: suspended(run.marker)):
+            if copy_checkpoint_folder(run.checkpoint_dir, copy, freeze=lambda: suspended(run.marker),
+                                      wait_seconds=_SHIP_WAIT_SECONDS):
                 reply["checkpoint"] = pack_folder(copy)
                 # ``state`` may predate the copy; then the next due report ships once more
                 run.shipped, run.shipped_at = state, time.monotonic()

@@ -221,9 +221,8 @@ class TrialBackend:
         """Copies the checkpoint folder of ``src_trial_id`` into the one of ``tgt_trial_id``.
 
         The source trial may still be running and rewriting its checkpoint, so the copy is made
-        again until it is one state of the folder, never files of two epochs (see
-        :mod:`syne_tune.backend.checkpoint_copy`; ``_freeze`` lets a backend suspend the source
-        trial for the last tries). If no consistent copy can be had, or the copy fails, the new
+        while the source is frozen (``_freeze``) at a state it reported, never files of two epochs
+        (see :mod:`syne_tune.backend.checkpoint_copy`). If no such copy can be had, or the copy fails, the new
         trial starts from scratch, as it does when the source has no checkpoint: a bad
         checkpoint folder must not end the experiment, nor seed a trial with a torn state.
         """
@@ -238,7 +237,9 @@ class TrialBackend:
         except OSError as error:
             consistent, reason = False, str(error)
         else:
-            reason = "it kept changing during every copy"
+            reason = ("it never held a complete state: the state its trial last reported (a script must write "
+                      "its checkpoint before calling report; one killed while writing leaves none) or, for a "
+                      "script reporting without the Reporter, a state that held still during a copy")
         if not consistent:
             shutil.rmtree(target, ignore_errors=True)
             logger.warning("Could not copy the checkpoint of trial %d for trial %d (%s); trial %d "

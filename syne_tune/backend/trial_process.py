@@ -30,6 +30,7 @@ from typing import Callable
 
 from syne_tune.backend.process_guard import MARKER_ENV, kill_trial_processes
 from syne_tune.constants import METRIC_LINE_PREFIX, ST_WORKER_TIMESTAMP
+from syne_tune.report import CHECKPOINT_DIR_ENV
 
 logger = logging.getLogger(__name__)
 
@@ -291,11 +292,15 @@ class TrialProcess:
         self._waiter.join(timeout)
 
 
-def trial_environment(gpus: tuple[int, ...] = ()) -> dict:
+def trial_environment(gpus: tuple[int, ...] = (), checkpoint_dir: str | os.PathLike | None = None) -> dict:
     """Environment of a trial process: this one's, with one thread per numeric library by default,
-    and ``CUDA_VISIBLE_DEVICES`` set to ``gpus`` (e.g. "0,1") when the trial was given GPUs."""
+    ``CUDA_VISIBLE_DEVICES`` set to ``gpus`` (e.g. "0,1") when the trial was given GPUs, and the
+    checkpoint folder named for the Reporter, which records its state at each report (see
+    :mod:`~syne_tune.backend.checkpoint_state`)."""
     env = dict(os.environ)
     env.setdefault("OMP_NUM_THREADS", "1")  # n_workers processes share the cores
     if gpus:
         env["CUDA_VISIBLE_DEVICES"] = ",".join(str(gpu) for gpu in gpus)
+    if checkpoint_dir is not None:
+        env[CHECKPOINT_DIR_ENV] = str(checkpoint_dir)
     return env

@@ -1,5 +1,7 @@
 """Built-in blackboxes that need no data: synthetic learning curves, Branin, Hartmann6, height.
 
+Branin and Hartmann6 are the functions of :mod:`~syne_tune.blackbox_repository.synthetic_functions`.
+
 Each has an ``elapsed_time`` objective (cumulative simulated seconds), so it can drive a
 SimulatorBackend. Noise is a deterministic function of (config, seed): the same seed gives
 the same values.
@@ -10,6 +12,7 @@ import zlib
 
 import numpy as np
 
+from syne_tune.blackbox_repository import synthetic_functions as functions
 from syne_tune.blackbox_repository.blackbox import Blackbox, FunctionBlackbox
 from syne_tune.config_space import randint, uniform
 
@@ -61,30 +64,20 @@ def branin(seconds: float = 10.0) -> Blackbox:
     """Branin on [-5, 10] x [0, 15] (minimum 0.397887); each evaluation costs ``seconds``."""
 
     def curve(config, _, seed):
-        x1, x2 = config["x1"], config["x2"]
-        value = ((x2 - 5.1 / (4 * np.pi ** 2) * x1 ** 2 + 5 / np.pi * x1 - 6) ** 2
-                 + 10 * (1 - 1 / (8 * np.pi)) * np.cos(x1) + 10)
-        return [value, seconds]
+        return [functions.branin(config["x1"], config["x2"]), seconds]
 
-    return FunctionBlackbox({"x1": uniform(-5.0, 10.0), "x2": uniform(0.0, 15.0)}, curve, ["value", ELAPSED_TIME])
-
-
-_HARTMANN_A = np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
-                        [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]])
-_HARTMANN_P = 1e-4 * np.array([[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
-                               [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]])
-_HARTMANN_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+    space = {name: uniform(*bounds) for name, bounds in functions.BRANIN_DOMAIN.items()}
+    return FunctionBlackbox(space, curve, ["value", ELAPSED_TIME])
 
 
 def hartmann6(seconds: float = 10.0) -> Blackbox:
     """Hartmann6 on [0, 1]^6 (minimum -3.32237); each evaluation costs ``seconds``."""
 
     def curve(config, _, seed):
-        x = np.array([config[f"x{i}"] for i in range(6)])
-        value = -np.sum(_HARTMANN_ALPHA * np.exp(-np.sum(_HARTMANN_A * (x - _HARTMANN_P) ** 2, axis=1)))
-        return [value, seconds]
+        return [functions.hartmann6([config[f"x{i}"] for i in range(6)]), seconds]
 
-    return FunctionBlackbox({f"x{i}": uniform(0.0, 1.0) for i in range(6)}, curve, ["value", ELAPSED_TIME])
+    space = {name: uniform(*bounds) for name, bounds in functions.HARTMANN6_DOMAIN.items()}
+    return FunctionBlackbox(space, curve, ["value", ELAPSED_TIME])
 
 
 def height(max_t: int = 100, seconds_per_epoch: float = 1.0) -> Blackbox:

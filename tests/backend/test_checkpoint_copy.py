@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import queue
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from syne_tune.backend.checkpoint_copy import copy_checkpoint_folder, scan
+from syne_tune.backend.checkpoint_state import fingerprint, record_state, recorded_state
+from syne_tune.report import CHECKPOINT_DIR_ENV
 from syne_tune.backend.process_guard import suspended
 
 WRITER = Path(__file__).resolve().parents[1] / "scripts" / "checkpoint_writer.py"
@@ -22,12 +27,35 @@ def _consistent(folder: Path) -> bool:
     return hashlib.sha256((folder / "weights.bin").read_bytes()).hexdigest() == meta["sha"]
 
 
-def _start_writer(folder: Path, size: int, pause: float, marker: str) -> subprocess.Popen:
-    env = {**__import__("os").environ, MARKER_ENV: marker}
-    writer = subprocess.Popen([sys.executable, str(WRITER), str(folder), str(size), str(pause)],
-                              stdout=subprocess.PIPE, text=True, env=env, start_new_session=True)
-    writer.stdout.readline()  # the first checkpoint is complete
+def _start_writer(folder: Path, size: int, pause: float, marker: str, gap: float = 0.0,
+                  report: str = "") -> subprocess.Popen:
+    env = {**os.environ, MARKER_ENV: marker}
+    if report:
+        env[CHECKPOINT_DIR_ENV] = str(folder)
+    command = [sys.executable, str(WRITER), str(folder), str(size), str(pause), str(gap)] + ([report] if report else [])
+    writer = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    writer.epochs = queue.Queue()  # read all along: a full pipe would stop the writer anywhere
+
+    def read():
+        for line in writer.stdout:
+            if line.strip().isdigit():
+                writer.epochs.put(int(line))
+
+    threading.Thread(target=read, daemon=True).start()
+    _next_epoch(writer)  # the first checkpoint is complete
+    deadline = time.time() + 30
+    while report and recorded_state(folder) is None and time.time() < deadline:  # ... and reported
+        time.sleep(0.01)
     return writer
+
+
+def _next_epoch(writer: subprocess.Popen) -> int:
+    """The epoch the writer finishes next (from now on)."""
+    while True:
+        try:
+            writer.epochs.get_nowait()
+        except queue.Empty:
+            return writer.epochs.get(timeout=30)
 
 
 @pytest.fixture
@@ -68,11 +96,84 @@ def test_the_last_try_freezes_the_writer_and_lets_it_go_on(tmp_path, writers, mo
         assert copy_checkpoint_folder(source, target, freeze=freeze)
         assert _consistent(target)
     assert len(frozen) >= 4
-    epoch = int(writer.stdout.readline())
+    epoch = _next_epoch(writer)
     deadline = time.time() + 10
     while int(json.loads((source / "meta.json").read_text())["epoch"]) <= epoch and time.time() < deadline:
         time.sleep(0.05)
     assert writer.poll() is None and int(json.loads((source / "meta.json").read_text())["epoch"]) > epoch
+
+
+def test_a_writer_stalled_between_two_renames_is_never_copied_half_way(tmp_path, writers):
+    # 0.3 s between the renames of one epoch: a writer descheduled that long, which no settle
+    # time of a watcher could tell from a finished one; its reports say when the folder is whole
+    source = tmp_path / "source"
+    marker = "test-stalled:0"
+    writer = _start_writer(source, size=200_000, pause=0.1, marker=marker, gap=0.3, report="report")
+    writers.append(writer)
+    for attempt in range(6):
+        target = tmp_path / f"copy{attempt}"
+        assert copy_checkpoint_folder(source, target, freeze=lambda: suspended(marker))
+        assert _consistent(target), f"copy {attempt} mixes two epochs"
+        assert recorded_state(target) == fingerprint(target)  # a clone can be copied before it reports
+        time.sleep(0.1 * (attempt % 3))  # land in the gap, between the gaps, right after a report
+    assert writer.poll() is None
+
+
+@pytest.mark.parametrize("pause", [0.0, 0.05])
+def test_a_script_that_checkpoints_after_reporting_is_held_in_its_report_for_the_copy(tmp_path, writers, pause):
+    # no moment between a report and the next write to catch (pause 0): the copier asks the
+    # trial to hold, and it waits in its next report with the folder in the state it recorded
+    source = tmp_path / "source"
+    marker = f"test-report-first:{pause}"
+    writer = _start_writer(source, size=500_000, pause=pause, marker=marker, gap=0.01, report="report-first")
+    writers.append(writer)
+    for attempt in range(5):
+        target = tmp_path / f"copy{attempt}"
+        assert copy_checkpoint_folder(source, target, freeze=lambda: suspended(marker))
+        assert _consistent(target), f"copy {attempt} mixes two epochs"
+    epoch = _next_epoch(writer)
+    assert _next_epoch(writer) > epoch and writer.poll() is None  # let go after each copy
+    assert not (tmp_path / ".source.hold").exists()
+
+
+def test_a_folder_changed_after_its_last_report_by_a_trial_that_no_longer_runs_is_not_copied(tmp_path):
+    source = tmp_path / "checkpoints"
+    source.mkdir()
+    (source / "weights.bin").write_bytes(b"epoch 1")
+    (source / "meta.json").write_text("epoch 1")
+    record_state(source)  # the trial reported epoch 1 ...
+    assert copy_checkpoint_folder(source, tmp_path / "copy")
+    staging = tmp_path / "weights.tmp"
+    staging.write_bytes(b"epoch 2")
+    staging.replace(source / "weights.bin")  # ... and was killed half way through writing epoch 2
+    assert not copy_checkpoint_folder(source, tmp_path / "copy2")
+    assert not (tmp_path / "copy2").exists()
+
+
+@pytest.mark.parametrize("ending, copied", [("", True), ("raise SystemExit(0)", True),
+                                            ("raise RuntimeError('disk full')", False)])
+def test_the_reporter_records_the_folder_at_each_report_and_drops_the_record_at_a_normal_end(
+        tmp_path, ending, copied):
+    folder = tmp_path / "checkpoints"
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import os, sys\n"
+        "from syne_tune import Reporter\n"
+        "folder = sys.argv[1]\n"
+        "os.makedirs(folder)\n"
+        "report = Reporter()\n"
+        "open(os.path.join(folder, 'a'), 'w').write('1')\n"
+        "report(epoch=1)\n"
+        "print('reported', open(os.path.join(os.path.dirname(folder), '.checkpoints.reported')).read(), flush=True)\n"
+        "open(os.path.join(folder, 'b'), 'w').write('2')  # written after the last report\n"
+        f"{ending}\n")
+    env = {**os.environ, CHECKPOINT_DIR_ENV: str(folder)}
+    done = subprocess.run([sys.executable, str(script), str(folder)], env=env, capture_output=True, text=True)
+    reported = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("reported")]
+    assert reported and reported[0] != fingerprint(folder)  # the report saw the folder without b
+    # a normal end finished its writes; a crash may have struck in the middle of one
+    assert (recorded_state(folder) is None) is copied, done.stderr
+    assert copy_checkpoint_folder(folder, tmp_path / "copy") is copied
 
 
 def test_without_a_freeze_a_folder_that_never_holds_still_is_reported(tmp_path, monkeypatch):

@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from benchmarking import compare_methods
+from benchmarking import comparison
+from benchmarking.scripts import compare_methods
 from benchmarking.definitions.definition_simulator import SimulatorBenchmark
 from benchmarking.methods import METHODS, MethodArguments, make_scheduler
 from syne_tune.backend.simulator_backend import SimulatorBackend
@@ -33,8 +34,8 @@ def test_runner_end_to_end_writes_table_and_plot(tmp_path, capsys):
 
 
 def test_same_seed_same_run():
-    first, second = (compare_methods.run_one("ASHA", METHODS["ASHA"], "synthetic-mf",
-                                             compare_methods.SIMULATED_BENCHMARKS["synthetic-mf"], 3, 200.0)
+    first, second = (comparison.run_one("ASHA", METHODS["ASHA"], "synthetic-mf",
+                                             comparison.SIMULATED_BENCHMARKS["synthetic-mf"], 3, 200.0)
                      for _ in range(2))
     assert first.times.tolist() == second.times.tolist() and first.best.tolist() == second.best.tolist()
 
@@ -54,8 +55,8 @@ def test_noise_free_regret_and_scheduler_time_per_decision(tmp_path):
     """synthetic-curves: the regret is the incumbent's noise-free loss minus the optimum, never below 0."""
     from syne_tune.blackbox_repository.synthetic import synthetic_final_loss
 
-    benchmark = compare_methods.SIMULATED_BENCHMARKS["synthetic-curves"]
-    run = compare_methods.run_one("ASHA", METHODS["ASHA"], "synthetic-curves", benchmark, 0, 300.0)
+    benchmark = comparison.SIMULATED_BENCHMARKS["synthetic-curves"]
+    run = comparison.run_one("ASHA", METHODS["ASHA"], "synthetic-curves", benchmark, 0, 300.0)
     assert run.error is None and run.num_decisions >= len(run.times) > 100 and run.scheduler_seconds > 0
     assert (run.best >= benchmark.optimum).all()  # a noisy report may be below the optimum, a noise-free loss not
     from syne_tune.experiments import load_experiment
@@ -65,7 +66,7 @@ def test_noise_free_regret_and_scheduler_time_per_decision(tmp_path):
     best_row = rows.loc[rows["loss"].idxmin()]
     expected = synthetic_final_loss({name: best_row[f"config_{name}"] for name in ("x0", "x1", "x2")})
     assert run.best[-1] == pytest.approx(expected)
-    table = compare_methods.summary_table([run], 300.0)
+    table = comparison.summary_table([run], 300.0)
     assert "| trials started | ms/decision | failed runs |" in table and "### synthetic-curves: regret (min loss)" in table
 
 
@@ -119,7 +120,7 @@ def test_infinite_values_never_count_as_best_and_trials_are_counted_as_syne_tune
     benchmark = SimulatorBenchmark("diverging", "diverging", "loss", "min", "t", max_wallclock_time=20.0,
                                    n_workers=2, backend_class=f"{__name__}:DivergingBackend",
                                    config_space_fn=f"{__name__}:diverging_space")
-    run = compare_methods.run_one("RS", METHODS["RS"], "diverging", benchmark, 0)
+    run = comparison.run_one("RS", METHODS["RS"], "diverging", benchmark, 0)
     experiment = list_experiments()[0]
     assert run.error is None and np.isneginf(experiment.results["loss"]).any()
     shown = run.best[~np.isnan(run.best)]
@@ -135,7 +136,7 @@ def test_help_lists_each_name_once_and_shows_defaults(capsys):
     with pytest.raises(SystemExit):
         compare_methods.main(["--help"])
     options, _, lists = capsys.readouterr().out.partition("\nbenchmarks:\n")
-    for name in list(compare_methods.SIMULATED_BENCHMARKS) + list(METHODS):  # once, in the epilog
+    for name in list(comparison.SIMULATED_BENCHMARKS) + list(METHODS):  # once, in the epilog
         assert len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lists)) == 1, name
     assert "hpobench-vehicle" not in options and "MOBSTER-PROM" not in options  # only the defaults are named
     assert "(default: 5)" in options and "(default: ['RS', 'ASHA'])" in options

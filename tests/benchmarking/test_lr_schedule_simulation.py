@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarking import compare_methods
+from benchmarking import comparison
 from benchmarking.lr_schedule_simulation import LOSS_FLOOR, LearningRateScheduleBackend, next_state
 from benchmarking.methods import METHODS
 from syne_tune.backend.simulator_backend.simulator_backend import SimulatorConfig
@@ -72,7 +72,7 @@ def test_a_clone_continues_from_its_parents_state_with_its_own_learning_rate():
 
 
 def test_the_runner_runs_pbt_on_it_and_clones_checkpoints():
-    benchmark = compare_methods.SIMULATED_BENCHMARKS["lr-schedule"]
-    result = compare_methods.run_one("PBT", METHODS["PBT"], "lr-schedule", benchmark, 1, 600.0)
+    benchmark = comparison.SIMULATED_BENCHMARKS["lr-schedule"]
+    result = comparison.run_one("PBT", METHODS["PBT"], "lr-schedule", benchmark, 1, 600.0)
     assert result.error is None and result.num_trials > benchmark.n_workers  # clones are new trials
     assert result.best[-1] - benchmark.best_value() < 0.05

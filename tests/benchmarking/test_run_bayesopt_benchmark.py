@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarking.run_bayesopt_benchmark import hartmann6_with_nan_region, main, problem, run
+from benchmarking.scripts.run_bayesopt_benchmark import hartmann6_with_nan_region, main, problem, run
 from syne_tune.blackbox_repository.synthetic import hartmann6
 
 

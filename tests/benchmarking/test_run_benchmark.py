@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarking.run_benchmark import METHODS, MethodResult, format_table, main, make_scheduler, run_benchmark
+from benchmarking.scripts.run_benchmark import METHODS, MethodResult, format_table, main, make_scheduler, run_benchmark
 from benchmarking.definitions import benchmark_definition
 
 PARAMS = {"sleep_time": 0.01, "max_resource_level": 9}

@@ -2,7 +2,7 @@
 cache of ended trials (what would make memory grow with the run)."""
 from __future__ import annotations
 
-from benchmarking.run_long_run_costs import main, run
+from benchmarking.scripts.run_long_run_costs import main, run
 
 
 def test_prints_a_row_per_window(capsys):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarking.run_mobster_vs_original import (
+from benchmarking.scripts.run_mobster_vs_original import (
     HARTMANN6_MIN, hartmann6, mf_hartmann6, regret_trace, run_once, table,
 )
 
@@ -41,7 +41,7 @@ def test_short_run_with_our_library_and_the_table():
 
 
 def test_the_original_library_needs_its_interpreter_named(monkeypatch, capsys):
-    from benchmarking.run_mobster_vs_original import ORIGINAL_PYTHON_ENV, main
+    from benchmarking.scripts.run_mobster_vs_original import ORIGINAL_PYTHON_ENV, main
 
     monkeypatch.delenv(ORIGINAL_PYTHON_ENV, raising=False)
     with pytest.raises(SystemExit) as stopped:

@@ -25,3 +25,20 @@ def test_counts_every_decision_and_keeps_the_scheduler_picklable():
     assert 0 < record.seconds_per_decision < 0.05
     clone = pickle.loads(pickle.dumps(scheduler))  # the wrappers pickle with the standard library
     assert clone.suggest(10_000) is not None
+
+
+def test_a_call_inside_a_timed_call_counts_once_and_each_suggestion_is_kept():
+    class Scheduler:
+        def suggest(self, trial_id):
+            return self.on_trial_add(trial_id)  # a timed method calling another one
+
+        def on_trial_add(self, trial_id):
+            return trial_id
+
+        on_trial_result = on_trial_complete = on_trial_remove = on_trial_error = on_trial_add
+
+    scheduler = Scheduler()  # the clock advances 1 per reading: only the outer call reads it (twice)
+    ticks = iter(range(100))
+    record = time_scheduler_calls(scheduler, clock=lambda: float(next(ticks)))
+    assert [scheduler.suggest(t) for t in range(3)] == [0, 1, 2]
+    assert record.suggest_seconds == [1.0, 1.0, 1.0] and record.seconds == 3.0 and record.depth == 0

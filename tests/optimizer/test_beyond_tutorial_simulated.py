@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarking import compare_methods
+from benchmarking import comparison
 from benchmarking.methods import METHODS
 from syne_tune import StoppingCriterion, Tuner
 from syne_tune.blackbox_repository import UserBlackboxBackend
@@ -16,8 +16,8 @@ from syne_tune.optimizer.baselines import MOASHA
 
 @pytest.mark.parametrize("name", ["SYNC-HB", "SYNC-BOHB", "BOHB", "KDE", "PBT"])
 def test_method_runs_in_simulated_time(name):
-    result = compare_methods.run_one(name, METHODS[name], "synthetic-mf",
-                                     compare_methods.SIMULATED_BENCHMARKS["synthetic-mf"], 0, 900.0)
+    result = comparison.run_one(name, METHODS[name], "synthetic-mf",
+                                     comparison.SIMULATED_BENCHMARKS["synthetic-mf"], 0, 900.0)
     assert result.error is None and result.num_trials >= 4
     assert len(result.best) > 0 and np.isfinite(result.best[-1])
     assert result.times[-1] <= 900.0  # simulated seconds

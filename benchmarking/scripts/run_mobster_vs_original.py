@@ -1,8 +1,8 @@
 """MOBSTER's scheduler CPU next to the original library's, on multi-fidelity Hartmann6, in simulated time.
 
-    python benchmarking/run_mobster_vs_original.py --original-python ~/venv-original/bin/python
-    python benchmarking/run_mobster_vs_original.py --seeds 2 --libraries ours
-    python benchmarking/run_mobster_vs_original.py --libraries ours --profile /tmp/ours.prof
+    python benchmarking/scripts/run_mobster_vs_original.py --original-python ~/venv-original/bin/python
+    python benchmarking/scripts/run_mobster_vs_original.py --seeds 2 --libraries ours
+    python benchmarking/scripts/run_mobster_vs_original.py --libraries ours --profile /tmp/ours.prof
 
 The original library (syne-tune 0.13.0, the last release whose HyperbandScheduler still has the GP
 searchers: ``pip install 'syne-tune[gpsearchers]==0.13.0'``) lives in its own virtual environment
@@ -41,23 +41,30 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ORIGINAL_PYTHON_ENV = "ORIGINAL_SYNE_TUNE_PYTHON"  # the original's interpreter, when --original-python is not given
 N_WORKERS = 4
 MAX_T = 27
 NOISE = 0.05
-HARTMANN6_MIN = -3.32237
-TIMED_CALLS = ("suggest", "on_trial_add", "on_trial_result", "on_trial_complete", "on_trial_remove")
-_A = np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
-               [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]])
-_P = 1e-4 * np.array([[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
-                      [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]])
-_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
 
 
-def hartmann6(x: np.ndarray) -> float:
-    """H6(x) for x: (6,) in [0, 1]^6 (minimum −3.32237 at x ≈ (0.20, 0.15, 0.48, 0.28, 0.31, 0.66))."""
-    return float(-np.sum(_ALPHA * np.exp(-np.sum(_A * (x - _P) ** 2, axis=1))))
+def _load_file(relative_path: str):
+    """A module of this repository loaded from its file, not through ``syne_tune``/``benchmarking``:
+    the original library's worker imports another ``syne_tune`` and must not see this repository's."""
+    import importlib.util
+
+    path = REPO / relative_path
+    spec = importlib.util.spec_from_file_location(f"_repository_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+_FUNCTIONS = _load_file("syne_tune/blackbox_repository/synthetic_functions.py")  # numpy only
+_TIMING = _load_file("benchmarking/scheduler_timing.py")  # standard library only
+hartmann6 = _FUNCTIONS.hartmann6
+HARTMANN6_MIN = _FUNCTIONS.HARTMANN6_MINIMUM
 
 
 def mf_hartmann6(x: np.ndarray, epochs: np.ndarray, seed: int, max_t: int, seconds_per_epoch: float
@@ -102,29 +109,18 @@ def _make_blackbox(max_t: int, seconds_per_epoch: float):
     return MFHartmann6()
 
 
-class _Timer:
-    """Wraps the scheduler calls; records process time of outermost calls and each result."""
+class _ResultRecorder:
+    """Wraps the scheduler's ``on_trial_result``: (time, trial, epoch, loss, x) of each result."""
 
     def __init__(self, scheduler, now):
-        self.cpu, self.depth, self.now, self.results = 0.0, 0, now, []
-        for name in TIMED_CALLS:
-            setattr(scheduler, name, self._wrap(getattr(scheduler, name), name))
+        self.call, self.now, self.results = scheduler.on_trial_result, now, []
+        scheduler.on_trial_result = self
 
-    def _wrap(self, call, name):
-        def timed(*args, **kwargs):
-            if name == "on_trial_result":
-                trial, result = args if len(args) == 2 else (kwargs["trial"], kwargs["result"])
-                self.results.append((self.now(), trial.trial_id, int(result["epoch"]), float(result["loss"]),
-                                     [float(trial.config[f"x{i}"]) for i in range(6)]))
-            self.depth += 1
-            start = time.process_time()
-            try:
-                return call(*args, **kwargs)
-            finally:
-                self.depth -= 1
-                if self.depth == 0:
-                    self.cpu += time.process_time() - start
-        return timed
+    def __call__(self, *args, **kwargs):
+        trial, result = args if len(args) == 2 else (kwargs["trial"], kwargs["result"])
+        self.results.append((self.now(), trial.trial_id, int(result["epoch"]), float(result["loss"]),
+                             [float(trial.config[f"x{i}"]) for i in range(6)]))
+        return self.call(*args, **kwargs)
 
 
 def regret_trace(results: list) -> list[tuple[float, float]]:
@@ -163,16 +159,17 @@ def run_once(seed: int, max_time: float, max_t: int, seconds_per_epoch: float) -
                                    resource_attr="epoch", max_resource_attr="epochs", type="stopping",
                                    random_seed=seed)
     now = (lambda: backend.time_keeper.time()) if original else backend.time
-    timer = _Timer(scheduler, now)
+    timing = _TIMING.time_scheduler_calls(scheduler)  # CPU time of the outermost calls
+    recorder = _ResultRecorder(scheduler, now)  # outside the timed calls
     extra = {"save_tuner": False} if original else {"progress": "off"}
     tuner = Tuner(backend, scheduler, StoppingCriterion(max_wallclock_time=max_time), n_workers=N_WORKERS,
                   sleep_time=0, results_update_interval=1e6, print_update_interval=1e6,
                   callbacks=[SimulatorCallback()], tuner_name=f"mobster-vs-original-{seed}", **extra)
     tuner.run()
-    results = [r for r in timer.results if r[0] <= max_time]
+    results = [r for r in recorder.results if r[0] <= max_time]
     version = getattr(syne_tune, "__version__", None) or _our_version()
     return {"library": "original" if original else "ours", "version": str(version), "seed": seed,
-            "cpu": timer.cpu, "results": len(results), "trials": len({r[1] for r in results}),
+            "cpu": timing.seconds, "results": len(results), "trials": len({r[1] for r in results}),
             "trace": regret_trace(results)}
 
 

@@ -1,8 +1,8 @@
 """Costs that must stay flat as an experiment grows: per trial, per snapshot, and in memory.
 
-    python benchmarking/run_long_run_costs.py                  # 20,000 simulated trials
-    python benchmarking/run_long_run_costs.py --trials 5000 --window 1000
-    python benchmarking/run_long_run_costs.py --backend local --minutes 10 --window 500
+    python benchmarking/scripts/run_long_run_costs.py                  # 20,000 simulated trials
+    python benchmarking/scripts/run_long_run_costs.py --trials 5000 --window 1000
+    python benchmarking/scripts/run_long_run_costs.py --backend local --minutes 10 --window 500
 
 Runs random search over 1-epoch trials of the synthetic multi-fidelity blackbox on the
 SimulatorBackend, or (``--backend local``) over real trial processes that report once
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarking.utils.experiment_folder import temporary_experiment_folder  # noqa: E402
 from syne_tune import StoppingCriterion, Tuner  # noqa: E402
@@ -85,7 +85,7 @@ def run(trials: int, window: int, backend: str = "simulator",
     from syne_tune.tuner_callback import StoreResultsCallback
 
     if backend == "local":
-        script = Path(__file__).resolve().parent / "training_scripts" / "trivial" / "report_once.py"
+        script = Path(__file__).resolve().parents[1] / "training_scripts" / "trivial" / "report_once.py"
         trial_backend, space = LocalBackend(str(script)), {"x": uniform(0, 1)}
         stop = StoppingCriterion(max_wallclock_time=60 * minutes) if minutes else \
             StoppingCriterion(max_num_trials_started=trials - 1)
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.getLogger("syne_tune").addHandler(logging.NullHandler())  # no summary: the Tuner adds no handler
     # The callback is pickled with the tuner: from the module, not from __main__ (which only dill can pickle).
-    from benchmarking.run_long_run_costs import run as run_from_module
+    from benchmarking.scripts.run_long_run_costs import run as run_from_module
 
     with temporary_experiment_folder():
         start = time.perf_counter()

@@ -1,28 +1,22 @@
 """Compares HPO methods over seeds and benchmarks in simulated time, in parallel processes.
 
-    python benchmarking/compare_methods.py --benchmarks fcnet-protein_structure nas201-cifar10 \\
-        --methods RS BO ASHA --seeds 10 --processes 2 --output compare-results
-
 Every (method, seed, benchmark) runs the real Tuner with the benchmark's simulated backend
 (``benchmark.backend(seed)``: a ``BlackboxRepositoryBackend``, or a ``SimulatorBackend`` of its
-own such as ``lr-schedule``'s) for the benchmark's simulated budget. Writes ``report.md`` (per
-benchmark, the median and interquartile range of the regret, or of the best metric when no
-optimum is known, or of the hypervolume of all reports for a benchmark with a list of metrics,
-at 1/8, 1/4, 1/2 and all of the budget, the trials started (reported or not, as ``syne-tune list``
-counts them) and the scheduler's CPU time per decision) and ``comparison.png`` (best-so-far against simulated time, median and 25-75% band per
-method; needs matplotlib, extra ``benchmarks``) into ``--output``; the experiments land in
-``<output>/experiments``. Methods come from ``benchmarking/methods.py``; ``compare()`` also takes
-your own ``{name: Method}``.
+own such as ``lr-schedule``'s) for the benchmark's simulated budget. The summary (``report.md``)
+gives per benchmark the median and interquartile range of the regret (or of the best metric when
+no optimum is known, or of the hypervolume of all reports for a benchmark with a list of
+metrics) at 1/8, 1/4, 1/2 and all of the budget, the trials started (reported or not, as
+``syne-tune list`` counts them) and the scheduler's CPU time per decision; the plot
+(``comparison.png``) the best-so-far against simulated time, median and 25-75% band per method
+(needs matplotlib, extra ``benchmarks``). ``compare()`` takes any ``{name: Method}``; the
+command line is ``benchmarking/scripts/compare_methods.py``.
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import logging
 import math
 import os
-import sys
-import textwrap
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -30,13 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarking.definitions.definition_blackboxes import SIMULATED_BENCHMARKS, SimulatedBenchmark  # noqa: E402
-from benchmarking.methods import METHODS, Method, MethodArguments  # noqa: E402
-from benchmarking.scheduler_timing import time_scheduler_calls  # noqa: E402
-from syne_tune.trial_count import TrialCount  # noqa: E402
+from benchmarking.definitions import SIMULATED_BENCHMARKS, SimulatedBenchmark
+from benchmarking.methods import Method, MethodArguments
+from benchmarking.scheduler_timing import time_scheduler_calls
+from syne_tune.trial_count import TrialCount
 
 FRACTIONS = (0.125, 0.25, 0.5, 1.0)
 
@@ -268,50 +259,3 @@ def plot(results: list[RunResult], path: Path, max_wallclock_time: float | None 
     figure.savefig(path, dpi=100)
     plt.close(figure)
     return path
-
-
-class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Shows every option's default; keeps the epilog's lists as written."""
-
-
-def _parser() -> argparse.ArgumentParser:
-    """Options with their defaults; the benchmark and method names are listed once, in the epilog."""
-    def names(title: str, values) -> str:
-        return textwrap.fill(", ".join(values), width=100, initial_indent="  ", subsequent_indent="  ",
-                             break_on_hyphens=False).join((f"{title}:\n", ""))
-
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], formatter_class=_HelpFormatter,
-        epilog=names("benchmarks", sorted(SIMULATED_BENCHMARKS)) + "\n\n" + names("methods", METHODS))
-    parser.add_argument("--benchmarks", nargs="+", default=["synthetic-mf"], choices=sorted(SIMULATED_BENCHMARKS),
-                        metavar="BENCHMARK", help="simulated benchmarks to run (listed below)")
-    parser.add_argument("--methods", nargs="+", default=["RS", "ASHA"], choices=list(METHODS), metavar="METHOD",
-                        help="methods to compare (listed below; defined in benchmarking/methods.py)")
-    parser.add_argument("--seeds", type=int, default=5, help="runs per method and benchmark (seeds 0, 1, ...)")
-    parser.add_argument("--processes", type=int, default=max(1, (os.cpu_count() or 2) - 1),
-                        help="runs at a time (default %(default)s: the number of CPUs less one)")
-    parser.add_argument("--max_wallclock_time", type=float, default=None,
-                        help="simulated seconds per run (default %(default)s: each benchmark's budget)")
-    parser.add_argument("--output", type=Path, default=Path("compare-results"),
-                        help="folder of report.md, comparison.png and the experiments")
-    return parser
-
-
-def main(argv=None) -> list[RunResult]:
-    args = _parser().parse_args(argv)
-    args.output.mkdir(parents=True, exist_ok=True)
-    methods = {name: METHODS[name] for name in args.methods}
-    results = compare(methods, args.benchmarks, args.seeds, args.processes, args.max_wallclock_time, args.output)
-    table = summary_table(results, args.max_wallclock_time)
-    (args.output / "report.md").write_text(table + "\n")
-    print("\n" + table)
-    try:
-        print(f"Plot: {plot(results, args.output / 'comparison.png', args.max_wallclock_time)}")
-    except ImportError:
-        print("No plot: matplotlib is missing (pip install 'syne-tune[benchmarks]').")
-    print(f"Report: {args.output / 'report.md'}")
-    return results
-
-
-if __name__ == "__main__":
-    main()

@@ -15,10 +15,10 @@ holding to ``run()`` returning.
 (rich) block redrawn every 0.5 s into /dev/null as if it were a terminal, alternating, and
 prints the median throughput of each; ``--repeats`` sets the number of pairs.
 
-    python benchmarking/run_backend_throughput.py --trials 60
-    python benchmarking/run_backend_throughput.py --trials 100 --backend local python --repeats 3
-    python benchmarking/run_backend_throughput.py --flood 20
-    python benchmarking/run_backend_throughput.py --trials 100 --progress off live --repeats 5
+    python benchmarking/scripts/run_backend_throughput.py --trials 60
+    python benchmarking/scripts/run_backend_throughput.py --trials 100 --backend local python --repeats 3
+    python benchmarking/scripts/run_backend_throughput.py --flood 20
+    python benchmarking/scripts/run_backend_throughput.py --trials 100 --progress off live --repeats 5
 """
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ from syne_tune.optimizer.schedulers import FIFOScheduler
 from syne_tune.progress import TuningProgress
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 
-SCRIPT = Path(__file__).parent / "training_scripts" / "trivial" / "report_once.py"
-FLOOD_SCRIPT = Path(__file__).parent / "training_scripts" / "trivial" / "report_flood.py"
+SCRIPT = Path(__file__).resolve().parents[1] / "training_scripts" / "trivial" / "report_once.py"
+FLOOD_SCRIPT = Path(__file__).resolve().parents[1] / "training_scripts" / "trivial" / "report_flood.py"
 
 
 def report_once(x: float = 0.0, sleep: float = 0.0) -> None:

@@ -7,10 +7,10 @@ backend gives trial k < workers a duration of k + 1 simulated seconds and every 
 after the first ``workers`` is made with ``workers − 1`` pending evaluations (fantasized), the
 protocol of the figures in docs/benchmarks-bayesopt.md.
 
-    python -m benchmarking.run_bayesopt_benchmark --seeds 10
-    python -m benchmarking.run_bayesopt_benchmark --quick
-    python -m benchmarking.run_bayesopt_benchmark --non-finite --seeds 20   # NaN region: impute vs drop
-    python -m benchmarking.run_bayesopt_benchmark --options '{"num_fantasy_samples": 50}'
+    python -m benchmarking.scripts.run_bayesopt_benchmark --seeds 10
+    python -m benchmarking.scripts.run_bayesopt_benchmark --quick
+    python -m benchmarking.scripts.run_bayesopt_benchmark --non-finite --seeds 20   # NaN region: impute vs drop
+    python -m benchmarking.scripts.run_bayesopt_benchmark --options '{"num_fantasy_samples": 50}'
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Example (the height toy needs no data and finishes in about a minute)::
 
-    python benchmarking/run_benchmark.py --benchmark height --methods RS BO ASHA MOBSTER \\
+    python benchmarking/scripts/run_benchmark.py --benchmark height --methods RS BO ASHA MOBSTER \\
         --max_wallclock_time 15 --params sleep_time=0.01 max_resource_level=27
 
 Methods (the tutorial's names): RS (random search), BO (GP Bayesian optimization), ASHA
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarking.definitions import BENCHMARKS, benchmark_definition  # noqa: E402
 

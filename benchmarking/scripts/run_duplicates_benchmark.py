@@ -14,7 +14,7 @@ Each (problem, seed) runs in two subprocesses, the baseline then this checkout, 
 load on the shared machine hits both alike. Make the baseline with ``git worktree add``::
 
     git worktree add /tmp/duplicates-baseline <parent commit>
-    PYTHONPATH=$PWD python -m benchmarking.run_duplicates_benchmark --baseline /tmp/duplicates-baseline --seeds 10
+    PYTHONPATH=$PWD python -m benchmarking.scripts.run_duplicates_benchmark --baseline /tmp/duplicates-baseline --seeds 10
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DELTAS = (0.0, 0.001, 0.01)
 TRIALS = 40
 
@@ -66,7 +66,7 @@ def distinct_fractions(X: np.ndarray) -> list[float]:
 
 def run_boundary(name: str, seed: int, workers: int) -> dict:
     """Distinct fractions, and the best loss, of one 40-trial bayesopt run."""
-    from benchmarking.run_bayesopt_benchmark import OldestFirstBackend
+    from benchmarking.scripts.run_bayesopt_benchmark import OldestFirstBackend
     from syne_tune import StoppingCriterion, Tuner
     from syne_tune.blackbox_repository.blackbox import FunctionBlackbox
     from syne_tune.blackbox_repository.synthetic import ELAPSED_TIME
@@ -98,11 +98,11 @@ def run_boundary(name: str, seed: int, workers: int) -> dict:
 def run_regret(name: str, seed: int, workers: int) -> dict:
     """Regret at 30 and 50 evaluations (Hartmann6) or after 60 (NAS-Bench-201), and median seconds per suggestion."""
     if name == "hartmann6":
-        from benchmarking.run_bayesopt_benchmark import problem, run
+        from benchmarking.scripts.run_bayesopt_benchmark import problem, run
 
         regret, wall, _, _ = run(problem("hartmann6"), "bayesopt", seed, 50, workers)
         return {"regret": [float(regret[29]), float(regret[49])], "seconds": float(np.median(wall))}
-    from benchmarking.run_categorical_benchmark import run
+    from benchmarking.scripts.run_categorical_benchmark import run
     from syne_tune.blackbox_repository import load_blackbox
 
     regret, cpu, _ = run(load_blackbox("nasbench201")["cifar10"], "bayesopt", seed, 60, workers)
