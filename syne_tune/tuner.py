@@ -22,8 +22,8 @@ from pathlib import Path
 from syne_tune import json_values
 from syne_tune._validation import bad_argument, check_bool, check_int, check_number
 from syne_tune.backend.trial_backend import TrialBackend
-from syne_tune.backend.trial_status import Status, Trial
-from syne_tune.constants import ST_TUNER_START_TIMESTAMP, ST_WORKER_TIMESTAMP
+from syne_tune.backend.trial_status import Trial
+from syne_tune.constants import ST_TUNER_START_TIMESTAMP
 from syne_tune.experiment_lock import ExperimentLock
 from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F401 (TuningInterrupted: public)
 from syne_tune.optimizer.scheduler import TrialScheduler
@@ -236,9 +236,11 @@ class Tuner:
         self.progress.on_tuning_start(self)
         logger.info("Tuning %s: results in %s", self.name, self.tuner_path)
         if self._resuming:
-            self._take_unreceived_reports()
+            # what running trials printed that never reached the journal (in the pipe when the launcher died)
+            unread = unreceived_reports(self.trial_backend, self._rules.running, self.tuner_path / JOURNAL_NAME)
+            self._after_results(self._rules.handle_unread(unread))
             if not self.stop_criterion(self.tuning_status):
-                self._restart_running_trials()
+                self._rules.restart_running()
         self._resuming = False
         self.snapshots.take(self._save_or_flush)  # from the first second on, a killed experiment can be continued
 
@@ -291,7 +293,7 @@ class Tuner:
         a PAUSE pauses it), so only trials the scheduler would have let continue are restarted."""
         unread = self.trial_backend.stop_all()
         if self._recorder is not None:
-            self._handle_unread(unread)
+            self._after_results(self._rules.handle_unread(unread))
 
     # -- starting trials -----------------------------------------------------------------------------
     def _start_trials(self) -> bool:
@@ -336,22 +338,14 @@ class Tuner:
         self._handle_results(statuses, new_results)
 
     def _handle_results(self, statuses: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> None:
-        running = len(self._rules.running)
-        self._rules.handle_results(statuses, new_results)
-        if len(self._rules.running) != running:
+        self._after_results(self._rules.handle_results(statuses, new_results))
+
+    def _after_results(self, trials_ended: bool) -> None:
+        if trials_ended:
             self.snapshots.changed = True  # tuner.dill is due
         check = self._rules.report_check
         if check is not None and check.complete:
             self._judge_reports()
-
-    def _handle_unread(self, unread: dict[int, list[dict]]) -> None:
-        """Handles reports of running trials read outside the loop, in the order the backend delivers reports."""
-        if not unread:
-            return
-        statuses = {trial_id: (self.trial_backend.trial(trial_id), Status.in_progress) for trial_id in unread}
-        reports = [(trial_id, report) for trial_id, trial_reports in unread.items() for report in trial_reports]
-        reports.sort(key=lambda item: item[1].get(ST_WORKER_TIMESTAMP, 0.0))
-        self._handle_results(statuses, reports)
 
     @property
     def stopped_early(self) -> bool:
@@ -447,23 +441,6 @@ class Tuner:
         status.continue_from(max(status.wallclock_time, self._tuner_time))
         logger.info("Continuing experiment %s after %.1f s of tuning (%d journal records after the last save).",
                     self.name, status.wallclock_time, replayed)
-
-    def _take_unreceived_reports(self) -> None:
-        """Handles, as if they arrived now, the reports running trials printed that never reached
-        the journal (in the pipe when the launcher died); see :func:`unreceived_reports`."""
-        self._handle_unread(unreceived_reports(self.trial_backend, self._rules.running, self.tuner_path / JOURNAL_NAME))
-
-    def _restart_running_trials(self) -> None:
-        """Trials that were running when the experiment ended continue from their checkpoints."""
-        for trial_id in sorted(self._rules.running):
-            if self.trial_backend.has_checkpoint(trial_id):
-                logger.info("trial %d restarts from its checkpoint", trial_id)
-            else:
-                logger.info("trial %d restarts from scratch (it wrote no checkpoint)", trial_id)
-            self.trial_backend.restart_trial(trial_id)
-            trial = self.trial_backend.trial(trial_id)
-            self._recorder.event("restart", trial_id, config=trial.config)
-            self.tuning_status.trial_started(trial)
 
     # -- results -------------------------------------------------------------------------------------
     def _log_summary(self, status: TuningStatus) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 
 from syne_tune.backend.trial_status import Status, Trial
+from syne_tune.constants import ST_WORKER_TIMESTAMP
 from syne_tune.optimizer.scheduler import SchedulerDecision, TrialScheduler, metric_value_error
 from syne_tune.report_check import RequiredAttributesCheck, how_to_report
 from syne_tune.tuner_record import TrialRecorder
@@ -66,12 +67,36 @@ class TuningRules:
         self.running.add(trial.trial_id)
         self.recorder.tuning_status.trial_started(trial)
 
+    def restart_running(self) -> None:
+        """Trials that were running when a killed experiment ended continue from their checkpoints."""
+        for trial_id in sorted(self.running):
+            if self.backend.has_checkpoint(trial_id):
+                logger.info("trial %d restarts from its checkpoint", trial_id)
+            else:
+                logger.info("trial %d restarts from scratch (it wrote no checkpoint)", trial_id)
+            self.backend.restart_trial(trial_id)
+            trial = self.backend.trial(trial_id)
+            self.recorder.event("restart", trial_id, config=trial.config)
+            self.recorder.tuning_status.trial_started(trial)
+
     # -- reports and ends ------------------------------------------------------------------------
-    def handle_results(self, statuses: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> None:
-        """Carries out the scheduler's decision on each report, then records the trials that ended."""
+    def handle_unread(self, unread: dict[int, list[dict]]) -> bool:
+        """Handles reports of running trials read outside the loop (those printed before the final
+        stop, or never journaled before a launcher died), in the order the backend delivers reports."""
+        if not unread:
+            return False
+        statuses = {trial_id: (self.backend.trial(trial_id), Status.in_progress) for trial_id in unread}
+        reports = [(trial_id, report) for trial_id, trial_reports in unread.items() for report in trial_reports]
+        reports.sort(key=lambda item: item[1].get(ST_WORKER_TIMESTAMP, 0.0))
+        return self.handle_results(statuses, reports)
+
+    def handle_results(self, statuses: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> bool:
+        """Carries out the scheduler's decision on each report, then records the trials that ended;
+        True if some did."""
         recorder = self.recorder
         for callback in recorder.callbacks:
             callback.on_fetch_status_results(statuses, new_results)
+        trials_ended = False
         ended: dict[int, str] = {}  # trials that ended in this round, by the tuner's decision
         late: dict[int, list[dict]] = {}  # reports still queued when the tuner ended the trial
         check = self.report_check
@@ -101,7 +126,9 @@ class TuningRules:
                 status = self._on_trial_end(trial, status)
                 statuses[trial_id] = (trial, status)
             self.ended(trial_id, status)
+            trials_ended = True
         recorder.tuning_status.update(statuses, [])
+        return trials_ended
 
     def ended(self, trial_id: int, status: str) -> None:
         """Journals a trial's end and drops what only a running trial needs (a paused trial keeps
