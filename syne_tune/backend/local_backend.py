@@ -187,11 +187,19 @@ class LocalBackend(TrialBackend):
         if process is None:
             return []
         process.kill()
-        return process.take_reports()
+        return self._take_reports(trial_id, process)
 
     def _read_new_results(self, trial_id: int, limit: int | None = None) -> list[dict]:
         process = self._processes.get(trial_id)
-        return [] if process is None else process.take_reports(limit)
+        return [] if process is None else self._take_reports(trial_id, process, limit)
+
+    def _take_reports(self, trial_id: int, process, limit: int | None = None) -> list[dict]:
+        """The run's reports not taken yet; once a finished run has none left, only its exit code
+        is kept (its buffers, files and threads are let go: memory does not grow with ended trials)."""
+        reports = process.take_reports(limit)
+        if process.finished and not process.reports and type(process) is TrialProcess:
+            self._processes[trial_id] = _EndedRun(process.returncode)
+        return reports
 
     def unreceived_reports(self, trial_id: int, last_received: dict | None) -> list[dict] | None:
         """The reports of the trial's ``reports.jsonl`` after ``last_received``."""
@@ -243,3 +251,20 @@ class LocalBackend(TrialBackend):
 
     def __str__(self):
         return f"LocalBackend(entry_point={self.entry_point})"
+
+
+class _EndedRun:
+    """What a trial's finished run leaves once all its output was taken: its exit code."""
+
+    finished = True
+    pid = None
+    reports = ()
+
+    def __init__(self, returncode: int | None):
+        self.returncode = returncode
+
+    def kill(self, timeout: float = 0.0) -> None:
+        pass
+
+    def take_reports(self, limit: int | None = None) -> list[dict]:
+        return []
