@@ -181,8 +181,9 @@ class TuningRules:
     def late_reports(self, trial: Trial, status: str, reports: list[dict], decision: str | None = None) -> str:
         """Keeps reports a trial printed after it was paused or stopped; the scheduler learns from them.
 
-        Returns the trial's status: a paused trial whose late report finishes it (the scheduler
-        says so, e.g. it reached ``max_t``) will never be resumed: Completed from then on. Each
+        Returns the trial's status: a paused or stopped trial whose late report finishes it (the
+        scheduler says so, e.g. it reached ``max_t``) is Completed from then on (a paused one is
+        never resumed). Each
         report is recorded with the decision that holds for its trial (PAUSE while paused, else
         STOP); ``decision`` (a failed trial's STOP) is recorded without asking the scheduler.
         """
@@ -190,7 +191,7 @@ class TuningRules:
             if decision is None and status != Status.failed and self.metric_error(trial.trial_id, result) is None:
                 self.last_results[trial.trial_id] = result
                 paused = status == Status.paused
-                if self.scheduler.on_trial_late_result(trial, result, paused) and paused:
+                if self.scheduler.on_trial_late_result(trial, result, paused) and status != Status.completed:
                     status = Status.completed
                     self.backend.mark_ended(trial.trial_id, status)
             late_decision = decision or (SchedulerDecision.PAUSE if status == Status.paused else SchedulerDecision.STOP)

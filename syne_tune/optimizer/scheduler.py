@@ -166,8 +166,8 @@ class TrialScheduler:
         before its process ended (a "late report"); the Tuner hands them over in order, once it
         carried out the decision. The scheduler may learn from it (the trial trained on).
 
-        Returns True if the report finishes a paused trial (e.g. it reached ``max_t``): it is
-        never to be resumed and ends Completed. The default ignores late reports.
+        Returns True if the report finishes the trial (e.g. it reached ``max_t``): it ends
+        Completed (a paused trial is never resumed). The default ignores late reports.
         """
         return False
 

@@ -220,7 +220,8 @@ class HyperbandScheduler(FIFOScheduler):
         resource is where it resumes, its values at the rung levels it reached are recorded
         there, and it waits for promotion at the highest such rung (no longer at the lower one),
         so that after resuming its next milestone is the first rung level above its checkpoint.
-        A paused trial whose late reports reach max_t is finished (True: never resumed).
+        A trial whose late reports reach max_t did all the work: it is finished (True; a paused
+        one is never resumed).
         """
         record = self._trials.get(trial.trial_id)
         resource = self._checked_resource(trial.trial_id, record, result) if record is not None else None
@@ -231,9 +232,8 @@ class HyperbandScheduler(FIFOScheduler):
         if resource <= record.reached:
             return False
         record.reached = resource
-        if not paused:
-            return False
-        self.rung_system(record.bracket).on_late_report(trial.trial_id, resource, self._loss(result))
+        if paused:
+            self.rung_system(record.bracket).on_late_report(trial.trial_id, resource, self._loss(result))
         if resource >= self.max_t:
             record.status = _DONE
             return True

@@ -86,6 +86,16 @@ def test_stopped_trial_late_reports_update_the_searcher_but_no_rung(mode):
     assert scheduler.trial_status(2) == "stopped"
 
 
+def test_stopped_trial_whose_late_reports_reach_max_t_did_all_the_work():
+    scheduler, searcher = _make("stopping", max_t=9)
+    run = play(scheduler, [("new", 0), ("new", 1), ("new", 2), (0, 1, 0.5, C), (1, 1, 0.7, C), (2, 1, 0.6, S)]
+               + [(2, epoch, 0.1, S) for epoch in range(2, 10)] + [("new", 3)], n_workers=3)
+    assert scheduler.trial_status(2) == "done" and ("result", "2", 9, True) in searcher.calls
+    assert run.tuner.trial_backend.end_status(2) == "Completed"
+    assert run.tuner.tuning_status.last_trial_status_seen[2] == "Completed"
+    assert not scheduler.rung_system().rungs[1].losses  # no rung changed
+
+
 def test_trial_stopped_by_the_tuner_changes_no_rung_either():
     run = play(_make("promotion")[0], THREE_PAUSED[:2] + [("new", 1)])
     # Direct calls: the Tuner removes a running trial only after its own STOP/PAUSE; this is a trial
