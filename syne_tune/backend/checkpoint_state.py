@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 HOLD_SECONDS = 30.0  # a hold older than this was left by a copier that died: it is dropped
-RECORD_SECONDS = 0.05  # a Reporter looks at the folder at most this often, unless a copier holds it
+RECORD_SECONDS = 0.05  # a Reporter looks at the folder (and for a hold) at most this often
 
 
 def scan(folder: Path | str) -> dict[str, tuple[int, int, int, int]]:
@@ -104,10 +104,10 @@ class Recorder:
     """What the Reporter of a trial does at each report: records the folder's fingerprint (written
     only when it changed) and waits while a copier holds the folder.
 
-    A report must stay cheap (scripts may report thousands of times a second), so the folder is
-    looked at no more than every ``RECORD_SECONDS`` unless a copier holds it: a record may then be
-    a few reports old. It still is a complete state; a copier that finds the folder changed since
-    holds the trial, and its next report records afresh.
+    A report must stay cheap (scripts may report thousands of times a second), so the folder (and
+    the hold) is looked at no more than every ``RECORD_SECONDS``: a record may then be a few
+    reports old. It still is a complete state; a copier that finds the folder changed since holds
+    the trial, and its first report ``RECORD_SECONDS`` after the last look records afresh and waits.
     """
 
     def __init__(self, folder: Path | str):
@@ -119,11 +119,11 @@ class Recorder:
         self._looked_at = -RECORD_SECONDS
 
     def record(self) -> None:
-        held = os.path.exists(self._hold)
         now = time.monotonic()
-        if not held and now - self._looked_at < RECORD_SECONDS:
+        if now - self._looked_at < RECORD_SECONDS:
             return
         self._looked_at = now
+        held = os.path.exists(self._hold)
         digest = fingerprint(self.folder)
         if digest != self.last or held:
             try:
