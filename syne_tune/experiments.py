@@ -157,6 +157,15 @@ class ExperimentResult:
         rows = json.loads(path.read_text()) if path.exists() else []
         return pd.DataFrame(rows, columns=columns)
 
+    def importance(self, metric: str | None = None, rung: float | None = None,
+                   quantile: float = 0.1) -> pd.DataFrame:
+        """Importance of each hyperparameter (PED-ANOVA, summing to 1), most important first; on
+        each trial's last value of ``metric`` (default the first), or its value at resource ``rung``.
+        See ``syne_tune.importance``."""
+        from syne_tune.importance import hyperparameter_importance
+
+        return hyperparameter_importance(self, metric=metric, rung=rung, quantile=quantile)
+
     def plot(self, ax=None, learning_curves: bool = False, **plot_kwargs):
         """Best value of the first metric so far against the tuner's wallclock time; with
         ``learning_curves``, also every trial's metric against its resource, stopped and paused
