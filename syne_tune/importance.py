@@ -40,7 +40,7 @@ N_STEPS = 50
 
 
 @dataclass(frozen=True)
-class _Encoding:
+class Encoding:
     """How one hyperparameter's values become grid positions: numeric on [0, 1], or categories."""
 
     categories: tuple | None = None
@@ -108,7 +108,7 @@ def hyperparameter_importance(experiment, metric: str | None = None, mode: str |
         raise ValueError(f"Importance needs more trials with a finite '{metric}' than the {n_top} top ones; "
                          f"experiment {experiment.name} has {int(np.isfinite(losses).sum())} of {len(table)}.")
     top = np.argsort(losses, kind="stable")[:n_top]
-    encodings = _encodings(experiment, table)
+    encodings = hyperparameter_encodings(experiment, table)
     scores = {name: _pearson_divergence(encoding, table[ST_CONFIG_PREFIX + name], top)
               for name, encoding in encodings.items()}
     total = sum(scores.values())
@@ -117,7 +117,7 @@ def hyperparameter_importance(experiment, metric: str | None = None, mode: str |
     return frame.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _encodings(experiment, table: pd.DataFrame) -> dict[str, _Encoding]:
+def hyperparameter_encodings(experiment, table: pd.DataFrame) -> dict[str, Encoding]:
     """An encoding for every hyperparameter with a ``config_`` column that varies (or is a domain)."""
     from syne_tune.config_space import from_dict
     from syne_tune.domains import Categorical, Float, FiniteRange, Integer
@@ -137,22 +137,22 @@ def _encodings(experiment, table: pd.DataFrame) -> dict[str, _Encoding]:
             continue  # a constant
         values = table[column]
         if isinstance(domain, Categorical):
-            encodings[name] = _Encoding(categories=tuple(domain.categories))
+            encodings[name] = Encoding(categories=tuple(domain.categories))
         elif isinstance(domain, (Float, Integer, FiniteRange)):
-            encodings[name] = _Encoding(lower=float(domain.lower), upper=float(domain.upper),
+            encodings[name] = Encoding(lower=float(domain.lower), upper=float(domain.upper),
                                         log_scale=bool(domain.log_scale),
                                         integer=isinstance(domain, Integer))
         elif values.nunique(dropna=True) > 1:  # no domain stored: read it off the values
             numeric = pd.to_numeric(values, errors="coerce")
             if numeric.notna().all():
-                encodings[name] = _Encoding(lower=float(numeric.min()), upper=float(numeric.max()),
+                encodings[name] = Encoding(lower=float(numeric.min()), upper=float(numeric.max()),
                                             integer=bool((numeric == numeric.round()).all()))
             else:
-                encodings[name] = _Encoding(categories=tuple(sorted(values.dropna().astype(str).unique())))
+                encodings[name] = Encoding(categories=tuple(sorted(values.dropna().astype(str).unique())))
     return encodings
 
 
-def _pearson_divergence(encoding: _Encoding, values: pd.Series, top: np.ndarray) -> float:
+def _pearson_divergence(encoding: Encoding, values: pd.Series, top: np.ndarray) -> float:
     """sum_x p_all(x) (p_top(x) / p_all(x) - 1)^2 over the grid (or the categories)."""
     if encoding.categories is not None:
         p_all, p_top = _histogram(encoding, values), _histogram(encoding, values.iloc[top])
@@ -165,7 +165,7 @@ def _pearson_divergence(encoding: _Encoding, values: pd.Series, top: np.ndarray)
     return float(np.sum((p_all + eps) * ((p_top + eps) / (p_all + eps) - 1.0) ** 2))
 
 
-def _histogram(encoding: _Encoding, values: pd.Series) -> np.ndarray:
+def _histogram(encoding: Encoding, values: pd.Series) -> np.ndarray:
     """Share of each category, smoothed by a prior of weight one spread over the categories."""
     labels = [str(c) for c in encoding.categories]
     counts = values.astype(str).value_counts().reindex(labels, fill_value=0).to_numpy(float)
