@@ -94,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     importance.add_argument("--quantile", type=float, default=0.1, help="share of trials counted as top (0.1)")
     importance.set_defaults(command=_importance)
 
+    dashboard = commands.add_parser("dashboard", help="a live, read-only web page over the results folder")
+    dashboard.add_argument("--port", type=int, default=8050, help="port (default 8050; 0: any free one)")
+    dashboard.add_argument("--host", default="127.0.0.1",
+                           help="address to bind (default 127.0.0.1: this machine only)")
+    dashboard.set_defaults(command=_dashboard)
+
     remove = commands.add_parser("remove", help="delete experiment folders (asks for --yes)")
     remove.add_argument("experiments", nargs="*", help="names or patterns")
     remove.add_argument("--older-than", type=float, default=None, metavar="DAYS",
@@ -214,6 +220,16 @@ def _importance(args) -> int:
         raise _UsageError(str(error)) from None
     rows = [["hyperparameter", "importance"]] + [[name, f"{value:.3f}"] for name, value in table.to_numpy()]
     print(text_table(rows, right=False))
+    return 0
+
+
+def _dashboard(args) -> int:
+    from syne_tune.dashboard.server import serve
+
+    try:
+        serve(host=args.host, port=args.port)
+    except OSError as error:  # port taken, address not ours
+        raise _UsageError(f"cannot serve on {args.host}:{args.port} ({error}); try another --port.") from None
     return 0
 
 
