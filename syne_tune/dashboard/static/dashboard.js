@@ -15,7 +15,7 @@ function el(tag, attributes = {}, ...children) {
 
 function fmt(value) {
   if (value === null || value === undefined) return "–";
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(5);
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(5)));
   return String(value);
 }
 
