@@ -57,6 +57,27 @@ class Encoding:
             x, low, high = np.log(np.maximum(x, 1e-300)), math.log(low), math.log(high)
         return np.clip((x - low) / (high - low), 0.0, 1.0) if high > low else np.zeros_like(x)
 
+    def category_index(self, values: pd.Series) -> np.ndarray:
+        """Index of each value's category (NaN if none): by its text, or as a number, since a
+        table read back may hold the category 4 as 4.0."""
+        labels = {str(c): i for i, c in enumerate(self.categories)}
+        numbers = {}
+        for i, c in enumerate(self.categories):
+            try:
+                numbers.setdefault(float(c), i)
+            except (TypeError, ValueError):
+                pass
+
+        def index(value):
+            if str(value) in labels:
+                return labels[str(value)]
+            try:
+                return numbers.get(float(value), np.nan)
+            except (TypeError, ValueError):
+                return np.nan
+
+        return np.array([index(v) for v in values], dtype=float)
+
     def grid(self) -> np.ndarray:
         if self.integer and self.upper - self.lower + 1 < N_STEPS and not self.log_scale:
             return np.linspace(0.0, 1.0, int(self.upper - self.lower) + 1)
@@ -167,9 +188,9 @@ def _pearson_divergence(encoding: Encoding, values: pd.Series, top: np.ndarray) 
 
 def _histogram(encoding: Encoding, values: pd.Series) -> np.ndarray:
     """Share of each category, smoothed by a prior of weight one spread over the categories."""
-    labels = [str(c) for c in encoding.categories]
-    counts = values.astype(str).value_counts().reindex(labels, fill_value=0).to_numpy(float)
-    return (counts + 1.0 / len(labels)) / (counts.sum() + 1.0)
+    index = encoding.category_index(values)
+    counts = np.bincount(index[~np.isnan(index)].astype(int), minlength=len(encoding.categories)).astype(float)
+    return (counts + 1.0 / len(counts)) / (counts.sum() + 1.0)
 
 
 def _parzen(x: np.ndarray, grid: np.ndarray) -> np.ndarray:

@@ -73,3 +73,20 @@ def test_importance_of_a_real_run(stored_experiments, monkeypatch):
     monkeypatch.setenv("SYNETUNE_FOLDER", str(root))
     table = load_experiment(names["asha"]).importance(quantile=0.3)
     assert list(table["hyperparameter"]) == ["x"] and table["importance"][0] == pytest.approx(1.0)
+
+
+def test_numeric_categories_read_back_as_floats_still_count(_results_root):
+    """choice([16, 32, 64]) comes back as 16.0 ... when the column also holds a NaN."""
+    rng = np.random.RandomState(1)
+    batch = rng.choice([16, 32, 64], 120).astype(float)
+    batch[0] = np.nan
+    x = rng.uniform(0, 1, 120)
+    folder = _results_root / "numeric-choice"
+    folder.mkdir(parents=True)
+    (folder / "metadata.json").write_text(json.dumps({
+        "metric_names": ["loss"], "metric_mode": "min",
+        "config_space": {"batch": to_dict(choice([16, 32, 64])), "x": to_dict(uniform(0, 1))}}))
+    pd.DataFrame({"trial_id": range(120), "loss": np.where(batch == 32, 0.0, 1.0) + 0.1 * rng.randn(120),
+                  "config_batch": batch, "config_x": x}).to_csv(folder / "results.csv.zip", index=False)
+    table = load_experiment("numeric-choice").importance()
+    assert table["hyperparameter"][0] == "batch" and table["importance"][0] > 0.8

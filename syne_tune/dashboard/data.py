@@ -60,7 +60,8 @@ def rows_since(name: str, since: int) -> dict:
     """Report rows from number ``since`` on (0-based, in the order they were written) and the total."""
     experiment = load(name)
     results = experiment.results if experiment.results is not None else pd.DataFrame()
-    return {"name": name, "total": len(results), "since": since, "columns": list(results.columns),
+    return {"name": name, "status": _status(experiment.folder), "total": len(results), "since": since,
+            "columns": list(results.columns),
             "rows": _records(results.iloc[since:])}
 
 
@@ -108,7 +109,6 @@ def load(name: str):
 
 def _summary(experiment) -> dict:
     from syne_tune.best import best_label
-    from syne_tune.experiment_lock import lock_holder
 
     metadata = experiment.metadata
     metric, mode = experiment.metric_names()[0], metadata.get("metric_mode", "min")
@@ -121,18 +121,21 @@ def _summary(experiment) -> dict:
             row = results.loc[label]
             best = {"value": _json(row[metric]), "trial_id": _json(row.get(ST_TRIAL_ID)),
                     "config": {k[7:]: _json(v) for k, v in row.items() if k.startswith("config_")}}
-    folder = experiment.folder
-    if lock_holder(folder) is not None:
-        status = "running"
-    elif any(folder.glob("results.csv*")):
-        status = "finished"
-    else:
-        status = "stopped"  # neither running nor with its final table: interrupted or crashed
     return {"name": experiment.name, "created": _json(metadata.get("st_tuner_creation_timestamp")),
-            "scheduler": metadata.get("scheduler_name"), "method": metadata.get("method"), "status": status,
+            "scheduler": metadata.get("scheduler_name"), "method": metadata.get("method"), "status": _status(experiment.folder),
             "metric": metric, "mode": mode, "metric_names": experiment.metric_names(),
             "resource_attr": metadata.get("resource_attr"), "best": best, "trials": count.started,
             "reported": count.with_reports, "rows": len(results)}
+
+
+def _status(folder) -> str:
+    """running (its lock is held), finished (its final table is written), else stopped
+    (interrupted or crashed)."""
+    from syne_tune.experiment_lock import lock_holder
+
+    if lock_holder(folder) is not None:
+        return "running"
+    return "finished" if any(folder.glob("results.csv*")) else "stopped"
 
 
 def _best_curve(experiment) -> list:

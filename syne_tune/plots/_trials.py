@@ -22,8 +22,7 @@ def positions(encoding: Encoding, values: pd.Series) -> np.ndarray:
     """Where values go on a plot axis: numbers as they are, a category at its index."""
     if encoding.categories is None:
         return pd.to_numeric(values, errors="coerce").to_numpy(float)
-    labels = [str(c) for c in encoding.categories]
-    return np.array([labels.index(v) if v in labels else np.nan for v in values.astype(str)], dtype=float)
+    return encoding.category_index(values)
 
 
 def unit_positions(encoding: Encoding, values: pd.Series) -> np.ndarray:

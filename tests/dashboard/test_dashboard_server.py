@@ -104,6 +104,7 @@ def test_one_experiment_has_trials_curves_and_plots(server):
 def test_rows_since_returns_only_new_rows(server):
     status, everything = _json(f"{server}/api/experiments/{NAMES['fifo']}/rows?since=0")
     assert status == 200 and everything["total"] == len(everything["rows"]) > 3
+    assert everything["status"] == "finished"
     status, tail = _json(f"{server}/api/experiments/{NAMES['fifo']}/rows?since=3")
     assert tail["total"] == everything["total"] and tail["rows"] == everything["rows"][3:]
     assert _json(f"{server}/api/experiments/{NAMES['fifo']}/rows?since=-1")[0] == 400

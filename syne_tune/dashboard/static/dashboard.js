@@ -55,9 +55,10 @@ async function showList() {
 
 async function showExperiment(name, force) {
   const rows = await getJSON(`/api/experiments/${encodeURIComponent(name)}/rows?since=${Math.max(state.rows, 0)}`);
-  if (!force && rows.total === state.rows) return;  // nothing new
+  if (!force && rows.total === state.rows && rows.status === state.status) return;  // nothing new
   const detail = await getJSON(`/api/experiments/${encodeURIComponent(name)}`);
   state.rows = rows.total;
+  state.status = rows.status;
   state.detail = detail;
   const view = document.getElementById("view");
   const best = detail.best;
