@@ -19,6 +19,8 @@ from syne_tune.results_path import experiment_folder, results_root
 # Learning curves sent per experiment at most (the page stays responsive with thousands of trials).
 MAX_CURVES = 200
 _RENDER_LOCK = threading.Lock()  # matplotlib is not thread safe
+_SUMMARIES: dict[str, tuple[tuple, dict]] = {}  # folder -> (stamps of its files, summary)
+_STAMPED_FILES = ("metadata.json", "journal.jsonl", "results.csv.zip", "results.csv", "tuner.dill")
 
 
 class ExperimentUnreadable(Exception):
@@ -33,7 +35,7 @@ def experiment_list() -> list[dict]:
     entries = []
     for folder in folders:
         try:
-            entries.append(_summary(load(folder.name)))
+            entries.append(_cached_summary(folder))
         except Exception as error:  # noqa: BLE001 - one broken experiment must not hide the others
             entries.append({"name": folder.name, "status": "unreadable", "error": _reason(error), "created": 0})
     return sorted(entries, key=lambda e: e.get("created") or 0, reverse=True)
@@ -105,6 +107,25 @@ def load(name: str):
     if not isinstance(experiment.metadata.get("metric_names"), list) or not experiment.metadata["metric_names"]:
         raise ExperimentUnreadable("its metadata.json names no metrics")
     return experiment
+
+
+def _cached_summary(folder) -> dict:
+    """``_summary`` of the experiment in ``folder``, read again only when one of its files changed
+    (the list is polled every few seconds; most experiments are finished). The status is always fresh."""
+    stamps = tuple((name, stat.st_mtime_ns, stat.st_size) for name in _STAMPED_FILES
+                   if (stat := _stat(folder / name)) is not None)
+    cached = _SUMMARIES.get(str(folder))
+    if cached is None or cached[0] != stamps:
+        cached = (stamps, _summary(load(folder.name)))
+        _SUMMARIES[str(folder)] = cached
+    return dict(cached[1], status=_status(folder))
+
+
+def _stat(path):
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def _summary(experiment) -> dict:

@@ -148,3 +148,15 @@ def test_the_server_never_writes_into_the_results_folder(server, results):
 def test_cli_dashboard_binds_to_this_machine_by_default():
     args = _parser().parse_args(["dashboard"])
     assert (args.host, args.port) == ("127.0.0.1", 8050)
+
+
+def test_the_list_reads_an_experiment_again_when_its_files_change(server, results):
+    name = NAMES["fifo"]
+    before = {e["name"]: e for e in _json(server + "/api/experiments")[1]}[name]
+    table = results / name / "results.csv.zip"
+    import pandas as pd
+
+    frame = pd.read_csv(table)
+    pd.concat([frame, frame.tail(1).assign(trial_id=1000, loss=-5.0)]).to_csv(table, index=False)
+    after = {e["name"]: e for e in _json(server + "/api/experiments")[1]}[name]
+    assert after["rows"] == before["rows"] + 1 and after["best"]["value"] == -5.0
