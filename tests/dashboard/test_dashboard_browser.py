@@ -22,10 +22,12 @@ try:
 except ImportError:
     selenium = None
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or CHROMEDRIVER is None or selenium is None,
-    reason="the browser test needs chromium and chromedriver (apt-get install -y chromium chromium-driver) and "
+MISSING = ("the browser test needs chromium and chromedriver (apt-get install -y chromium chromium-driver) and "
            "selenium (pip install 'syne-tune[dashboard-test]'); .ci/run installs them")
+# .ci/run sets SYNETUNE_REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
+pytestmark = pytest.mark.skipif(
+    (CHROMIUM is None or CHROMEDRIVER is None or selenium is None) and not os.environ.get("SYNETUNE_REQUIRE_BROWSER"),
+    reason=MISSING)
 
 SCRIPT = Path(__file__).parents[1] / "scripts" / "configurable_script.py"
 TUNING = textwrap.dedent("""
@@ -40,6 +42,12 @@ TUNING = textwrap.dedent("""
           StoppingCriterion(max_num_trials_started=40), n_workers=2, sleep_time=0.2,
           tuner_name="live-run", progress="off").run()
 """)
+
+
+@pytest.fixture(autouse=True)
+def _browser_present():
+    if CHROMIUM is None or CHROMEDRIVER is None or selenium is None:
+        pytest.fail(MISSING + " (SYNETUNE_REQUIRE_BROWSER is set)")
 
 
 @pytest.fixture
