@@ -32,9 +32,8 @@ def plot_edf(experiments: Sequence, metric: str | None = None, group_by: str | C
     ax = new_axes(ax, figsize=(6, 4))
     for label, arrays in groups.items():
         values = np.sort(np.concatenate(arrays))
+        values = values if mode == "min" else values[::-1]  # best first: share i/n is at least as good
         share = np.arange(1, len(values) + 1) / len(values)
-        if mode == "max":
-            values, share = values[::-1], share
         ax.step(values, share, where="post", label=f"{label} ({len(values)} trials)")
     ax.set_xlabel(metric)
     ax.set_ylabel(f"share of trials with {metric} {'<=' if mode == 'min' else '>='} x")
