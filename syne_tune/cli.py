@@ -3,6 +3,9 @@
     syne-tune list [--filter 'height*'] [--limit 20]
     syne-tune show NAME [--top 20 | --all]
     syne-tune plot NAME [NAME ...] --output best.png [--learning-curves] [--group-by method]
+    syne-tune plot NAME --kind slice|parallel|contour|pareto|importance|edf --output slice.png
+    syne-tune importance NAME [--metric loss] [--rung 9]
+    syne-tune dashboard [--port 8050] [--host 127.0.0.1]
     syne-tune remove NAME-OR-PATTERN ... | --older-than DAYS [--yes]
 
 A NAME may be the full experiment name, a unique prefix of it, or a glob pattern ('rs-*'),
@@ -78,7 +81,24 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--group-by", default="method",
                       help="several experiments: metadata entry naming the curve (default 'method', "
                            "falling back to the scheduler)")
+    plot.add_argument("--kind", default="best", choices=["best", *_plot_kinds()],
+                      help="best: best so far (default); parallel, slice, contour, pareto, importance: "
+                           "analysis of one experiment; edf: distribution of trials' values over experiments")
+    plot.add_argument("--metric", default=None, help="analysis plots: the metric (default the first)")
     plot.set_defaults(command=_plot)
+
+    importance = commands.add_parser("importance", help="how much each hyperparameter mattered (PED-ANOVA)")
+    importance.add_argument("experiment")
+    importance.add_argument("--metric", default=None, help="default: the experiment's first metric")
+    importance.add_argument("--rung", type=float, default=None, help="values reported at this resource level")
+    importance.add_argument("--quantile", type=float, default=0.1, help="share of trials counted as top (0.1)")
+    importance.set_defaults(command=_importance)
+
+    dashboard = commands.add_parser("dashboard", help="a live, read-only web page over the results folder")
+    dashboard.add_argument("--port", type=int, default=8050, help="port (default 8050; 0: any free one)")
+    dashboard.add_argument("--host", default="127.0.0.1",
+                           help="address to bind (default 127.0.0.1: this machine only)")
+    dashboard.set_defaults(command=_dashboard)
 
     remove = commands.add_parser("remove", help="delete experiment folders (asks for --yes)")
     remove.add_argument("experiments", nargs="*", help="names or patterns")
@@ -148,6 +168,8 @@ def _plot(args) -> int:
     except ImportError as error:
         raise _UsageError(str(error)) from None
     experiments = [load_experiment(name) for name in names]
+    if args.kind != "best":
+        return _plot_analysis(args, experiments)
     if len(experiments) == 1:
         axes = plot_experiment(experiments[0], learning_curves=args.learning_curves)
     else:
@@ -157,6 +179,57 @@ def _plot(args) -> int:
     metrics = list(dict.fromkeys(f"{e.metric_names()[0]} ({e.metric_mode()})" for e in experiments))
     panels = f", one panel per metric: {', '.join(metrics)}" if len(experiments) > 1 and len(metrics) > 1 else ""
     print(f"Plot of {len(names)} experiment{'s' if len(names) > 1 else ''} written to {args.output}{panels}")
+    return 0
+
+
+def _plot_kinds() -> list[str]:
+    from syne_tune.plots import PLOTS
+
+    return list(PLOTS)
+
+
+def _plot_analysis(args, experiments) -> int:
+    from syne_tune.plots import plot_function
+
+    if args.kind != "edf" and len(experiments) > 1:
+        raise _UsageError(f"--kind {args.kind} plots one experiment; got {len(experiments)} "
+                          f"({', '.join(e.name for e in experiments[:5])}). Only --kind edf compares several.")
+    kwargs = {"metric": args.metric} if args.metric else {}
+    try:
+        if args.kind == "edf":
+            axes = plot_function("edf")(experiments, group_by=args.group_by, **kwargs)
+        elif args.kind == "pareto":
+            axes = plot_function("pareto")(experiments[0])
+        else:
+            axes = plot_function(args.kind)(experiments[0], **kwargs)
+    except ValueError as error:
+        raise _UsageError(str(error)) from None
+    figure = getattr(axes, "figure", None) or axes[0].figure
+    figure.savefig(args.output, bbox_inches="tight")
+    print(f"{args.kind} plot of {', '.join(e.name for e in experiments)} written to {args.output}")
+    return 0
+
+
+def _importance(args) -> int:
+    from syne_tune.experiments import load_experiment
+
+    experiment = load_experiment(_resolve_one(args.experiment))
+    try:
+        table = experiment.importance(metric=args.metric, rung=args.rung, quantile=args.quantile)
+    except ValueError as error:
+        raise _UsageError(str(error)) from None
+    rows = [["hyperparameter", "importance"]] + [[name, f"{value:.3f}"] for name, value in table.to_numpy()]
+    print(text_table(rows, right=False))
+    return 0
+
+
+def _dashboard(args) -> int:
+    from syne_tune.dashboard.server import serve
+
+    try:
+        serve(host=args.host, port=args.port)
+    except OSError as error:  # port taken, address not ours
+        raise _UsageError(f"cannot serve on {args.host}:{args.port} ({error}); try another --port.") from None
     return 0
 
 

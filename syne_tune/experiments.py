@@ -157,6 +157,15 @@ class ExperimentResult:
         rows = json.loads(path.read_text()) if path.exists() else []
         return pd.DataFrame(rows, columns=columns)
 
+    def importance(self, metric: str | None = None, rung: float | None = None,
+                   quantile: float = 0.1) -> pd.DataFrame:
+        """Importance of each hyperparameter (PED-ANOVA, summing to 1), most important first; on
+        each trial's last value of ``metric`` (default the first), or its value at resource ``rung``.
+        See ``syne_tune.importance``."""
+        from syne_tune.importance import hyperparameter_importance
+
+        return hyperparameter_importance(self, metric=metric, rung=rung, quantile=quantile)
+
     def plot(self, ax=None, learning_curves: bool = False, **plot_kwargs):
         """Best value of the first metric so far against the tuner's wallclock time; with
         ``learning_curves``, also every trial's metric against its resource, stopped and paused
@@ -164,6 +173,14 @@ class ExperimentResult:
         from syne_tune.experiment_plots import plot_experiment
 
         return plot_experiment(self, learning_curves=learning_curves, ax=ax, **plot_kwargs)
+
+    def plot_analysis(self, kind: str, **kwargs):
+        """One of the analysis plots of ``syne_tune.plots``: ``kind`` is "parallel" (parallel
+        coordinates), "slice", "contour", "edf", "pareto" or "importance"; ``kwargs`` go to its
+        function (e.g. ``params=("lr", "batch_size")`` for "contour"). Returns the axes."""
+        from syne_tune.plots import plot_function
+
+        return plot_function(kind)(self, **kwargs)
 
 
 def _builtin(value):
