@@ -27,8 +27,9 @@ EXTRAS = {
     # Experiment trackers as Tuner callbacks (syne_tune.callbacks); tensorboard reads the event files.
     "mlflow": ["mlflow>=2.10"],
     "tensorboard": ["tensorboardX>=2.6", "tensorboard>=2.14"],
+    "wandb": ["wandb>=0.19.10"],
 }
-EXTRAS["trackers"] = sorted(set(sum((EXTRAS[name] for name in ("mlflow", "tensorboard")), [])))
+EXTRAS["trackers"] = sorted(set(sum((EXTRAS[name] for name in ("mlflow", "tensorboard", "wandb")), [])))
 # Everything the tests use, Ray, the trackers and the training frameworks excepted (their own extras:
 # large; their tests, in tests/callbacks and tests/frameworks, skip without them and have a CI step).
 EXTRAS["dev"] = sorted(set(sum((EXTRAS[name] for name in ("gpsearchers", "benchmarks", "progress", "notebook",
