@@ -75,11 +75,3 @@ def test_an_unreachable_server_logs_a_warning_and_the_experiment_completes(tmp_p
         "Completed", "Stopped"}
     assert "MLflowCallback could not open" in caplog.text
 
-
-def test_missing_mlflow_names_the_extra(monkeypatch):
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "mlflow" else real(name, *a))
-    with pytest.raises(ImportError, match=r"pip install 'syne-tune\[mlflow\]'"):
-        MLflowCallback()
