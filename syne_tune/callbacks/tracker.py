@@ -76,6 +76,9 @@ class TrackerCallback(TunerCallback):
     """Base class of the tracking callbacks (see the module docstring).
 
     Args:
+        max_reports_per_second: per trial, at most this many results a second (of tuner time)
+            go to the tool; of a faster burst, the last result before a gap, and a trial's last
+            result, are always sent. None: every result. The experiment's own results keep all.
         flush_timeout: seconds the end of tuning waits for the thread to send what is left
             (then the rest is dropped with a warning).
         max_pending: results waiting for the thread beyond which new ones are dropped (with a
@@ -85,8 +88,13 @@ class TrackerCallback(TunerCallback):
     _MODULE = ""  # the package the tool needs, e.g. "mlflow"
     _EXTRA = ""  # the setup.py extra that installs it
 
-    def __init__(self, flush_timeout: float = 60.0, max_pending: int = 200_000):
+    def __init__(self, max_reports_per_second: float | None = 20.0, flush_timeout: float = 60.0,
+                 max_pending: int = 200_000):
         require(self._MODULE, self._EXTRA, type(self).__name__)
+        if max_reports_per_second is not None and not max_reports_per_second > 0:
+            raise ValueError(f"The 'max_reports_per_second' argument of {type(self).__name__} must be a number > 0 "
+                             f"or None (every result). Got {max_reports_per_second!r}.")
+        self.max_reports_per_second = max_reports_per_second
         self.flush_timeout = float(flush_timeout)
         self.max_pending = int(max_pending)
         self._reset()
@@ -97,6 +105,8 @@ class TrackerCallback(TunerCallback):
         self._running: set[int] = set()  # trials with results whose end was not yet seen
         self._queue: queue.Queue | None = None
         self._thread: threading.Thread | None = None
+        self._last_sent: dict[int, float] = {}  # trial id -> tuner time of its last row sent
+        self._held: dict[int, dict] = {}  # trial id -> its latest row not sent (faster than the rate cap)
         self._sent = 0  # rows handed to the thread (written by the Tuner's thread only)
         self._processed = 0  # rows the thread took (written by the thread only)
         self._dropped = 0
@@ -129,15 +139,28 @@ class TrackerCallback(TunerCallback):
     def on_result_row(self, row: dict) -> None:
         trial_id = row[ST_TRIAL_ID]
         self._running.add(trial_id)
-        if self._sent - self._processed + len(self._events) >= self.max_pending:
-            self._dropped += 1
-            return
-        self._events.append(row)
         value = row.get(self._metric)
         if type(value) in (float, int) and value - value == 0:  # finite numbers only
             score = self._sign * value
             if self._best is None or score < self._best[0]:
                 self._best = (score, trial_id, row)
+        if self.max_reports_per_second is not None:
+            now = row.get(ST_TUNER_TIME) or 0.0
+            last = self._last_sent.get(trial_id)
+            if last is not None and now - last < 1.0 / self.max_reports_per_second:
+                self._held[trial_id] = row  # sent if it stays the trial's last row for a while, or at its end
+                return
+            held = self._held.pop(trial_id, None)
+            if held is not None:
+                self._send(held)
+            self._last_sent[trial_id] = now
+        self._send(row)
+
+    def _send(self, row: dict) -> None:
+        if self._sent - self._processed + len(self._events) >= self.max_pending:
+            self._dropped += 1
+            return
+        self._events.append(row)
 
     def on_loop_end(self) -> None:
         if self._running and self._tuner is not None:
@@ -145,6 +168,10 @@ class TrackerCallback(TunerCallback):
             for trial_id in list(self._running):
                 status = seen.get(trial_id)
                 if status is not None and status != Status.in_progress:
+                    held = self._held.pop(trial_id, None)
+                    if held is not None:
+                        self._send(held)
+                    self._last_sent.pop(trial_id, None)
                     self._events.append((_END, trial_id, status))
                     self._running.discard(trial_id)
         if self._events and self._queue is not None:
@@ -157,6 +184,9 @@ class TrackerCallback(TunerCallback):
             return
         self.on_loop_end()
         for trial_id in sorted(self._running):  # the Tuner marked them Stopped; a paused one stays Paused
+            held = self._held.pop(trial_id, None)
+            if held is not None:
+                self._send(held)
             self._events.append((_END, trial_id, Status.stopped))
         self._running.clear()
         best = None
@@ -198,12 +228,12 @@ class TrackerCallback(TunerCallback):
             for event in batch:
                 if isinstance(event, dict):
                     if run and run[0][ST_TRIAL_ID] != event[ST_TRIAL_ID]:
-                        self._send(info, trials, run)
+                        self._send_rows(info, trials, run)
                         run = []
                     run.append(event)
                     continue
                 if run:
-                    self._send(info, trials, run)
+                    self._send_rows(info, trials, run)
                     run = []
                 if event[0] == _END:
                     state = trials.get(event[1])
@@ -213,13 +243,13 @@ class TrackerCallback(TunerCallback):
                 else:
                     self._call("close", self._close, event[1])
             if run:
-                self._send(info, trials, run)
+                self._send_rows(info, trials, run)
 
     def _drain(self) -> None:
         while self._queue.get() is not _STOP:
             pass
 
-    def _send(self, info: ExperimentInfo, trials: dict, rows: list) -> None:
+    def _send_rows(self, info: ExperimentInfo, trials: dict, rows: list) -> None:
         trial_id = rows[0][ST_TRIAL_ID]
         state = trials.get(trial_id)
         if state is None or not state.open:
