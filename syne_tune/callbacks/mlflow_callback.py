@@ -39,11 +39,6 @@ class MLflowCallback(TrackerCallback):
         self.experiment_name = experiment_name
         self.tags = dict(tags or {})
 
-    @property
-    def parent_run_id(self) -> str | None:
-        """The parent run's id once tuning started (None before, or if MLflow could not be reached)."""
-        return getattr(self, "_parent", None)
-
     def _open(self, experiment: ExperimentInfo) -> None:
         from mlflow import MlflowClient
 

@@ -1,13 +1,14 @@
-"""TrackerCallback: sends an experiment to a tracking tool (MLflow, TensorBoard, W&B) from a thread.
+"""TrackerCallback: sends an experiment to a tracking tool (MLflow, TensorBoard, W&B) from another process.
 
 The Tuner's thread only appends each results row to a list (and, once per loop, the trials
-that ended); a background thread hands them, in order and in batches, to the tool. A slow or
-failing tool therefore never slows or stops the experiment: a failing call logs a warning (the
-first time; later ones are counted and summarized at the end) and the thread goes on with the
-next events. The tool's package is imported in that thread, so it costs the Tuner no start-up
-time either.
+that ended); a child process (:mod:`syne_tune.callbacks.tracker_process`) gets them, in order
+and in batches, and hands them to the tool. A slow or failing tool therefore never slows or
+stops the experiment: a failing call logs a warning (the first time; later ones are counted
+and summarized at the end) and the child goes on with the next events. The tool's package is
+imported in the child, so it costs the Tuner no start-up time either.
 
-A subclass implements, all called in the background thread:
+A subclass implements, all called in the child (keep its constructor's arguments in public
+attributes: the callback is pickled to the child without its private ones):
 
 - ``_open(experiment)``: import the package, create the experiment (an :class:`ExperimentInfo`);
 - ``_start_trial(trial_id, config, resumed)``: a trial's first result (or its first after a pause);
@@ -19,8 +20,6 @@ from __future__ import annotations
 
 import logging
 import numbers
-import queue
-import threading
 import time
 from dataclasses import dataclass
 
@@ -31,8 +30,7 @@ from syne_tune.tuner_callback import TunerCallback
 
 logger = logging.getLogger(__name__)
 
-_END = "end"
-_STOP = object()  # tells the thread to finish
+_ROW, _END, _CLOSE = "row", "end", "close"  # events: (_ROW, report number, row), (_END, trial id, status), ...
 
 
 @dataclass(frozen=True)
@@ -66,9 +64,8 @@ class BestTrial:
 
 
 @dataclass
-class _TrialState:  # thread side
+class _TrialState:  # in the tracking process
     config: dict
-    reports: int = 0
     open: bool = True
 
 
@@ -79,9 +76,9 @@ class TrackerCallback(TunerCallback):
         max_reports_per_second: per trial, at most this many results a second (of tuner time)
             go to the tool; of a faster burst, the last result before a gap, and a trial's last
             result, are always sent. None: every result. The experiment's own results keep all.
-        flush_timeout: seconds the end of tuning waits for the thread to send what is left
+        flush_timeout: seconds the end of tuning waits for the tool to take what is left
             (then the rest is dropped with a warning).
-        max_pending: results waiting for the thread beyond which new ones are dropped (with a
+        max_pending: results waiting for the tool beyond which new ones are dropped (with a
             warning), so that a tool that cannot keep up costs bounded memory.
     """
 
@@ -103,12 +100,10 @@ class TrackerCallback(TunerCallback):
         self._tuner = None
         self._events: list = []
         self._running: set[int] = set()  # trials with results whose end was not yet seen
-        self._queue: queue.Queue | None = None
-        self._thread: threading.Thread | None = None
+        self._channel = None  # a TrackerChannel while tuning runs
         self._last_sent: dict[int, float] = {}  # trial id -> tuner time of its last row sent
-        self._held: dict[int, dict] = {}  # trial id -> its latest row not sent (faster than the rate cap)
-        self._sent = 0  # rows handed to the thread (written by the Tuner's thread only)
-        self._processed = 0  # rows the thread took (written by the thread only)
+        self._held: dict[int, tuple] = {}  # trial id -> its latest row event not sent (faster than the rate cap)
+        self._numbers: dict[int, int] = {}  # trial id -> results seen (the step when there is no resource)
         self._dropped = 0
         self._failures: dict[str, int] = {}
         self._best: tuple | None = None  # (value, trial_id, row) of the best first metric so far
@@ -129,16 +124,17 @@ class TrackerCallback(TunerCallback):
                                   start_timestamp=time.time() - float(tuner.tuning_status.wallclock_time))
             self._metric = names[0]
             self._sign = -1.0 if modes[0] == "max" else 1.0
-            self._queue = queue.Queue()
-            self._thread = threading.Thread(target=self._run, args=(info,), daemon=True,
-                                            name=f"{type(self).__name__}-{info.name}")
-            self._thread.start()
+            from syne_tune.callbacks.tracker_process import TrackerChannel
+
+            self._channel = TrackerChannel(self, info, type(self).__name__)
         except Exception as error:  # noqa: BLE001 - a tracker never stops the experiment
             self._warn("on_tuning_start", error)
 
     def on_result_row(self, row: dict) -> None:
         trial_id = row[ST_TRIAL_ID]
         self._running.add(trial_id)
+        number = self._numbers[trial_id] = self._numbers.get(trial_id, 0) + 1
+        event = (_ROW, number, row)
         value = row.get(self._metric)
         if type(value) in (float, int) and value - value == 0:  # finite numbers only
             score = self._sign * value
@@ -148,19 +144,19 @@ class TrackerCallback(TunerCallback):
             now = row.get(ST_TUNER_TIME) or 0.0
             last = self._last_sent.get(trial_id)
             if last is not None and now - last < 1.0 / self.max_reports_per_second:
-                self._held[trial_id] = row  # sent if it stays the trial's last row for a while, or at its end
+                self._held[trial_id] = event  # sent if it stays the trial's last row for a while, or at its end
                 return
             held = self._held.pop(trial_id, None)
             if held is not None:
                 self._send(held)
             self._last_sent[trial_id] = now
-        self._send(row)
+        self._send(event)
 
-    def _send(self, row: dict) -> None:
-        if self._sent - self._processed + len(self._events) >= self.max_pending:
+    def _send(self, event: tuple) -> None:
+        if self._channel is None or self._channel.pending + len(self._events) >= self.max_pending:
             self._dropped += 1
             return
-        self._events.append(row)
+        self._events.append(event)
 
     def on_loop_end(self) -> None:
         if self._running and self._tuner is not None:
@@ -174,13 +170,12 @@ class TrackerCallback(TunerCallback):
                     self._last_sent.pop(trial_id, None)
                     self._events.append((_END, trial_id, status))
                     self._running.discard(trial_id)
-        if self._events and self._queue is not None:
-            self._sent += sum(1 for event in self._events if isinstance(event, dict))
-            self._queue.put(self._events)
+        if self._events and self._channel is not None:
+            self._channel.put(self._events, sum(1 for event in self._events if event[0] == _ROW))
             self._events = []
 
     def on_tuning_end(self) -> None:
-        if self._queue is None:
+        if self._channel is None:
             return
         self.on_loop_end()
         for trial_id in sorted(self._running):  # the Tuner marked them Stopped; a paused one stays Paused
@@ -194,12 +189,10 @@ class TrackerCallback(TunerCallback):
             _, trial_id, row = self._best
             config = {k[len(ST_CONFIG_PREFIX):]: v for k, v in row.items() if k.startswith(ST_CONFIG_PREFIX)}
             best = BestTrial(trial_id, self._metric, row[self._metric], config)
-        self._events.append(("close", best))
-        self._queue.put(self._events)
+        self._events.append((_CLOSE, best))
+        self._channel.put(self._events, 0)
         self._events = []
-        self._queue.put(_STOP)
-        self._thread.join(self.flush_timeout)
-        if self._thread.is_alive():
+        if not self._channel.close(self.flush_timeout):
             logger.warning("%s: the tracking tool did not take the last results within flush_timeout=%s s; "
                            "they are dropped (the experiment's own results are complete).",
                            type(self).__name__, self.flush_timeout)
@@ -207,27 +200,21 @@ class TrackerCallback(TunerCallback):
             logger.warning("%s dropped %d results because the tracking tool could not keep up (more than "
                            "max_pending=%d waiting); the experiment's own results are complete.",
                            type(self).__name__, self._dropped, self.max_pending)
-        failures = sum(self._failures.values())
-        if failures:
-            logger.warning("%s: %d calls to the tracking tool failed (%s); the experiment was not affected.",
-                           type(self).__name__, failures, ", ".join(f"{k}: {v}" for k, v in self._failures.items()))
-        self._thread = self._queue = None
+        self._channel = None
 
-    # -- background thread ------------------------------------------------------------------------
-    def _run(self, info: ExperimentInfo) -> None:
+    # -- the tracking process ---------------------------------------------------------------------
+    def _serve(self, info: ExperimentInfo, batches) -> None:
+        """Hands the events of ``batches`` (an iterable of lists) to the tool, in order; in the child."""
         if not self._call("open", self._open, info):
-            self._drain()  # the tool is unusable: keep taking batches so the Tuner never waits
+            for _ in batches:  # the tool is unusable: keep reading so the Tuner's side never waits
+                pass
             return
         trials: dict[int, _TrialState] = {}
-        while True:
-            batch = self._queue.get()
-            if batch is _STOP:
-                return
-            self._processed += sum(1 for event in batch if isinstance(event, dict))
-            run: list = []  # consecutive rows of one trial
+        for batch in batches:
+            run: list = []  # consecutive row events of one trial
             for event in batch:
-                if isinstance(event, dict):
-                    if run and run[0][ST_TRIAL_ID] != event[ST_TRIAL_ID]:
+                if event[0] == _ROW:
+                    if run and run[0][2][ST_TRIAL_ID] != event[2][ST_TRIAL_ID]:
                         self._send_rows(info, trials, run)
                         run = []
                     run.append(event)
@@ -244,25 +231,23 @@ class TrackerCallback(TunerCallback):
                     self._call("close", self._close, event[1])
             if run:
                 self._send_rows(info, trials, run)
+        failures = sum(self._failures.values())
+        if failures:
+            logger.warning("%s: %d calls to the tracking tool failed (%s); the experiment was not affected.",
+                           type(self).__name__, failures, ", ".join(f"{k}: {v}" for k, v in self._failures.items()))
 
-    def _drain(self) -> None:
-        while self._queue.get() is not _STOP:
-            pass
-
-    def _send_rows(self, info: ExperimentInfo, trials: dict, rows: list) -> None:
-        trial_id = rows[0][ST_TRIAL_ID]
+    def _send_rows(self, info: ExperimentInfo, trials: dict, events: list) -> None:
+        first = events[0][2]
+        trial_id = first[ST_TRIAL_ID]
         state = trials.get(trial_id)
         if state is None or not state.open:
-            config = {k[len(ST_CONFIG_PREFIX):]: v for k, v in rows[0].items() if k.startswith(ST_CONFIG_PREFIX)}
+            config = {k[len(ST_CONFIG_PREFIX):]: v for k, v in first.items() if k.startswith(ST_CONFIG_PREFIX)}
             resumed = state is not None
             if state is None:
                 state = trials[trial_id] = _TrialState(config)
             state.open = True
             self._call("start_trial", self._start_trial, trial_id, config, resumed)
-        reports = []
-        for row in rows:
-            state.reports += 1
-            reports.append(_tracked_report(row, info, state.reports))
+        reports = [_tracked_report(row, info, number) for _, number, row in events]
         self._call("log", self._log, trial_id, reports)
 
     def _call(self, what: str, method, *args) -> bool:
@@ -296,7 +281,7 @@ class TrackerCallback(TunerCallback):
     def _close(self, best: BestTrial | None) -> None:
         raise NotImplementedError
 
-    def __getstate__(self):  # the Tuner pickles its callbacks; a thread and a client belong to one run
+    def __getstate__(self):  # pickled by the Tuner, and to the child: a process and a client belong to one run
         state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
         return state
 

@@ -6,7 +6,7 @@ import pickle
 import pytest
 
 pytest.importorskip("tensorboardX", reason="TensorboardCallback needs tensorboardX: pip install "
-                    "'syne-tune[tensorboard]' (CI: .ci/run step 4)")
+                    "'syne-tune[tensorboard]' (CI runs it in .ci/run's trackers step)")
 pytest.importorskip("tensorboard", reason="reading event files needs tensorboard: pip install 'syne-tune[tensorboard]'")
 
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa: E402
@@ -71,10 +71,34 @@ def test_logdir_ignore_metrics_and_pickling(tmp_path, run_experiment):
         run.PluginTagToContent("hparams")
 
 
-def test_an_unwritable_logdir_logs_a_warning_and_the_experiment_completes(tmp_path, caplog, run_experiment):
+def test_an_unwritable_logdir_logs_a_warning_and_the_experiment_completes(tmp_path, capfd, run_experiment):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    with caplog.at_level("WARNING"):
-        tuner, results = run_experiment([TensorboardCallback(logdir=blocker / "tb")], num_trials=3)
+    tuner, results = run_experiment([TensorboardCallback(logdir=blocker / "tb")], num_trials=3)
     assert results["trial_id"].nunique() == 3
-    assert "TensorboardCallback could not" in caplog.text
+    assert "TensorboardCallback could not" in capfd.readouterr().err  # logged by the tracking process
+
+
+def test_a_report_flood_is_thinned_to_max_reports_per_second_keeping_each_trials_last(tmp_path, run_experiment):
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.backend.simulator_backend import SimulatorBackend
+    from syne_tune.config_space import uniform
+    from syne_tune.experiments import load_experiment
+    from syne_tune.optimizer.baselines import RandomSearch
+
+    class Flood(SimulatorBackend):  # 200 reports in 2 simulated seconds
+        def _evaluate(self, trial_id, config, checkpoint):
+            return [{"step": s, "loss": config["x"] + 1 / s, "t": 0.01 * s} for s in range(1, 201)]
+
+    tuner = Tuner(Flood("t"), RandomSearch({"x": uniform(0, 1)}, metric="loss", random_seed=0),
+                  StoppingCriterion(max_num_trials_started=1), n_workers=2, sleep_time=0, progress="off",
+                  callbacks=[TensorboardCallback(logdir=tmp_path / "tb", max_reports_per_second=10)],
+                  wait_trial_completion_when_stopping=True)
+    tuner.run()
+    results = load_experiment(tuner.name).results
+    for trial_id in (0, 1):
+        rows = results[results["trial_id"] == trial_id]
+        assert len(rows) == 200  # the experiment's own results keep every report
+        logged = _read(tmp_path / "tb" / f"trial_{trial_id}").Scalars("loss")
+        assert 15 <= len(logged) <= 45  # ~10 a second over 2 s (a burst's last result may add one each)
+        assert logged[-1].step == 200 and logged[-1].value == pytest.approx(rows["loss"].iloc[-1], rel=1e-6)

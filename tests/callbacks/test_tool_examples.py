@@ -35,7 +35,7 @@ def _budget_prelude(seconds: int) -> str:
 def test_example_runs(name, tmp_path):
     module, seconds = EXAMPLES[name]
     if module is not None and importlib.util.find_spec(module) is None:
-        pytest.skip(f"{name} needs {module}: pip install 'syne-tune[trackers,frameworks]' (CI: .ci/run step 4)")
+        pytest.skip(f"{name} needs {module}: pip install 'syne-tune[trackers,frameworks]' (CI runs it in .ci/run's trackers step)")
     example = REPO / "examples" / "tools" / name
     program = tmp_path / name
     prelude = _budget_prelude(seconds) if seconds else ""
