@@ -17,6 +17,7 @@ import logging
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -95,6 +96,8 @@ def _batches(stream):
 
 
 def main() -> None:
+    # Ctrl-C reaches the whole process group: the Tuner ends the experiment and sends the rest; so do we.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         try:
             os.nice(_NICE)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("lightgbm", reason="the LightGBM callback needs lightgbm: pip install 'syne-tune[lightgbm]' "
-                    "(CI: .ci/run step 4)")
+                    "(CI runs it in .ci/run's trackers step)")
 
 from syne_tune import StoppingCriterion, Tuner  # noqa: E402
 from syne_tune.backend import LocalBackend  # noqa: E402

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("lightning", reason="the Lightning callback needs lightning and torch: pip install "
-                    "'syne-tune[lightning]' (CI: .ci/run step 4)")
+                    "'syne-tune[lightning]' (CI runs it in .ci/run's trackers step)")
 
 from syne_tune import StoppingCriterion, Tuner  # noqa: E402
 from syne_tune.backend import LocalBackend  # noqa: E402
