@@ -5,10 +5,12 @@ Settings (alternating, ``--repeats`` rounds, so that a busy machine hits all ali
 default, in a temporary folder), ``mlflow-file`` (the file store) and ``wandb`` (offline).
 
 - throughput: ``--trials`` trivial trials (one report each, LocalBackend, 4 workers); trials per
-  second completed in steady state (after the first 8), as ``run_backend_throughput.py`` measures;
+  second completed in steady state (after the first 8), as ``run_backend_throughput.py`` measures,
+  and the CPU time of the Tuner's process per trial (the tracker's own process excluded: this is
+  what the callback costs the tuning loop, and it is much less noisy than wallclock rates);
 - flood: 4 trials that report as fast as they can for ``--flood`` seconds; reports per second the
-  tuner processed, and the seconds ``run()`` took to return after the stopping criterion held
-  (the tracker's flush of what is still queued counts here).
+  tuner processed, the Tuner process's CPU time per report, and the seconds ``run()`` took to
+  return after the stopping criterion held (the tracker's flush of what is still queued counts here).
 
 Prints one line per run and the medians per setting with their ratio to ``none``.
 
@@ -84,27 +86,29 @@ class TimedStop:
         return False
 
 
-def throughput(setting: str, n_trials: int, n_workers: int, folder: Path) -> float:
+def throughput(setting: str, n_trials: int, n_workers: int, folder: Path) -> tuple[float, float]:
     scheduler = FIFOScheduler({"x": uniform(0, 1), "sleep": 0.0}, metric="loss", random_seed=0)
     completions = Completions()
     tuner = Tuner(LocalBackend(str(TRIVIAL / "report_once.py")), scheduler,
                   StoppingCriterion(max_num_trials_completed=n_trials - 1), n_workers=n_workers, sleep_time=0.05,
                   results_update_interval=60, progress="off",
                   callbacks=[StoreResultsCallback(), completions, *make_tracker(setting, folder)])
+    cpu = time.process_time()
     tuner.run()
-    return completions.steady(2 * n_workers)
+    return completions.steady(2 * n_workers), (time.process_time() - cpu) / n_trials
 
 
-def flood(setting: str, seconds: float, n_workers: int, folder: Path) -> tuple[float, float]:
+def flood(setting: str, seconds: float, n_workers: int, folder: Path) -> tuple[float, float, float]:
     scheduler = FIFOScheduler({"x": uniform(0, 1), "seconds": 10 * seconds + 60}, metric="loss", random_seed=0)
     stop = TimedStop(seconds)
     tuner = Tuner(LocalBackend(str(TRIVIAL / "report_flood.py")), scheduler, stop, n_workers=n_workers,
                   sleep_time=1.0, progress="off", callbacks=[StoreResultsCallback(), *make_tracker(setting, folder)])
+    cpu = time.process_time()
     tuner.run()
-    end = time.perf_counter()
+    end, cpu = time.perf_counter(), time.process_time() - cpu
     reports = tuner.tuning_status.overall_metric_statistics.count
     elapsed = stop.held_at - (end - tuner.tuning_status.wallclock_time)
-    return reports / elapsed, end - stop.held_at
+    return reports / elapsed, cpu / reports, end - stop.held_at
 
 
 def main():
@@ -120,18 +124,22 @@ def main():
     os.environ.setdefault(SYNE_TUNE_FOLDER_ENV, str(root / "experiments"))
     os.environ.setdefault("WANDB_SILENT", "true")
     settings = [s for s in args.settings if SETTINGS[s] is None or importlib.util.find_spec(SETTINGS[s])]
-    figures: dict[str, dict[str, list[float]]] = {s: {"trials/s": [], "reports/s": [], "return s": []} for s in settings}
+    keys = ("trials/s", "ms CPU/trial", "reports/s", "us CPU/report", "return s")
+    figures: dict[str, dict[str, list[float]]] = {s: {key: [] for key in keys} for s in settings}
     for repeat in range(args.repeats):
         for setting in settings:
             folder = Path(tempfile.mkdtemp(dir=root, prefix=f"{setting}-"))
-            rate = throughput(setting, args.trials, args.workers, folder)
+            rate, cpu = throughput(setting, args.trials, args.workers, folder)
             figures[setting]["trials/s"].append(rate)
-            line = f"round {repeat + 1}, {setting}: {rate:.1f} trials/s steady"
+            figures[setting]["ms CPU/trial"].append(1000 * cpu)
+            line = f"round {repeat + 1}, {setting}: {rate:.1f} trials/s steady, tuner CPU {1000 * cpu:.1f} ms per trial"
             if args.flood > 0:
-                reports, returned = flood(setting, args.flood, args.workers, folder)
+                reports, cpu, returned = flood(setting, args.flood, args.workers, folder)
                 figures[setting]["reports/s"].append(reports)
+                figures[setting]["us CPU/report"].append(1e6 * cpu)
                 figures[setting]["return s"].append(returned)
-                line += f"; flood {reports:,.0f} reports/s processed, run() returned {returned:.2f} s after the stop"
+                line += (f"; flood {reports:,.0f} reports/s processed, tuner CPU {1e6 * cpu:.0f} us per report, "
+                         f"run() returned {returned:.2f} s after the stop")
             print(line, flush=True)
     base = {key: statistics.median(values) for key, values in figures["none"].items() if values} \
         if "none" in figures else {}
