@@ -28,8 +28,18 @@ EXTRAS = {
     # its browser test also drives Chromium with selenium (.ci/run installs chromium when missing).
     "dashboard": ["matplotlib>=3.6"],
     "dashboard-test": ["selenium>=4.10"],
+    # Experiment trackers as Tuner callbacks (syne_tune.callbacks); tensorboard reads the event files.
+    "mlflow": ["mlflow>=2.10"],
+    "tensorboard": ["tensorboardX>=2.6", "tensorboard>=2.14"],
+    "wandb": ["wandb>=0.19.10"],
+    # Training-framework callbacks reporting to the tuner (syne_tune.frameworks).
+    "lightning": ["lightning>=2.1", "torch>=2.1"],
+    "lightgbm": ["lightgbm>=4.0"],
 }
-# Everything the tests use, Ray excepted (its own extra: large, and its tests skip without it).
+EXTRAS["trackers"] = sorted(set(sum((EXTRAS[name] for name in ("mlflow", "tensorboard", "wandb")), [])))
+EXTRAS["frameworks"] = sorted(set(sum((EXTRAS[name] for name in ("lightning", "lightgbm")), [])))
+# Everything the tests use, Ray, the trackers and the training frameworks excepted (their own extras:
+# large; their tests, in tests/callbacks and tests/frameworks, skip without them and have a CI step).
 EXTRAS["dev"] = sorted(set(sum((EXTRAS[name] for name in ("gpsearchers", "benchmarks", "progress", "notebook",
                                                             "plot", "blackboxes", "dashboard-test")), []))
                        | {"pytest>=7.2", "psutil>=5.9.4"})

@@ -11,6 +11,7 @@ _EXPORTS = {
     "MedianStoppingRule": "syne_tune.optimizer.schedulers.median_stopping_rule",
     "PopulationBasedTraining": "syne_tune.optimizer.schedulers.pbt",
     "SynchronousHyperbandScheduler": "syne_tune.optimizer.schedulers.synchronous.hyperband",
+    "AskTellScheduler": "syne_tune.optimizer.schedulers.ask_tell_scheduler",
 }
 
 __all__ = list(_EXPORTS)
