@@ -9,6 +9,7 @@ from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.hyperband import HyperbandScheduler
 from syne_tune.optimizer.schedulers.multiobjective.moasha import MOASHA
 from syne_tune.optimizer.schedulers.pbt import PopulationBasedTraining
+from syne_tune.optimizer.schedulers.synchronous.dehb import DifferentialEvolutionHyperbandScheduler
 from syne_tune.optimizer.schedulers.synchronous.hyperband import SynchronousHyperbandScheduler
 
 
@@ -94,6 +95,18 @@ class SyncBOHB(SynchronousHyperbandScheduler):
         super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="kde", **kwargs)
 
 
+class DEHB(DifferentialEvolutionHyperbandScheduler):
+    """DEHB (Awad et al., 2021): differential evolution inside synchronous Hyperband brackets.
+
+    Accepts all DifferentialEvolutionHyperbandScheduler arguments (``mutation_factor=0.5``,
+    ``crossover_probability=0.5``, ``support_pause_resume=True``, ``grace_period``,
+    ``reduction_factor``, ``brackets``, ...); needs ``max_t`` or ``max_resource_attr``.
+    """
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, **kwargs)
+
+
 class BOHB(HyperbandScheduler):
     """Asynchronous BOHB: HyperbandScheduler with ``searcher='kde'`` (Falkner et al., 2018, run asynchronously)."""
 
@@ -125,6 +138,7 @@ baselines_dict = {
     "MOBSTER": MOBSTER,
     "SyncHyperband": SyncHyperband,
     "SyncBOHB": SyncBOHB,
+    "DEHB": DEHB,
     "BOHB": BOHB,
     "KDE": KDE,
     "PBT": PBT,

@@ -1,4 +1,4 @@
-"""Searcher names -> classes (random, grid, rea, bayesopt, kde), imported lazily so that optional dependencies stay optional."""
+"""Searcher names -> classes (random, random_encoded, grid, rea, bayesopt, kde), imported lazily so that optional dependencies stay optional."""
 from __future__ import annotations
 
 import importlib
@@ -9,6 +9,8 @@ from syne_tune.optimizer.schedulers.searchers.searcher import BaseSearcher
 # name -> (class for FIFOScheduler, class for HyperbandScheduler), as "module:Class"; None: FIFO only
 SEARCHERS = {
     "random": ("syne_tune.optimizer.schedulers.searchers.searcher:RandomSearcher",) * 2,
+    # The original's DEHB default (uniform encoded coordinates): each domain's own sampling is that distribution.
+    "random_encoded": ("syne_tune.optimizer.schedulers.searchers.searcher:RandomSearcher",) * 2,
     "bayesopt": (
         "syne_tune.optimizer.schedulers.searchers.gp_searcher:GPFIFOSearcher",
         "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher:GPMultiFidelitySearcher",
