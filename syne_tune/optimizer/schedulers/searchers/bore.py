@@ -23,6 +23,7 @@ from syne_tune.optimizer.schedulers.searchers.search_options import RandomSearch
 from syne_tune.optimizer.schedulers.searchers.searcher import BaseSearcher
 
 ACQ_OPTIMIZERS = ("rs", "rs_with_replacement", "de")
+NUMPY_MLP_ARGUMENTS = ("hidden_units", "alpha", "max_iter")
 DE_POPULATION = 10  # the original's 'de' acquisition optimizer: population 10, best/1, F = 0.5, CR = 0.5
 
 
@@ -69,6 +70,9 @@ def parse_bore_options(search_options: dict) -> BoreOptions:
         raise bad_argument(owner, "classifier", "one of " + ", ".join(repr(c) for c in CLASSIFIERS),
                            options.classifier)
     check_classifier(owner, options.classifier)
+    if options.classifier == "numpy_mlp" and options.classifier_kwargs:
+        reject_unknown("classifier_kwargs of classifier 'numpy_mlp'", list(options.classifier_kwargs),
+                       NUMPY_MLP_ARGUMENTS)
     return options
 
 

@@ -104,6 +104,7 @@ def test_acquisition_optimizers_propose_new_valid_configs(acq_optimizer):
     ({"classifier": "svm"}, "'classifier' argument .* must be one of 'numpy_mlp'"),
     ({"acq_optimizer": "lbfgs"}, "'acq_optimizer'"),
     ({"gama": 0.2}, "Did you mean 'gamma'"),
+    ({"classifier_kwargs": {"hidden_unit": 8}}, "Did you mean 'hidden_units'"),
 ])
 def test_bad_options_are_named(options, match):
     with pytest.raises(ValueError, match=match):
