@@ -5,7 +5,7 @@ The best ``gamma`` share of observed losses is labelled 1 (``loss < quantile(los
 the rest 0; a classifier's ``P(1 | x)`` is proportional to the relative density ratio, which
 BORE shows is equivalent to expected improvement at that quantile, so the next config maximizes
 it. With a multi-fidelity scheduler (``resource_attr`` given; ASHABORE) the classifier is fitted on
-the highest resource level holding at least ``int(1 / gamma)`` observations with both labels.
+the highest resource level holding enough observations (``min_level_data``) with both labels.
 """
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ class BoreOptions(RandomSearchOptions):
     feval_acq: int = 500  # classifier evaluations per proposal
     random_prob: float = 0.0  # probability of a random proposal once the model is fitted
     init_random: int = 6  # observations before the first model fit
+    # multi-fidelity: results a level needs before the classifier is trained on it. None: at least
+    # int(1 / gamma) (the original's rule, 4) and 2 * (hyperparameters + 1), BOHB's rule for its
+    # densities; the original's 4 made ASHABORE collapse onto one region (docs/differences.md).
+    min_level_data: int | None = None
 
 
 def parse_bore_options(search_options: dict) -> BoreOptions:
@@ -54,9 +58,11 @@ def parse_bore_options(search_options: dict) -> BoreOptions:
         raise bad_argument(owner, "gamma", "a number in (0, 1)", options.gamma)
     if not isinstance(options.random_prob, (int, float)) or not 0 <= options.random_prob <= 1:
         raise bad_argument(owner, "random_prob", "a number in [0, 1]", options.random_prob)
-    for name in ("feval_acq", "init_random"):
+    for name in ("feval_acq", "init_random", "min_level_data"):
         value = getattr(options, name)
         minimum = 1 if name == "feval_acq" else 0
+        if value is None and name == "min_level_data":
+            continue
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
             raise bad_argument(owner, name, f"an integer >= {minimum}", value)
     if not isinstance(options.calibrate, bool):
@@ -121,7 +127,9 @@ class Bore(BaseSearcher):
         by_level: dict[int | None, list[tuple[np.ndarray, float]]] = {}
         for (_, resource), row in self._data.items():
             by_level.setdefault(resource, []).append(row)
-        needed = int(1 / self.options.gamma) if self.resource_attr else 1
+        needed = 1
+        if self.resource_attr:
+            needed = self.options.min_level_data or max(int(1 / self.options.gamma), 2 * (self.unit.dim + 1))
         for level in sorted(by_level, key=lambda r: -1 if r is None else r, reverse=True):
             rows = by_level[level]
             if len(rows) < needed:

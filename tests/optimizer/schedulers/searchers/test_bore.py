@@ -76,7 +76,7 @@ def test_search_options_mode_must_agree_with_the_scheduler_mode():
 
 def test_multi_fidelity_trains_on_the_highest_level_with_enough_results():
     searcher = Bore(SPACE, "loss", points_to_evaluate=[], random_seed=0, resource_attr="epoch", max_t=9,
-                    debug_log=False)
+                    debug_log=False, min_level_data=4)  # the original's int(1 / gamma)
     assert searcher.acq_optimizer == "rs_with_replacement"
     rng = np.random.RandomState(0)
     for t in range(10):
@@ -87,7 +87,10 @@ def test_multi_fidelity_trains_on_the_highest_level_with_enough_results():
             searcher.on_trial_result(str(t), config, {"loss": loss_of(config) + 1.0 / level, "epoch": level},
                                      update=True)
     X, z = searcher.training_data()
-    assert X.shape[0] == 4  # level 9 has 3 < int(1 / 0.25) results; level 3 has 4
+    assert X.shape[0] == 4  # level 9 has 3 < 4 results; level 3 has 4
+    default = Bore(SPACE, "loss", points_to_evaluate=[], random_seed=0, resource_attr="epoch", max_t=9)
+    default._data = dict(searcher._data)
+    assert default.training_data()[0].shape[0] == 10  # needs 2 * (3 + 1) = 8: only level 1 has enough
 
 
 @pytest.mark.parametrize("acq_optimizer", ["rs", "rs_with_replacement", "de"])
