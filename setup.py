@@ -35,6 +35,9 @@ EXTRAS = {
     # Training-framework callbacks reporting to the tuner (syne_tune.frameworks).
     "lightning": ["lightning>=2.1", "torch>=2.1"],
     "lightgbm": ["lightgbm>=4.0"],
+    # BORE's classifiers of the original library (classifier='xgboost', 'logreg', 'rf', 'gp', 'mlp');
+    # the default 'numpy_mlp' needs neither.
+    "bore": ["scikit-learn>=1.1", "xgboost>=1.6"],
 }
 EXTRAS["trackers"] = sorted(set(sum((EXTRAS[name] for name in ("mlflow", "tensorboard", "wandb")), [])))
 EXTRAS["frameworks"] = sorted(set(sum((EXTRAS[name] for name in ("lightning", "lightgbm")), [])))

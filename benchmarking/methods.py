@@ -127,6 +127,21 @@ def _bohb(a: MethodArguments, **kwargs):
     return BOHB(a.config_space, **a.multi_fidelity(**kwargs))
 
 
+def _dehb(a: MethodArguments):
+    from syne_tune.optimizer.baselines import DEHB
+    return DEHB(a.config_space, **a.multi_fidelity())
+
+
+def _bore(a: MethodArguments):
+    from syne_tune.optimizer.baselines import BORE
+    return BORE(a.config_space, **a.fifo(search_options={"debug_log": False}))
+
+
+def _ashabore(a: MethodArguments):
+    from syne_tune.optimizer.baselines import ASHABORE
+    return ASHABORE(a.config_space, **a.multi_fidelity(search_options={"debug_log": False}))
+
+
 def _kde(a: MethodArguments):
     from syne_tune.optimizer.baselines import KDE
     return KDE(a.config_space, **a.fifo())
@@ -165,6 +180,9 @@ METHODS: dict[str, Method] = {
     "SYNC-SH": Method(partial(_sync_hyperband, brackets=1), multi_fidelity=True),  # synchronous successive halving
     "SYNC-BOHB": Method(partial(_sync_hyperband, searcher="kde"), multi_fidelity=True),
     "BOHB": Method(_bohb, multi_fidelity=True),
+    "DEHB": Method(_dehb, multi_fidelity=True),
+    "BORE": Method(_bore),
+    "ASHABORE": Method(_ashabore, multi_fidelity=True),
     "BOHB-PROM": Method(partial(_bohb, type="promotion"), multi_fidelity=True),
     "KDE": Method(_kde),
     "PBT": Method(_pbt, multi_fidelity=True),

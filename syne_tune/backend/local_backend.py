@@ -87,13 +87,18 @@ class LocalBackend(TrialBackend):
             (with a warning), so a launcher written for a GPU machine still runs elsewhere.
         gpus_to_use: ids of the GPUs trials may use (default: all); each must be below the
             number of GPUs.
+        pass_args_as_json: accepted for the original's launchers, which it ignored too (0.13):
+            the config is always passed on the command line; True logs a warning saying so.
     """
 
     def __init__(self, entry_point: str, rotate_gpus: bool = True, num_gpus: int | None = None,
                  delete_checkpoints: bool = False, num_gpus_per_trial: int = 1,
-                 gpus_to_use: list[int] | None = None):
+                 gpus_to_use: list[int] | None = None, pass_args_as_json: bool = False):
         super().__init__()
         owner = type(self).__name__
+        if check_bool(owner, "pass_args_as_json", pass_args_as_json):
+            logger.warning("%s passes each config on the command line (--name=value); pass_args_as_json=True is "
+                           "ignored, as the original library (0.13) ignored it.", owner)
         self.delete_checkpoints = check_bool(owner, "delete_checkpoints", delete_checkpoints)
         path = Path(entry_point)
         if not path.is_file():

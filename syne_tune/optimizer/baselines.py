@@ -9,6 +9,7 @@ from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.hyperband import HyperbandScheduler
 from syne_tune.optimizer.schedulers.multiobjective.moasha import MOASHA
 from syne_tune.optimizer.schedulers.pbt import PopulationBasedTraining
+from syne_tune.optimizer.schedulers.synchronous.dehb import DifferentialEvolutionHyperbandScheduler
 from syne_tune.optimizer.schedulers.synchronous.hyperband import SynchronousHyperbandScheduler
 
 
@@ -56,6 +57,46 @@ class REA(FIFOScheduler):
         super().__init__(config_space, metric=metric, searcher="rea", search_options=options, **kwargs)
 
 
+def _bore_options(owner: str, kwargs: dict) -> dict:
+    """``search_options`` for searcher='bore'. The original's BORE ignored the scheduler's ``mode``
+    unless it was repeated as ``search_options={'mode': ...}``; here the scheduler's mode is the
+    searcher's, and a ``mode`` in search_options is accepted only if it agrees."""
+    options = dict(kwargs.pop("search_options", None) or {})
+    if "mode" in options:
+        mode = options.pop("mode")
+        if mode != kwargs.get("mode", "min"):
+            raise ValueError(f"{owner} got mode={kwargs.get('mode', 'min')!r} and search_options mode={mode!r}. "
+                             f"Pass the mode once, as {owner}(..., mode={mode!r}).")
+    return options
+
+
+class BORE(FIFOScheduler):
+    """BORE (Tiao et al., 2021): Bayesian optimization by a classifier's density-ratio estimate;
+    FIFOScheduler with ``searcher='bore'``. Options (``search_options``): ``gamma`` (0.25),
+    ``classifier`` ('numpy_mlp'; the original's 'xgboost', 'logreg', 'rf', 'gp', 'mlp' need the
+    ``bore`` extra), ``classifier_kwargs``, ``calibrate``, ``acq_optimizer`` ('rs'), ``feval_acq``
+    (500), ``random_prob`` (0), ``init_random`` (6).
+    """
+
+    def __init__(self, config_space: dict, metric: str, random_seed: int | None = None, **kwargs):
+        options = _bore_options("BORE", kwargs)
+        super().__init__(config_space, metric=metric, searcher="bore", search_options=options,
+                         random_seed=random_seed, **kwargs)
+
+
+class ASHABORE(HyperbandScheduler):
+    """ASHA with BORE's searcher: HyperbandScheduler with ``searcher='bore'``; the classifier is
+    fitted on the highest rung level holding at least ``int(1 / gamma)`` results (default
+    ``acq_optimizer='rs_with_replacement'``). Options as for :class:`BORE`.
+    """
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, random_seed: int | None = None,
+                 **kwargs):
+        options = _bore_options("ASHABORE", kwargs)
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="bore",
+                         search_options=options, random_seed=random_seed, **kwargs)
+
+
 class ASHA(HyperbandScheduler):
     """Asynchronous successive halving (Li et al., 2018): HyperbandScheduler with random search.
 
@@ -94,6 +135,18 @@ class SyncBOHB(SynchronousHyperbandScheduler):
         super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="kde", **kwargs)
 
 
+class DEHB(DifferentialEvolutionHyperbandScheduler):
+    """DEHB (Awad et al., 2021): differential evolution inside synchronous Hyperband brackets.
+
+    Accepts all DifferentialEvolutionHyperbandScheduler arguments (``mutation_factor=0.5``,
+    ``crossover_probability=0.5``, ``support_pause_resume=True``, ``grace_period``,
+    ``reduction_factor``, ``brackets``, ...); needs ``max_t`` or ``max_resource_attr``.
+    """
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, **kwargs)
+
+
 class BOHB(HyperbandScheduler):
     """Asynchronous BOHB: HyperbandScheduler with ``searcher='kde'`` (Falkner et al., 2018, run asynchronously)."""
 
@@ -125,6 +178,9 @@ baselines_dict = {
     "MOBSTER": MOBSTER,
     "SyncHyperband": SyncHyperband,
     "SyncBOHB": SyncBOHB,
+    "DEHB": DEHB,
+    "BORE": BORE,
+    "ASHABORE": ASHABORE,
     "BOHB": BOHB,
     "KDE": KDE,
     "PBT": PBT,

@@ -7,7 +7,7 @@ import pytest
 from scripted_tuner import play
 
 from syne_tune.config_space import choice, uniform
-from syne_tune.optimizer.baselines import BOHB, KDE, MOASHA, PBT, SyncBOHB, SyncHyperband
+from syne_tune.optimizer.baselines import ASHABORE, BOHB, BORE, DEHB, KDE, MOASHA, PBT, SyncBOHB, SyncHyperband
 from syne_tune.optimizer.scheduler import SchedulerDecision
 
 SPACE = {"x": uniform(0, 1), "act": choice(["a", "b"]), "epochs": 9}
@@ -16,6 +16,10 @@ BUILD = {
     "SyncBOHB": lambda: SyncBOHB(SPACE, metric="loss", resource_attr="epoch", random_seed=0),
     "BOHB": lambda: BOHB(SPACE, metric="loss", resource_attr="epoch", random_seed=0),
     "KDE": lambda: KDE(SPACE, metric="loss", random_seed=0),
+    "DEHB": lambda: DEHB(SPACE, metric="loss", resource_attr="epoch", random_seed=0),
+    "BORE": lambda: BORE(SPACE, metric="loss", random_seed=0, search_options={"feval_acq": 50}),
+    "ASHABORE": lambda: ASHABORE(SPACE, metric="loss", resource_attr="epoch", random_seed=0,
+                                 search_options={"feval_acq": 50}),
     "PBT": lambda: PBT(SPACE, metric="loss", resource_attr="epoch", perturbation_interval=1, random_seed=0),
     "MOASHA": lambda: MOASHA(SPACE, metric=["loss", "size"], mode=["min", "max"], resource_attr="epoch",
                              random_seed=0),

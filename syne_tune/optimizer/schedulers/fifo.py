@@ -52,7 +52,7 @@ class FIFOScheduler(TrialScheduler):
 
     Args:
         config_space: search space; constants are passed to every trial.
-        searcher: 'random', 'bayesopt', 'kde', 'grid', 'rea' or a :class:`BaseSearcher`.
+        searcher: 'random', 'bayesopt', 'kde', 'grid', 'rea', 'bore' or a :class:`BaseSearcher`.
         search_options: options of the searcher (see docs/schedulers.md).
         metric: name of the reported metric to optimize; a list of names for multi-objective
             random search (``searcher='random'``), whose Pareto front the results show.

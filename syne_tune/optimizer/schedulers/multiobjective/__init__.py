@@ -9,6 +9,10 @@ _EXPORTS = {
     "pareto_mask": "syne_tune.optimizer.schedulers.multiobjective.non_dominated",
     "nondominated_fronts": "syne_tune.optimizer.schedulers.multiobjective.non_dominated",
     "nondominated_order": "syne_tune.optimizer.schedulers.multiobjective.non_dominated",
+    "MOPriority": "syne_tune.optimizer.schedulers.multiobjective.priority",
+    "LinearScalarizationPriority": "syne_tune.optimizer.schedulers.multiobjective.priority",
+    "FixedObjectivePriority": "syne_tune.optimizer.schedulers.multiobjective.priority",
+    "NonDominatedPriority": "syne_tune.optimizer.schedulers.multiobjective.priority",
     "hypervolume": "syne_tune.optimizer.schedulers.multiobjective.hypervolume",
     "hypervolume_cumulative": "syne_tune.optimizer.schedulers.multiobjective.hypervolume",
 }

@@ -16,12 +16,14 @@ from syne_tune._validation import check_int, check_number, check_str
 from syne_tune.backend.trial_status import Trial
 from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialSuggestion, check_metric_reported
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
+from syne_tune.optimizer.schedulers.multiobjective import priority as priorities
 from syne_tune.optimizer.schedulers.multiobjective.non_dominated import rank_of_last, to_losses
 from syne_tune.optimizer.schedulers.rung_levels import (
     bracket_probabilities, compute_rung_levels, reported_resource,
 )
 
 _OWNER = "MOASHA"
+DEFAULT_MAX_T = 100  # the original's default, used when neither max_t nor config_space gives one
 
 
 class MOASHA(FIFOScheduler):
@@ -33,15 +35,20 @@ class MOASHA(FIFOScheduler):
             default "epoch". The original's name ``time_attr`` is accepted too.
         grace_period, reduction_factor, brackets: as for HyperbandScheduler.
         metrics: the original's name for ``metric`` (a list of names).
+        multiobjective_priority: how loss vectors are ranked at a rung, a
+            :class:`~.priority.MOPriority` (``LinearScalarizationPriority``,
+            ``FixedObjectivePriority``, ``NonDominatedPriority``); None: non-dominated sorting.
 
-    ``max_t`` (or a constant in ``config_space``) is required. The original's spelling
+    ``max_t``: given, else a constant of ``config_space`` (``max_resource_attr``, ``epochs``,
+    ``max_t``, ``max_epochs``), else 100 as in the original. The original's spelling
     ``MOASHA(config_space, metrics=[...], mode=[...], time_attr="epoch", max_t=...)`` works, and
     so does its positional ``MOASHA(config_space, ["err", "latency"], ...)``.
     """
 
     def __init__(self, config_space: dict, resource_attr: str | None = None, grace_period: int = 1,
                  reduction_factor: float = 3, brackets: int = 1, *, metrics: list[str] | None = None,
-                 time_attr: str | None = None, **kwargs):
+                 time_attr: str | None = None, multiobjective_priority: priorities.MOPriority | None = None,
+                 **kwargs):
         if isinstance(resource_attr, (list, tuple)):  # the original's second positional argument: metrics
             resource_attr, metrics = None, _one_spelling("metrics", metrics, "a positional list of metrics", resource_attr)
         if metrics is not None:
@@ -54,10 +61,12 @@ class MOASHA(FIFOScheduler):
         grace_period = check_int(_OWNER, "grace_period", grace_period, minimum=1)
         self.reduction_factor = check_number(_OWNER, "reduction_factor", reduction_factor, minimum=2, finite=True)
         brackets = check_int(_OWNER, "brackets", brackets, minimum=1)
+        if multiobjective_priority is not None and not isinstance(multiobjective_priority, priorities.MOPriority):
+            raise ValueError(f"The 'multiobjective_priority' argument of {_OWNER} must be an MOPriority such as "
+                             f"NonDominatedPriority() or None. Got {multiobjective_priority!r}.")
+        self.multiobjective_priority = multiobjective_priority
         if self.max_t is None:
-            raise ValueError(f"{_OWNER} needs 'max_t', the largest resource level. Pass max_t=..., or put a "
-                             "constant 'epochs', 'max_t' or 'max_epochs' (or the max_resource_attr key) into "
-                             "config_space.")
+            self.max_t = DEFAULT_MAX_T
         self.rung_levels = compute_rung_levels(grace_period, self.reduction_factor, self.max_t)
         self._bracket_cdf = list(itertools.accumulate(bracket_probabilities(self.rung_levels, brackets)))
         self._bracket_random_state = np.random.RandomState(self._next_seed())
@@ -105,7 +114,10 @@ class MOASHA(FIFOScheduler):
             return False
         if n < self.reduction_factor:
             return True
-        return rank_of_last(np.array(list(rung.values()))) <= (n - 1) / self.reduction_factor
+        Y = np.array(list(rung.values()))
+        rank = rank_of_last(Y) if self.multiobjective_priority is None else priorities.rank_of_last(
+            self.multiobjective_priority, Y)
+        return rank <= (n - 1) / self.reduction_factor
 
     def _resource(self, result: dict) -> int | None:
         return reported_resource(result, self.resource_attr)

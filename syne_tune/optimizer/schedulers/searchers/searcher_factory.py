@@ -1,4 +1,4 @@
-"""Searcher names -> classes (random, grid, rea, bayesopt, kde), imported lazily so that optional dependencies stay optional."""
+"""Searcher names -> classes (random, random_encoded, grid, rea, bayesopt, kde, bore), imported lazily so that optional dependencies stay optional."""
 from __future__ import annotations
 
 import importlib
@@ -9,17 +9,20 @@ from syne_tune.optimizer.schedulers.searchers.searcher import BaseSearcher
 # name -> (class for FIFOScheduler, class for HyperbandScheduler), as "module:Class"; None: FIFO only
 SEARCHERS = {
     "random": ("syne_tune.optimizer.schedulers.searchers.searcher:RandomSearcher",) * 2,
+    # The original's DEHB default (uniform encoded coordinates): each domain's own sampling is that distribution.
+    "random_encoded": ("syne_tune.optimizer.schedulers.searchers.searcher:RandomSearcher",) * 2,
     "bayesopt": (
         "syne_tune.optimizer.schedulers.searchers.gp_searcher:GPFIFOSearcher",
         "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher:GPMultiFidelitySearcher",
     ),
     "kde": ("syne_tune.optimizer.schedulers.searchers.kde_searcher:KernelDensityEstimator",) * 2,
     "grid": ("syne_tune.optimizer.schedulers.searchers.grid_searcher:GridSearcher",) * 2,
+    "bore": ("syne_tune.optimizer.schedulers.searchers.bore:Bore",) * 2,
     # Aging evolution ranks completed trials; a multi-fidelity scheduler reports partial ones.
     "rea": ("syne_tune.optimizer.schedulers.searchers.regularized_evolution:RegularizedEvolution", None),
 }
 # Searchers that model the resource: a multi-fidelity scheduler passes them resource_attr and max_t.
-_RESOURCE_AWARE = ("bayesopt", "kde")
+_RESOURCE_AWARE = ("bayesopt", "kde", "bore")
 
 
 def _load(path: str, name: str) -> type:

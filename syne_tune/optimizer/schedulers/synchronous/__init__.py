@@ -1,10 +1,12 @@
-"""Synchronous Hyperband (and BOHB with ``searcher='kde'``): rungs filled in rounds, then promoted."""
+"""Synchronous Hyperband (and BOHB with ``searcher='kde'``, DEHB): rungs filled in rounds, then promoted."""
 from __future__ import annotations
 
 from syne_tune._lazy_exports import lazy_getattr
 
 _EXPORTS = {
     "SynchronousHyperbandScheduler": "syne_tune.optimizer.schedulers.synchronous.hyperband",
+    "DifferentialEvolutionHyperbandScheduler": "syne_tune.optimizer.schedulers.synchronous.dehb",
+    "GeometricDifferentialEvolutionHyperbandScheduler": "syne_tune.optimizer.schedulers.synchronous.dehb",
     "geometric_bracket_rungs": "syne_tune.optimizer.schedulers.synchronous.bracket",
 }
 
