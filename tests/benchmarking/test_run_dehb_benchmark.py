@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarking import run_dehb_benchmark as bench
-from benchmarking.run_mobster_vs_original import mf_hartmann6
+from benchmarking.scripts import run_dehb_benchmark as bench
+from benchmarking.scripts.run_mobster_vs_original import mf_hartmann6
 
 
 def test_blackbox_is_the_mobster_benchmark_function():

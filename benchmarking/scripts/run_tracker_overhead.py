@@ -14,7 +14,7 @@ default, in a temporary folder), ``mlflow-file`` (the file store) and ``wandb`` 
 
 Prints one line per run and the medians per setting with their ratio to ``none``.
 
-    python benchmarking/run_tracker_overhead.py --trials 60 --flood 10 --repeats 3
+    python benchmarking/scripts/run_tracker_overhead.py --trials 60 --flood 10 --repeats 3
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from syne_tune.constants import SYNE_TUNE_FOLDER_ENV
 from syne_tune.optimizer.schedulers import FIFOScheduler
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
 
-TRIVIAL = Path(__file__).parent / "training_scripts" / "trivial"
+TRIVIAL = Path(__file__).resolve().parents[1] / "training_scripts" / "trivial"
 SETTINGS = {"none": None, "tensorboard": "tensorboardX", "mlflow": "mlflow", "mlflow-file": "mlflow", "wandb": "wandb"}
 
 

@@ -1,8 +1,8 @@
 """DEHB against synchronous Hyperband, (Sync)BOHB and MOBSTER on multi-fidelity Hartmann6, in simulated time.
 
-    PYTHONPATH=$PWD python benchmarking/run_dehb_benchmark.py --seeds 10
-    PYTHONPATH=$PWD python benchmarking/run_dehb_benchmark.py --methods DEHB SYNC-HB --seeds 5
-    PYTHONPATH=$PWD python benchmarking/run_dehb_benchmark.py --dehb-python ~/venv-dehb/bin/python
+    PYTHONPATH=$PWD python benchmarking/scripts/run_dehb_benchmark.py --seeds 10
+    PYTHONPATH=$PWD python benchmarking/scripts/run_dehb_benchmark.py --methods DEHB SYNC-HB --seeds 5
+    PYTHONPATH=$PWD python benchmarking/scripts/run_dehb_benchmark.py --dehb-python ~/venv-dehb/bin/python
 
 ``--dehb-python`` adds the ``dehb`` package (``pip install dehb==0.1.2`` in its own virtual
 environment) as the row "dehb-package": a subprocess of this file with that interpreter drives
@@ -33,7 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 N_WORKERS = 4
 MAX_T = 27
