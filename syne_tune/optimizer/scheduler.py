@@ -22,7 +22,9 @@ def metric_value_error(trial_id: int, result: dict, metric: str) -> str | None:
 
     NaN and +-inf are real numbers here: schedulers treat them as the worst value. Missing
     keys, strings, None, bools, lists and the like are errors; the message names the trial,
-    the metric and the keys it did report. The Tuner fails such a trial with this message.
+    the metric and the keys it did report. A report is checked once, where it enters: the Tuner
+    fails such a trial with this message, ``AskTellScheduler.tell`` raises it; schedulers can
+    rely on the metrics of the reports they are given.
     """
     value = result.get(metric)
     if type(value) is float or (isinstance(value, numbers.Real) and not isinstance(value, bool)):

@@ -148,9 +148,12 @@ class AskTellScheduler:
         return decision
 
     def _on_late_result(self, trial: Trial, record: TrialResult, result: dict) -> None:
-        decision = self.base_scheduler.on_trial_result(trial, result)  # learned from; the trial has ended
-        if decision == SchedulerDecision.STOP and record.status == Status.paused:
-            self._end(record, Status.completed if self.base_scheduler.is_trial_done(trial) else Status.stopped)
+        """The Tuner's rule for late reports (see :mod:`syne_tune.tuner_rules`): the scheduler learns
+        from it; one that finishes the trial (e.g. at max_t) makes it Completed."""
+        paused = record.status == Status.paused
+        if self.base_scheduler.on_trial_late_result(trial, result, paused) and record.status != Status.completed:
+            self._end(record, Status.completed)
+        decision = SchedulerDecision.PAUSE if record.status == Status.paused else SchedulerDecision.STOP
         self._record(record, result, decision, record.status)
 
     def _is_done(self, trial: Trial, done: bool | None) -> bool:

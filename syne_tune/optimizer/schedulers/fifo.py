@@ -10,7 +10,7 @@ from syne_tune._validation import bad_argument, check_choice, check_int, check_s
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import Domain
 from syne_tune.optimizer.scheduler import (
-    SchedulerDecision, TrialScheduler, TrialSuggestion, check_metric_reported,
+    SchedulerDecision, TrialScheduler, TrialSuggestion,
 )
 from syne_tune.optimizer.schedulers.searchers.searcher import BaseSearcher
 from syne_tune.optimizer.schedulers.searchers.searcher_factory import searcher_factory
@@ -123,14 +123,10 @@ class FIFOScheduler(TrialScheduler):
         return TrialSuggestion.start_suggestion(config)
 
     def on_trial_result(self, trial: Trial, result: dict) -> str:
-        for metric in self.metrics:
-            check_metric_reported(trial, result, metric)
         self.searcher.on_trial_result(str(trial.trial_id), self._searcher_config(trial), result, update=False)
         return SchedulerDecision.CONTINUE
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
-        for metric in self.metrics:
-            check_metric_reported(trial, result, metric)
         self.searcher.on_trial_result(str(trial.trial_id), self._searcher_config(trial), result, update=True)
 
     def on_trial_error(self, trial: Trial) -> None:

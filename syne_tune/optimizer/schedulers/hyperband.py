@@ -19,7 +19,7 @@ import numpy as np
 from syne_tune._validation import check_bool, check_choice, check_int, check_number, check_str, reject_unknown
 from syne_tune.backend.trial_status import Trial
 from syne_tune.optimizer.scheduler import (
-    RequiredAttribute, SchedulerDecision, TrialSuggestion, check_metric_reported, public_result,
+    RequiredAttribute, SchedulerDecision, TrialSuggestion, public_result,
 )
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, infer_max_t
 from syne_tune.optimizer.schedulers.rung_levels import (
@@ -180,7 +180,6 @@ class HyperbandScheduler(FIFOScheduler):
 
     def on_trial_result(self, trial: Trial, result: dict) -> str:
         """Decides at rung levels; NaN and +-inf metric values count as the worst value."""
-        check_metric_reported(trial, result, self.metric)
         trial_id = trial.trial_id
         record = self._trials.get(trial_id)
         if record is None:
@@ -306,7 +305,6 @@ class HyperbandScheduler(FIFOScheduler):
     # --- trial ends --------------------------------------------------------------------------
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
-        check_metric_reported(trial, result, self.metric)
         record = self._trials.get(trial.trial_id)
         if record is None:
             return

@@ -19,7 +19,7 @@ from syne_tune._validation import check_int, check_number, check_str
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import Categorical, Domain, FiniteRange, Float, Integer
 from syne_tune.optimizer.scheduler import (
-    RequiredAttribute, SchedulerDecision, TrialSuggestion, check_metric_reported, public_result,
+    RequiredAttribute, SchedulerDecision, TrialSuggestion, public_result,
 )
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 
@@ -134,7 +134,6 @@ class PopulationBasedTraining(FIFOScheduler):
 
     def on_trial_result(self, trial: Trial, result: dict) -> str:
         """CONTINUE, or STOP for a bottom-quantile trial (which a clone of a top one replaces)."""
-        check_metric_reported(trial, result, self.metric)
         member = self._members.get(trial.trial_id)
         if member is None or member.stopped:
             return SchedulerDecision.STOP

@@ -6,6 +6,7 @@ from scripted_tuner import play
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import choice, randint, uniform
 from syne_tune.optimizer.scheduler import SchedulerDecision
+from syne_tune.optimizer.schedulers.ask_tell_scheduler import AskTellScheduler
 from syne_tune.optimizer.schedulers import FIFOScheduler
 from syne_tune.optimizer.schedulers.fifo import infer_max_t
 
@@ -57,24 +58,22 @@ def test_bad_arguments_are_named(kwargs, name):
 
 
 def test_missing_metric_in_a_report_names_the_trial_and_metric():
-    # The scheduler's own check, for callers other than the Tuner (which fails such a trial before
-    # the scheduler sees the report; see test_moasha.py): direct calls.
-    scheduler = FIFOScheduler(SPACE, metric="loss", random_seed=0)
-    trial = Trial(trial_id=7, config=scheduler.suggest(7).config)
-    assert scheduler.on_trial_result(trial, {"loss": 1.0, "epoch": 1}) == SchedulerDecision.CONTINUE
-    with pytest.raises(ValueError, match="Trial 7 .*'loss'"):
-        scheduler.on_trial_result(trial, {"epoch": 2})
+    # A report is checked once, where it enters: the Tuner fails such a trial (test_tuner.py); a caller
+    # without a Tuner goes through AskTellScheduler.tell, which refuses it.
+    ask_tell = AskTellScheduler(FIFOScheduler(SPACE, metric="loss", random_seed=0))
+    trial = ask_tell.ask()
+    with pytest.raises(ValueError, match=f"Trial {trial.trial_id} .*'loss'"):
+        ask_tell.tell(trial, {"epoch": 2})
 
 
 @pytest.mark.parametrize("searcher", ["random", "bayesopt"])
 @pytest.mark.parametrize("value", ["1.0", None, False, [1.0]])
 def test_metric_that_is_not_a_number_names_trial_metric_and_keys(searcher, value):
-    # The scheduler's own check (the Tuner checks first): direct calls.
-    scheduler = FIFOScheduler(SPACE, metric="loss", searcher=searcher, random_seed=0)
-    trial = Trial(trial_id=3, config=scheduler.suggest(3).config)
-    for call in (scheduler.on_trial_result, scheduler.on_trial_complete):
-        with pytest.raises(ValueError, match=r"Trial 3 reported loss=.*'loss'.*real number.*'epoch', 'loss'"):
-            call(trial, {"epoch": 1, "loss": value})
+    ask_tell = AskTellScheduler(FIFOScheduler(SPACE, metric="loss", searcher=searcher, random_seed=0))
+    trial = ask_tell.ask()
+    with pytest.raises(ValueError, match=rf"Trial {trial.trial_id} reported loss=.*'loss'.*real number.*'epoch', 'loss'"):
+        ask_tell.tell(trial, {"epoch": 1, "loss": value})
+    assert ask_tell.tell(trial, {"epoch": 1, "loss": 0.5}) == SchedulerDecision.CONTINUE  # nothing was harmed
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])

@@ -10,6 +10,7 @@ from scripted_tuner import SPACE, RecordingSearcher, make, play
 from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import randint, uniform
 from syne_tune.optimizer.schedulers import HyperbandScheduler
+from syne_tune.optimizer.schedulers.ask_tell_scheduler import AskTellScheduler
 
 C, P, S = "CONTINUE", "PAUSE", "STOP"
 TYPES = ["stopping", "promotion", "pasha"]
@@ -244,23 +245,21 @@ def test_integral_float_resource_is_accepted():
 
 
 def test_missing_metric_names_it():
-    run = play(make(), [("new", 0)])
-    # Direct call: the Tuner fails a trial whose report lacks the metric before the scheduler sees it.
+    # A report is checked once, where it enters: the Tuner fails such a trial; without a Tuner, ask/tell refuses it.
+    ask_tell = AskTellScheduler(make())
+    trial = ask_tell.ask()
     with pytest.raises(ValueError, match="without 'value'"):
-        run.scheduler.on_trial_result(run.trial(0), {"epoch": 1})
+        ask_tell.tell(trial, {"epoch": 1})
 
 
 @pytest.mark.parametrize("type", TYPES)
 @pytest.mark.parametrize("value", ["0.3", None, True, [0.3]])
 def test_metric_that_is_not_a_number_is_a_clear_error(type, value):
-    run = play(make(type), [("new", 0)])
-    scheduler, trial = run.scheduler, run.trial(0)
-    # Direct calls: the Tuner fails such a trial before the scheduler sees the report; other callers must not.
+    ask_tell = AskTellScheduler(make(type))
+    trial = ask_tell.ask()
     with pytest.raises(ValueError, match=r"Trial 0 reported value=.*real number.*'epoch', 'value'"):
-        scheduler.on_trial_result(trial, {"epoch": 1, "value": value})
-    with pytest.raises(ValueError, match="Trial 0"):
-        scheduler.on_trial_complete(trial, {"epoch": 1, "value": value})
-    assert scheduler.on_trial_result(trial, {"epoch": 1, "value": 0.5}) in (C, P)  # the scheduler is unharmed
+        ask_tell.tell(trial, {"epoch": 1, "value": value})
+    assert ask_tell.tell(trial, {"epoch": 1, "value": 0.5}) in (C, P)  # the scheduler is unharmed
 
 
 def test_skipped_rungs_warn_and_continue(caplog):

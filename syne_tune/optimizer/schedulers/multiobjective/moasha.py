@@ -14,7 +14,7 @@ import numpy as np
 
 from syne_tune._validation import check_int, check_number, check_str
 from syne_tune.backend.trial_status import Trial
-from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialSuggestion, check_metric_reported
+from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialSuggestion
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.multiobjective import priority as priorities
 from syne_tune.optimizer.schedulers.multiobjective.non_dominated import rank_of_last, to_losses
@@ -130,8 +130,6 @@ class MOASHA(FIFOScheduler):
         return trial.trial_id in self._reached_max_t
 
     def on_trial_complete(self, trial: Trial, result: dict) -> None:
-        for metric in self.metrics:
-            check_metric_reported(trial, result, metric)
         self._milestones.pop(trial.trial_id, None)
 
     def on_trial_error(self, trial: Trial) -> None:

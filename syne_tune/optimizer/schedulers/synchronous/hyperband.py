@@ -12,7 +12,7 @@ import math
 
 from syne_tune._validation import check_choice, check_int, check_number, check_str, reject_unknown
 from syne_tune.backend.trial_status import Trial
-from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialSuggestion, check_metric_reported
+from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialSuggestion
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, infer_max_t
 from syne_tune.optimizer.schedulers.rung_levels import reported_resource
 from syne_tune.optimizer.schedulers.synchronous.bracket import BracketManager, SlotInRung, geometric_bracket_rungs
@@ -102,7 +102,6 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
 
     def on_trial_result(self, trial: Trial, result: dict) -> str:
         """PAUSE at the slot's level (the rung is then filled in); non-finite metrics are the worst."""
-        check_metric_reported(trial, result, self.metric)
         job = self._jobs.get(trial.trial_id)
         if job is None:  # a late report after PAUSE, or a trial this scheduler does not run
             paused = trial.trial_id in self._configs and trial.trial_id not in self._finished
@@ -150,7 +149,6 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
         """A trial that ended below its level fills its slot with its last result (it never blocks it).
 
         A completed trial cannot be resumed: if it is promoted, its next slot gets the worst loss."""
-        check_metric_reported(trial, result, self.metric)
         self._ended.add(trial.trial_id)
         if trial.trial_id in self._jobs:
             resource = self._resource(result)

@@ -11,6 +11,7 @@ from syne_tune.optimizer.baselines import RandomSearch
 from syne_tune.optimizer.scheduler import SchedulerDecision
 from syne_tune.optimizer.schedulers import FIFOScheduler, HyperbandScheduler
 from syne_tune.optimizer.schedulers.multiobjective import MOASHA
+from syne_tune.optimizer.schedulers.ask_tell_scheduler import AskTellScheduler
 
 SPACE = {"x": uniform(0, 1), "epochs": 9}
 C, S = SchedulerDecision.CONTINUE, SchedulerDecision.STOP
@@ -65,9 +66,10 @@ def test_max_t_stops_and_the_tuner_checks_every_metric(caplog):
         run = play(scheduler, [("new", 0), (0, 9, (0.1, 1.0), S), ("new", 1), (1, 2, (0.1, None), S), ("new", 2)],
                    script=script)
     assert run.tuner.tuning_status.num_trials_failed == 1 and "Trial 1 " in caplog.text and "'latency'" in caplog.text
-    # MOASHA's own check, for a caller other than the Tuner (which fails such a trial first): a direct call
+    # without a Tuner, a report enters through ask/tell, which refuses it the same way
+    ask_tell = AskTellScheduler(make())
     with pytest.raises(ValueError, match="'latency'"):
-        scheduler.on_trial_result(run.trial(2), {"epoch": 2, "err": 0.1})
+        ask_tell.tell(ask_tell.ask(), {"epoch": 2, "err": 0.1})
     assert scheduler.metric_names() == ["err", "latency"]
     assert scheduler.metric_mode() == "min" and scheduler.metric_modes() == ["min", "min"]
 

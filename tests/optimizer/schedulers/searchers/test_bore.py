@@ -5,7 +5,7 @@ import importlib.util
 import numpy as np
 import pytest
 
-from benchmarking import compare_methods
+from benchmarking import comparison as compare_methods
 from benchmarking.methods import METHODS
 from syne_tune import StoppingCriterion, Tuner
 from syne_tune.blackbox_repository import UserBlackboxBackend

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from benchmarking import compare_methods
+from benchmarking import comparison as compare_methods
 from benchmarking.methods import METHODS
 from syne_tune import StoppingCriterion, Tuner
 from syne_tune.backend.trial_status import Trial
