@@ -42,7 +42,10 @@ def _factorization(K, R, workspace):
 def _vjp_K(ans, K, R, workspace=None):
     def vjp(g):
         L, A = _factorization(K, R, workspace)
-        return g * 0.5 * (R.shape[1] * inverse_from_cholesky(L) - A @ A.T)
+        W = inverse_from_cholesky(L)
+        W *= 0.5 * g * R.shape[1]
+        W -= (0.5 * g) * (A @ A.T)
+        return W
     return vjp
 
 

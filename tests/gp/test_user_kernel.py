@@ -67,12 +67,12 @@ def test_fifo_bayesopt_tunes_with_a_user_kernel():
     scheduler = FIFOScheduler(SPACE, searcher="bayesopt", metric="loss", mode="min", random_seed=0,
                               search_options={"gp_model": RationalQuadraticModel, "num_init_random": 4,
                                               "debug_log": False})
-    tuner, experiment = _tune(scheduler, blackbox, 20.0)
+    tuner, experiment = _tune(scheduler, blackbox, 12.0)
     searcher = scheduler.searcher
     assert isinstance(searcher.model, RationalQuadraticModel)
     assert set(searcher.model_parameters()) >= {"inv_bw0", "inv_bw1", "scale", "alpha", "noise_variance"}
     assert searcher.model_parameters()["alpha"] != 1.0            # fitted by autograd's gradients
-    assert experiment.results["loss"].min() < 0.01                 # random search: ~0.03 with 36 evaluations
+    assert experiment.results["loss"].min() < 0.01                 # random search: ~0.05 with 20 evaluations
     metadata = json.loads((tuner.tuner_path / "metadata.json").read_text())
     assert "RationalQuadraticModel" in metadata["search_options"]["gp_model"]
 
@@ -87,7 +87,7 @@ def test_mobster_tunes_with_a_user_kernel_over_config_and_resource():
     scheduler = HyperbandScheduler(space, searcher="bayesopt", metric="loss", mode="min", resource_attr="epoch",
                                    max_resource_attr="epochs", random_seed=0,
                                    search_options={"gp_model": RationalQuadraticModel, "debug_log": False})
-    _, experiment = _tune(scheduler, blackbox, 150.0)
+    _, experiment = _tune(scheduler, blackbox, 80.0)
     searcher = scheduler.searcher
     assert isinstance(searcher.model, RationalQuadraticModel)
     assert len(searcher.model_parameters()) == 1 + 3 + 2 + 1     # noise, inv_bw × (2 config + resource), scale, α, mean
