@@ -113,18 +113,25 @@ def _mean_std_value(Kq, diagonal, mean_q, state: PosteriorState):
     return state.y_shift + state.y_scale * mean, state.y_scale * anp.sqrt(var)
 
 
+def _mean_std_forward(Kq, diagonal, mean_q, state, saved):
+    V = Kq @ state.L_inv.T
+    raw = diagonal - np.sum(V * V, axis=1)
+    saved.update(V=V, raw=raw)
+    std = np.sqrt(np.maximum(raw, MIN_VARIANCE))
+    return state.y_shift + state.y_scale * (Kq @ state.alpha + mean_q[:, None]), state.y_scale * std
+
+
 def _mean_std_gradients(traced, g, ans, Kq, diagonal, mean_q, state, saved):
     """∂/∂Kq (q, n), ∂/∂diagonal (q,), ∂/∂mean_q (q,) of Σ g_mean∘mean + Σ g_std∘std:
         ∂mean/∂Kq = α,  ∂var/∂Kq = −2 L⁻ᵀ L⁻¹ kq,  ∂var/∂diagonal = 1,  std' = var'/(2 std), 0 where floored."""
     g_mean, g_std = g
-    V = Kq @ state.L_inv.T
-    raw = diagonal - np.sum(V * V, axis=1)
+    V, raw = saved["V"], saved["raw"]
     g_mean = state.y_scale * g_mean
-    g_var = np.where(raw > MIN_VARIANCE, state.y_scale * g_std / (2.0 * np.sqrt(np.maximum(raw, MIN_VARIANCE))), 0.0)
+    g_var = np.where(raw > MIN_VARIANCE, 0.5 * g_std * state.y_scale ** 2 / ans[1], 0.0)
     return {0: g_mean @ state.alpha.T - 2.0 * g_var[:, None] * (V @ state.L_inv), 1: g_var, 2: g_mean.sum(axis=1)}
 
 
-_mean_std = fused(_mean_std_value, _mean_std_gradients, argnums=(0, 1, 2))
+_mean_std = fused(_mean_std_value, _mean_std_gradients, argnums=(0, 1, 2), forward=_mean_std_forward)
 
 
 def sample_joint(state: PosteriorState, Xq: np.ndarray, num_samples: int, random_state: np.random.RandomState,
