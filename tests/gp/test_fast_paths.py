@@ -13,7 +13,7 @@ from syne_tune.gp.fit import unpack
 from syne_tune.gp.likelihood import gaussian_nll, neg_log_posterior
 from syne_tune.gp.posterior import compute_posterior, predict_mean_std
 from model_contract import inputs, random_params  # tests/gp/model_contract.py
-from test_model import MODELS, model  # noqa: F401  (the fixture over every built-in model)
+from test_model import MODELS, build  # tests/gp/test_model.py
 
 RTOL = 1e-8
 
@@ -114,7 +114,9 @@ def _gradients(model):
     return map_gradient, acquisition_gradient
 
 
-def test_models_with_fast_paths_equal_autograd_on_the_references(model, request):
+@pytest.mark.parametrize("name", MODELS)
+def test_models_with_fast_paths_equal_autograd_on_the_references(name, request):
+    model = build(name)
     fast = _gradients(model)
     request.getfixturevalue("references")
     slow = _gradients(model)

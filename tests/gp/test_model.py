@@ -11,11 +11,15 @@ from model_contract import DIM, ModelContract  # tests/gp/model_contract.py
 MODELS = ["plain-matern52", "grouped-matern52", *sorted(RESOURCE_KERNELS)]
 
 
+def build(name: str):
+    if name == "grouped-matern52":      # columns 0 and 1 share a length scale (as one-hot columns do)
+        return matern52_model(DIM, groups=[0, 0, 1])
+    return matern52_model(DIM) if name == "plain-matern52" else resource_kernel_model(name, DIM)
+
+
 @pytest.fixture(params=MODELS)
 def model(request):
-    if request.param == "grouped-matern52":      # columns 0 and 1 share a length scale (as one-hot columns do)
-        return matern52_model(DIM, groups=[0, 0, 1])
-    return matern52_model(DIM) if request.param == "plain-matern52" else resource_kernel_model(request.param, DIM)
+    return build(request.param)
 
 
 class TestBuiltinModels(ModelContract):

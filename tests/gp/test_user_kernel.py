@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import autograd.numpy as anp
-import numpy as np
 import pytest
 
 from syne_tune import StoppingCriterion, Tuner
