@@ -48,3 +48,19 @@ def test_gp_model_factories_must_give_a_model_with_noise():
     assert checked_model(matern52_model, 3).parameters[0].name == "noise_variance"
     with pytest.raises(ValueError, match="gp_model"):
         checked_model(lambda dim: "not a model", 3)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_pickled_model_still_has_its_gradients(name):
+    """A checkpointed searcher is restored by pickle/dill: the model must find autograd's registered
+    primitives again (priors hold names and constants only, no closures)."""
+    import pickle
+
+    from syne_tune.gp.fit import map_objective, pack
+
+    model = build(name)
+    restored = pickle.loads(pickle.dumps(model))
+    rs = np.random.RandomState(0)
+    X, y = rs.rand(10, DIM), rs.randn(10)
+    theta = pack(model, model.initial_params(y))
+    np.testing.assert_allclose(map_objective(restored, X, y)(theta)[1], map_objective(model, X, y)(theta)[1])
