@@ -221,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
             seconds = side_by_side(paths, spec, args.repeats)
             print(f"| {searcher} | {kernel} | {n} | {seconds['old']:.4f} | {seconds['new']:.4f} | "
                   f"{seconds['new'] / seconds['old']:.2f} |", flush=True)
-        print(f"\nlines of code in syne_tune/gp (no blanks, comments, docstrings): old {code_lines(old / 'syne_tune/gp')}, "
-              f"new {code_lines(REPO / 'syne_tune/gp')}", flush=True)
+        print(f"\nlines of code in syne_tune/gp (no blanks, comments, docstrings): "
+              f"old {code_lines(old / 'syne_tune/gp')}, new {code_lines(REPO / 'syne_tune/gp')}", flush=True)
         if args.mobster_seeds:
             print("\nMOBSTER scheduler CPU, simulated multi-fidelity Hartmann6 ('ours' = new, 'baseline' = old):")
             print(run_script("run_mobster_vs_original.py", ["--seeds", str(args.mobster_seeds), "--libraries",

@@ -57,7 +57,8 @@ def local_optimize_batch(X0: np.ndarray, predict: Callable, best: np.ndarray, bo
     (k, d) and their EI (k,). ``log_ei=None`` follows the module default ``LOG_EI``.
 
     −Σ_j EI(x_j) is separable, so one L-BFGS-B run on the stacked (k·d,) vector optimizes all k
-    starts with one prediction per iteration; its gradient comes from autograd (one trace). log EI keeps a gradient where EI underflows to 0
+    starts with one prediction per iteration; its gradient comes from autograd (one trace). log EI
+    keeps a gradient where EI underflows to 0
     (far from the incumbent). Each row keeps its start if that has the larger EI (e.g. after a
     failed line search).
     """

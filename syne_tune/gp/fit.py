@@ -33,7 +33,8 @@ def pack(model: GPModel, params: dict) -> np.ndarray:
 def unpack(model: GPModel, theta) -> dict:
     """θ: (p,) -> params dict (traceable: θ may be an autograd box)."""
     positive = np.concatenate([np.full(s.size, s.positive) for s in model.parameters])
-    values = anp.where(positive, anp.exp(anp.where(positive, theta, 0.0)), theta)   # identity entries never overflow exp
+    # identity entries never reach exp (no overflow)
+    values = anp.where(positive, anp.exp(anp.where(positive, theta, 0.0)), theta)
     params, start = {}, 0
     for s in model.parameters:
         params[s.name] = values[start:start + s.size]

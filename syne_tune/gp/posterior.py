@@ -123,7 +123,8 @@ def _mean_std_forward(Kq, diagonal, mean_q, state, saved):
 
 def _mean_std_gradients(traced, g, ans, Kq, diagonal, mean_q, state, saved):
     """∂/∂Kq (q, n), ∂/∂diagonal (q,), ∂/∂mean_q (q,) of Σ g_mean∘mean + Σ g_std∘std:
-        ∂mean/∂Kq = α,  ∂var/∂Kq = −2 L⁻ᵀ L⁻¹ kq,  ∂var/∂diagonal = 1,  std' = var'/(2 std), 0 where floored."""
+        ∂mean/∂Kq = α,  ∂var/∂Kq = −2 L⁻ᵀ L⁻¹ kq,  ∂var/∂diagonal = 1,
+        std' = var'/(2 std), 0 where floored."""
     g_mean, g_std = g
     V, raw = saved["V"], saved["raw"]
     g_mean = state.y_scale * g_mean

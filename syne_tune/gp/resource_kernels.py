@@ -45,7 +45,8 @@ def kumaraswamy_warp_value(u, a, b):
 
 
 def _kumaraswamy_gradients(traced, g, w, u, a, b, saved):
-    """With Q = 1 − R^a: ∂w/∂a = b Q^(b−1) R^a log R, ∂w/∂b = −Q^b log Q, ∂w/∂u = b Q^(b−1) a R^(a−1) (1 − 2ε)."""
+    """With Q = 1 − R^a: ∂w/∂a = b Q^(b−1) R^a log R, ∂w/∂b = −Q^b log Q,
+    ∂w/∂u = b Q^(b−1) a R^(a−1) (1 − 2ε)."""
     R = _WARP_EPS + (1.0 - 2.0 * _WARP_EPS) * u
     Ra = R ** a
     Q = 1.0 - Ra
