@@ -1,8 +1,7 @@
 """Choose the next point: score random candidates, then refine the best few by L-BFGS-B on −EI.
 
 Notation: ``candidates: (c, d)`` encoded, ``bounds: (d, 2)``, ``predict(Xq (q, d)) -> (mean (q, m),
-std (q,), vjp)`` with ``vjp(g_mean, g_std) -> (q, d)`` (:func:`~syne_tune.gp.posterior.predict_mean_std_vjp`),
-``best: (m,)``.
+std (q,))`` written with autograd.numpy (:func:`~syne_tune.gp.posterior.predict_mean_std`), ``best: (m,)``.
 As in the original library: rank candidates (Thompson or EI), optimize from the top one; if the result is
 excluded fall back to the candidate itself, then to the next ranked candidate. Here the top
 ``num_local_starts`` candidates (and optional extra starts such as the incumbent) are optimized in
@@ -13,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import autograd.numpy as anp
 import numpy as np
 import scipy.optimize
+from autograd import value_and_grad
 
-from syne_tune.gp.acquisition import (
-    XI, expected_improvement, expected_improvement_and_gradients, log_expected_improvement_and_gradients,
-    thompson_indep_scores,
-)
+from syne_tune.gp.acquisition import XI, expected_improvement, log_expected_improvement, thompson_indep_scores
 
 
 # Optimize log EI rather than EI from each start (measured in docs/benchmarks-bayesopt.md).
@@ -59,18 +57,21 @@ def local_optimize_batch(X0: np.ndarray, predict: Callable, best: np.ndarray, bo
     (k, d) and their EI (k,). ``log_ei=None`` follows the module default ``LOG_EI``.
 
     −Σ_j EI(x_j) is separable, so one L-BFGS-B run on the stacked (k·d,) vector optimizes all k
-    starts with one prediction per iteration. log EI keeps a gradient where EI underflows to 0
+    starts with one prediction per iteration; its gradient comes from autograd (one trace). log EI
+    keeps a gradient where EI underflows to 0
     (far from the incumbent). Each row keeps its start if that has the larger EI (e.g. after a
     failed line search).
     """
     k, d = X0.shape
     log_ei = LOG_EI if log_ei is None else log_ei
-    objective = log_expected_improvement_and_gradients if log_ei else expected_improvement_and_gradients
+    acquisition = log_expected_improvement if log_ei else expected_improvement
+    # all k starts as one vectorized objective: one autograd trace per L-BFGS-B evaluation
+    value_and_gradient = value_and_grad(lambda flat: -anp.sum(acquisition(*predict(anp.reshape(flat, (k, d))),
+                                                                           best, xi)))
 
     def fun(flat):
-        mean, std, vjp = predict(np.reshape(flat, (k, d)))
-        value, d_mean, d_std = objective(mean, std, best, xi)
-        return -float(np.sum(value)), -vjp(d_mean, d_std).ravel()
+        value, gradient = value_and_gradient(flat)
+        return float(value), np.asarray(gradient, dtype=float)
 
     options = {"maxiter": maxiter, **({"ftol": LOG_EI_FTOL} if log_ei else {})}
     result = scipy.optimize.minimize(fun, X0.ravel(), jac=True, method="L-BFGS-B",
@@ -109,7 +110,7 @@ def choose_next(candidates: np.ndarray, predict: Callable, best: np.ndarray, bou
     for x, how, rank in tries:
         if not is_excluded(x):
             mean, std = predict(x[None, :])[:2]
-            log_ei = float(log_expected_improvement_and_gradients(mean, std, best, xi)[0][0])
+            log_ei = float(log_expected_improvement(mean, std, best, xi)[0])
             return Choice(x, float(expected_improvement(mean, std, best, xi)[0]), how, rank, log_ei)
     return None
 

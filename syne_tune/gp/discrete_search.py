@@ -21,14 +21,15 @@ from typing import Callable
 
 import numpy as np
 
-from syne_tune.gp.acquisition import XI, log_expected_improvement_and_gradients
+from syne_tune.gp.acquisition import XI, log_expected_improvement
 from syne_tune.gp.acquisition_optimizer import Choice
 from syne_tune.gp.encoding import ConfigEncoding
 
-# Spaces with at most this many configs are enumerated once (NAS-Bench-201: 15,625), and scored
-# exhaustively while configs x GP rows <= MAX_ENUMERATE_WORK: scoring costs O(configs·rows²) (one BLAS
-# thread: 0.10 s at 60 rows, 0.22 s at 200, 0.67 s at 500 for 15,625 configs), so past 128 rows on
-# NAS-Bench-201 the local search (~25 ms) takes over. Larger spaces always use the local search.
+# Defaults of the search options max_enumerate and max_enumerate_work: spaces with at most
+# max_enumerate configs are enumerated once (NAS-Bench-201: 15,625), and scored exhaustively while
+# configs x GP rows <= max_enumerate_work: scoring costs O(configs·rows²) (one BLAS thread: 0.10 s at
+# 60 rows, 0.22 s at 200, 0.67 s at 500 for 15,625 configs), so past 128 rows on NAS-Bench-201 the
+# local search (~25 ms) takes over. Larger spaces always use the local search.
 MAX_ENUMERATE = 20_000
 MAX_ENUMERATE_WORK = 2_000_000
 # A hyperparameter with more values than this (e.g. randint(1, 1000)) makes the space "continuous":
@@ -103,7 +104,7 @@ def log_ei(X: np.ndarray, predict: Callable, best: np.ndarray, xi: float = XI) -
     out = np.empty(X.shape[0])
     for lo in range(0, X.shape[0], _CHUNK):
         mean, std = predict(X[lo:lo + _CHUNK])[:2]
-        out[lo:lo + _CHUNK] = log_expected_improvement_and_gradients(mean, std, best, xi)[0]
+        out[lo:lo + _CHUNK] = log_expected_improvement(mean, std, best, xi)
     return out
 
 
@@ -132,13 +133,14 @@ def local_search(space: DiscreteSpace, starts: np.ndarray, predict: Callable, be
 
 def choose_next_discrete(space: DiscreteSpace, candidates: np.ndarray, predict: Callable, best: np.ndarray, *,
                          is_excluded: Callable[[np.ndarray], bool], xi: float = XI,
-                         extra_starts: np.ndarray | None = None, num_rows: int = 0) -> Choice | None:
+                         extra_starts: np.ndarray | None = None, num_rows: int = 0,
+                         max_enumerate_work: int = MAX_ENUMERATE_WORK) -> Choice | None:
     """The config of largest EI that ``is_excluded`` lets through, or None if it excludes every one
     scored. Small spaces: every config (``space.X_all``) while ``space.size · num_rows`` (rows of the
-    GP, fantasies included) is at most ``MAX_ENUMERATE_WORK``. Otherwise local search from the
+    GP, fantasies included) is at most ``max_enumerate_work`` (search option). Otherwise local search from the
     ``NUM_STARTS`` best of ``candidates: (c, d)`` (random configs) and ``extra_starts: (e, d)``
     (e.g. the incumbent)."""
-    if space.enumerable and space.size * num_rows <= MAX_ENUMERATE_WORK:
+    if space.enumerable and space.size * num_rows <= max_enumerate_work:
         X, how = space.X_all, "enumerated"
         score = log_ei(X, predict, best, xi)
     else:

@@ -4,18 +4,20 @@ All hyperparameters live in one flat vector θ: log(value) for positive paramete
 itself otherwise, in the order of ``model.parameters`` (as the original library: restart 0 from the
 entry values, restart i > 0 from entry + N(0, 1) in θ-space, clipped; best restart wins).
 Optional ``warm_start`` (the previous optimum) replaces the random start of restart 1.
-Value and gradient come from :func:`~syne_tune.gp.likelihood.neg_log_posterior_and_gradients`
-(the model's own gradients, no autograd tracing), handed to ``scipy.optimize.minimize(jac=True)``.
+Value and gradient come from autograd on :func:`~syne_tune.gp.likelihood.neg_log_posterior` (the
+model's values; the Cholesky part is one primitive), handed to ``scipy.optimize.minimize(jac=True)``.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
+import autograd.numpy as anp
 import numpy as np
 import scipy.optimize
+from autograd import value_and_grad
 
-from syne_tune.gp.likelihood import neg_log_posterior_and_gradients
+from syne_tune.gp.likelihood import neg_log_posterior
 from syne_tune.gp.model import GPModel
 
 logger = logging.getLogger(__name__)
@@ -29,12 +31,13 @@ def pack(model: GPModel, params: dict) -> np.ndarray:
 
 
 def unpack(model: GPModel, theta) -> dict:
-    """θ: (p,) -> params dict."""
+    """θ: (p,) -> params dict (traceable: θ may be an autograd box)."""
     positive = np.concatenate([np.full(s.size, s.positive) for s in model.parameters])
-    exp_theta = np.exp(np.where(positive, theta, 0.0))    # identity entries never overflow exp
+    # identity entries never reach exp (no overflow)
+    values = anp.where(positive, anp.exp(anp.where(positive, theta, 0.0)), theta)
     params, start = {}, 0
     for s in model.parameters:
-        params[s.name] = (exp_theta if s.positive else theta)[start:start + s.size]
+        params[s.name] = values[start:start + s.size]
         start += s.size
     return params
 
@@ -51,17 +54,14 @@ def theta_bounds(model: GPModel) -> list[tuple[float | None, float | None]]:
 
 
 def map_objective(model: GPModel, X: np.ndarray, y: np.ndarray):
-    """θ -> (MAP objective, gradient in θ), plain numpy (the model's own gradients, likelihood.py)."""
-    positive = np.concatenate([np.full(s.size, s.positive) for s in model.parameters])
+    """θ -> (MAP objective, gradient in θ): one autograd trace per evaluation (likelihood.py)."""
+    value_and_gradient = value_and_grad(lambda theta: neg_log_posterior(unpack(model, theta), model, X, y))
 
-    def value_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        params = unpack(model, theta)
-        value, grads = neg_log_posterior_and_gradients(params, model, X, y)
-        grad = np.concatenate([np.asarray(grads[s.name], dtype=float).reshape(s.size) for s in model.parameters])
-        # chain rule to θ: d/dθ = value · d/dvalue for log-encoded (positive) entries
-        return float(value), np.where(positive, grad * np.exp(np.where(positive, theta, 0.0)), grad)
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gradient = value_and_gradient(np.asarray(theta, dtype=float))
+        return float(value), np.asarray(gradient, dtype=float)
 
-    return value_and_gradient
+    return objective
 
 
 @dataclass(frozen=True)

@@ -4,59 +4,84 @@ Notation: ``X: (n, d)`` inputs, ``Y: (n, m)`` targets (m columns share the kerne
 ``K = k(X, X) + σ² I: (n, n)``, ``R = Y − m(X): (n, m)``, ``A = K⁻¹ R``.
 
     nll = Σ_columns 0.5·(n log 2π + log det K + Rᵀ K⁻¹ R)          (Rasmussen & Williams, eq. 2.30)
-    W = ∂nll/∂K = 0.5·(m K⁻¹ − A Aᵀ),   a = ∂nll/∂m = −Σ_columns A      (R&W eq. 5.9)
-    ∂nll/∂σ² = tr W,   ∂nll/∂θ = Σ W∘∂K/∂θ + aᵀ ∂m/∂θ = model.parameter_gradients(params, X, W, a)
 
-One Cholesky and one inverse per evaluation (LAPACK potri); the model supplies its own gradients
-(``covariance_and_parameter_gradients``, model.py), so the likelihood depends on the model, never
-the other way round.
+The objective is traced by autograd once per evaluation: the model's values (kernel, mean, priors)
+are autograd.numpy, and the O(n³) part is one primitive, :func:`gaussian_nll` (Cholesky with jitter,
+solve, log det), whose vector-Jacobian product is R&W eq. 5.9:
+    ∂nll/∂K = 0.5·(m K⁻¹ − A Aᵀ),   ∂nll/∂R = A,
+from the Cholesky factor of the forward pass (one factorization and one LAPACK potri per evaluation).
 """
 from __future__ import annotations
 
 import numpy as np
+from autograd.extend import defvjp, primitive
 
 from syne_tune.gp.linalg import cho_solve, cholesky_with_jitter, inverse_from_cholesky
 from syne_tune.gp.model import GPModel
 
 
-def _as_columns(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+@primitive
+def gaussian_nll(K, R, workspace: dict | None = None):
+    """nll of residuals ``R: (n, m)`` under N(0, K) per column; ``workspace`` (a fresh dict, or None)
+    receives the Cholesky factor and K⁻¹R for the vector-Jacobian product."""
+    n, m = R.shape
+    L = cholesky_with_jitter(K)
+    A = cho_solve(L, R)
+    if workspace is not None:
+        workspace.update(L=L, A=A)
+    return 0.5 * (m * (n * np.log(2 * np.pi) + 2.0 * np.sum(np.log(np.diag(L)))) + np.sum(R * A))
+
+
+def _factorization(K, R, workspace):
+    if workspace and "L" in workspace:
+        return workspace["L"], workspace["A"]
+    L = cholesky_with_jitter(K)
+    return L, cho_solve(L, R)
+
+
+def _vjp_K(ans, K, R, workspace=None):
+    def vjp(g):
+        L, A = _factorization(K, R, workspace)
+        W = inverse_from_cholesky(L)
+        W *= 0.5 * g * R.shape[1]
+        W -= (0.5 * g) * (A @ A.T)
+        return W
+    return vjp
+
+
+def _vjp_R(ans, K, R, workspace=None):
+    def vjp(g):
+        return g * _factorization(K, R, workspace)[1]
+    return vjp
+
+
+defvjp(gaussian_nll, _vjp_K, _vjp_R)
+
+
+@primitive
+def add_to_diagonal(K, value):
+    """K + value·I (one copy; its vector-Jacobian product is the identity and the trace)."""
+    K = np.array(K, dtype=float)
+    K[np.diag_indices(K.shape[0])] += value
+    return K
+
+
+defvjp(add_to_diagonal, lambda ans, K, value: lambda g: g, lambda ans, K, value: lambda g: np.trace(g))
+
+
+def _as_columns(X, Y) -> np.ndarray:
     return np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
 
 
-def neg_log_marginal_likelihood(params: dict, model: GPModel, X: np.ndarray, Y: np.ndarray) -> float:
-    """nll of targets ``Y: (n, m)`` (or ``(n,)``) at inputs ``X: (n, d)``."""
+def neg_log_marginal_likelihood(params: dict, model: GPModel, X: np.ndarray, Y: np.ndarray):
+    """nll of targets ``Y: (n, m)`` (or ``(n,)``) at inputs ``X: (n, d)`` (traceable in ``params``)."""
     Y = _as_columns(X, Y)
-    n, m = Y.shape
-    L = cholesky_with_jitter(model.covariance(params, X, X) + params["noise_variance"][0] * np.eye(n))
+    K = add_to_diagonal(model.covariance(params, X, X), params["noise_variance"][0])
     R = Y - model.mean(params, X)[:, None]
-    return float(0.5 * (m * (n * np.log(2 * np.pi) + 2.0 * np.sum(np.log(np.diag(L)))) + np.sum(R * cho_solve(L, R))))
+    return gaussian_nll(K, R, {})
 
 
-def nll_and_gradients(params: dict, model: GPModel, X: np.ndarray, Y: np.ndarray) -> tuple[float, dict]:
-    """(nll, {name: ∂nll/∂value}) for every parameter of ``model`` (module docstring)."""
-    Y = _as_columns(X, Y)
-    n, m = Y.shape
-    K, parameter_gradients = model.covariance_and_parameter_gradients(params, X)
-    K[np.diag_indices(n)] += params["noise_variance"][0]
-    L = cholesky_with_jitter(K)
-    R = Y - model.mean(params, X)[:, None]
-    A = cho_solve(L, R)                                                  # (n, m)
-    value = 0.5 * (m * (n * np.log(2 * np.pi) + 2.0 * np.sum(np.log(np.diag(L)))) + np.sum(R * A))
-    W = 0.5 * (m * inverse_from_cholesky(L) - A @ A.T)                  # ∂nll/∂K, R&W eq. 5.9
-    grads = parameter_gradients(W, -A.sum(axis=1))
-    grads["noise_variance"] = np.array([np.trace(W)])
-    return float(value), grads
-
-
-def neg_log_posterior(params: dict, model: GPModel, X: np.ndarray, Y: np.ndarray) -> float:
+def neg_log_posterior(params: dict, model: GPModel, X: np.ndarray, Y: np.ndarray):
     """MAP objective: nll − Σ log priors (type-II maximum a posteriori, Rasmussen & Williams, 2006, §5.4)."""
     return neg_log_marginal_likelihood(params, model, X, Y) - model.log_prior(params)
 
-
-def neg_log_posterior_and_gradients(params: dict, model: GPModel, X: np.ndarray, Y: np.ndarray
-                                    ) -> tuple[float, dict]:
-    """MAP objective and its gradient with respect to each parameter's value."""
-    value, grads = nll_and_gradients(params, model, X, Y)
-    for name, derivative in model.log_prior_gradients(params).items():
-        grads[name] = np.asarray(grads[name], dtype=float) - derivative
-    return value - model.log_prior(params), grads

@@ -1,30 +1,26 @@
-"""A GP model = its hyperparameters (specs) + covariance, diagonal and mean, each with its gradients.
+"""A GP model = its hyperparameters (specs) + covariance, diagonal and mean, as values only.
 
-The model is data plus functions on plain numpy arrays: ``params`` maps each parameter name to a
-``(size,)`` array. Every model defines each function once, with the gradients the rest of the
-GP core needs (no autograd):
+Every function is written with ``autograd.numpy`` on ``params``, a dict from each parameter name to a
+``(size,)`` array, and inputs ``X: (n, d)``:
 
-    covariance(params, X1 (n1, d), X2 (n2, d)) -> K (n1, n2);  diagonal(params, X) -> (n,);  mean -> (n,)
-    parameter_gradients(params, X, W (n, n) symmetric, a (n,)) -> {name: Σ W∘∂K(X, X)/∂θ + aᵀ ∂m/∂θ}
-    covariance_input_gradient(params, X1, X2, G (n1, n2)) -> Σ_j G_ij ∂K(x1_i, x2_j)/∂x1_i: (n1, d)
-    diagonal_input_gradient(params, X, g (n,)), mean_input_gradient(params, X, g) -> g_i ∂f_i/∂x_i: (n, d)
+    covariance(params, X1 (n1, d), X2 (n2, d)) -> K (n1, n2)
+    diagonal(params, X) -> (n,)       default: the diagonal of ``covariance`` (in blocks of rows)
+    mean(params, X) -> (n,)
 
-Two fused forms return the covariance together with a function for its gradients at the same
-arguments, so that a model can share the work they have in common (distances, warping, the
-Matérn profile); by default they just call the functions above:
+Nothing else: the gradients of the marginal likelihood in the parameters (:mod:`~syne_tune.gp.likelihood`)
+and of the acquisition in the query inputs (:mod:`~syne_tune.gp.posterior`) come from autograd.
+The query inputs are always the first argument of ``covariance`` (the training inputs the second),
+so a model may treat ``X2`` as data (e.g. precompute on its distinct values).
+The observation noise is always the parameter ``noise_variance`` (Gaussian likelihood, homoscedastic).
 
-    covariance_and_parameter_gradients(params, X) -> (K(X, X), (W, a) -> parameter_gradients(...))
-    covariance_and_input_gradient(params, X1, X2) -> (K(X1, X2), G -> covariance_input_gradient(...))
-
-The likelihood (``likelihood.py``) uses ``parameter_gradients`` (W = ∂nll/∂K, a = ∂nll/∂m); the
-posterior (``posterior.py``) chains the input gradients into the gradient of the predictive mean
-and std in the query inputs, for the acquisition (``predict_mean_std_vjp``). The observation noise is always the parameter ``noise_variance``
-(Gaussian likelihood, homoscedastic); its gradient is the likelihood's business.
+A new kernel is a :class:`KernelModel`: its parameters and its ``covariance`` (docs/schedulers.md,
+"A kernel of your own"); noise and a constant mean are added.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import autograd.numpy as anp
 import numpy as np
 
 from syne_tune.gp import kernels, priors
@@ -39,7 +35,7 @@ class Parameter:
         init: initial value, used at every reset; ``None`` means "mean of the targets"
             (only sensible for a mean parameter).
         lower, upper: box bounds on the external value.
-        log_prior: log density on the external value (with a ``derivative``), or None for a flat prior.
+        log_prior: log density on the external value (autograd.numpy), or None for a flat prior.
         size: number of entries (e.g. d inverse bandwidths).
         positive: True -> optimized as log(value); False -> optimized as is (identity).
         vector: report entries as ``name0, name1, ...`` even when ``size == 1``.
@@ -56,10 +52,12 @@ class Parameter:
 
 
 NOISE_VARIANCE = Parameter("noise_variance", 1e-3, 1e-9, 1e6, priors.gamma(mean=0.1, alpha=0.1))
+CONSTANT_MEAN = Parameter("mean_mean_value", None, -np.inf, np.inf, priors.normal(0.0, 1.0), positive=False)
+_DIAGONAL_BLOCK = 64
 
 
 class GPModel:
-    """Base of every model: parameter bookkeeping; subclasses define the functions (module docstring)."""
+    """Base of every model: parameter bookkeeping; subclasses define the values (module docstring)."""
 
     name = "gp"
     parameters: tuple[Parameter, ...] = ()
@@ -84,52 +82,45 @@ class GPModel:
                 flat[p.name] = float(value[0])
         return flat
 
-    def log_prior(self, params: dict) -> float:
-        """Σ of log priors over all parameters."""
-        return float(sum(p.log_prior(params[p.name]) for p in self.parameters if p.log_prior is not None))
+    def log_prior(self, params: dict):
+        """Σ of log priors over all parameters (traceable)."""
+        return sum(p.log_prior(params[p.name]) for p in self.parameters if p.log_prior is not None)
 
-    def log_prior_gradients(self, params: dict) -> dict[str, np.ndarray]:
-        """{name: d Σ log priors / d value} for the parameters that have a prior."""
-        return {p.name: np.asarray(p.log_prior.derivative(np.asarray(params[p.name], dtype=float)), dtype=float)
-                for p in self.parameters if p.log_prior is not None}
+    def covariance(self, params: dict, X1, X2):
+        raise NotImplementedError(f"{type(self).__name__} must define covariance(params, X1, X2).")
 
-    def covariance(self, params: dict, X1: np.ndarray, X2: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+    def diagonal(self, params: dict, X):
+        """k(x, x) per row: the diagonal of :meth:`covariance` on blocks of rows (override if cheaper)."""
+        blocks = [anp.diag(self.covariance(params, X[i:i + _DIAGONAL_BLOCK], X[i:i + _DIAGONAL_BLOCK]))
+                  for i in range(0, X.shape[0], _DIAGONAL_BLOCK)]
+        return blocks[0] if len(blocks) == 1 else anp.concatenate(blocks)
 
-    def diagonal(self, params: dict, X: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def mean(self, params: dict, X: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def parameter_gradients(self, params: dict, X: np.ndarray, W: np.ndarray, a: np.ndarray) -> dict:
-        raise NotImplementedError
-
-    def covariance_input_gradient(self, params: dict, X1: np.ndarray, X2: np.ndarray, G: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def covariance_and_parameter_gradients(self, params: dict, X: np.ndarray):
-        """(K(X, X), ``(W, a) -> parameter_gradients(params, X, W, a)``); the likelihood needs both."""
-        return self.covariance(params, X, X), lambda W, a: self.parameter_gradients(params, X, W, a)
-
-    def covariance_and_input_gradient(self, params: dict, X1: np.ndarray, X2: np.ndarray):
-        """(K(X1, X2), ``G -> covariance_input_gradient(params, X1, X2, G)``); the acquisition needs both."""
-        return self.covariance(params, X1, X2), lambda G: self.covariance_input_gradient(params, X1, X2, G)
-
-    def diagonal_input_gradient(self, params: dict, X: np.ndarray, g: np.ndarray) -> np.ndarray:
-        return np.zeros_like(X)            # stationary kernels: k(x, x) does not depend on x
-
-    def mean_input_gradient(self, params: dict, X: np.ndarray, g: np.ndarray) -> np.ndarray:
-        return np.zeros_like(X)            # constant means
+    def mean(self, params: dict, X):
+        raise NotImplementedError(f"{type(self).__name__} must define mean(params, X).")
 
 
-class Matern52Model(GPModel):
+class KernelModel(GPModel):
+    """A kernel with Gaussian noise and a constant mean: define ``kernel_parameters`` and
+    ``covariance`` (autograd.numpy), nothing else. Parameters: ``noise_variance``, the kernel's,
+    ``mean_mean_value`` (in this order)."""
+
+    kernel_parameters: tuple[Parameter, ...] = ()
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        return (NOISE_VARIANCE, *self.kernel_parameters, CONSTANT_MEAN)
+
+    def mean(self, params, X):
+        return params["mean_mean_value"][0] * anp.ones(X.shape[0])
+
+
+class Matern52Model(KernelModel):
     """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Rasmussen & Williams, 2006, eq. 4.17).
 
     ``groups: (dim,)`` (optional) maps each input column to its inverse bandwidth: columns of one group
     share one, e.g. the one-hot columns of a categorical hyperparameter (then r² adds 2·inv_bw² when
     two categories differ, a weighted Hamming distance: the overlap kernel inside the Matérn profile).
-    The gradient of a shared entry is the sum over its columns. Default: one per column.
+    Default: one per column.
     """
 
     name = "matern52"
@@ -143,14 +134,12 @@ class Matern52Model(GPModel):
         size = dim if self.groups is None else int(self.groups.max()) + 1
         if size == dim:
             self.groups = None          # one column per group: plain ARD
-        self.parameters = (
-            NOISE_VARIANCE,
+        self.kernel_parameters = (
             Parameter("kernel_inv_bw", 1.0, 1e-4, 100.0, None, size=size, vector=True),
             Parameter("kernel_covariance_scale", 1.0, 1e-3, 1e3, priors.log_normal(0.0, 1.0)),
-            Parameter("mean_mean_value", None, -np.inf, np.inf, priors.normal(0.0, 1.0), positive=False),
         )
 
-    def _inv_bw(self, params) -> np.ndarray:
+    def _inv_bw(self, params):
         """Inverse bandwidth per input column: (dim,)."""
         inv_bw = params["kernel_inv_bw"]
         return inv_bw if self.groups is None else inv_bw[self.groups]
@@ -161,41 +150,19 @@ class Matern52Model(GPModel):
     def diagonal(self, params, X):
         return kernels.matern52_diagonal(X, params["kernel_covariance_scale"][0])
 
-    def mean(self, params, X):
-        return np.full(X.shape[0], float(params["mean_mean_value"][0]))
-
-    def _grouped(self, params, d_inv_bw: np.ndarray) -> np.ndarray:
-        """Per-column inverse-bandwidth gradients summed per group."""
-        if self.groups is None:
-            return d_inv_bw
-        return np.bincount(self.groups, weights=d_inv_bw, minlength=params["kernel_inv_bw"].size)
-
-    # The gradients are defined once, in the fused forms below (which share the Matérn profile with
-    # the covariance); the separate forms call them, also for WarpedMatern52Model.
-    def parameter_gradients(self, params, X, W, a):
-        return self.covariance_and_parameter_gradients(params, X)[1](W, a)
-
-    def covariance_input_gradient(self, params, X1, X2, G):
-        return self.covariance_and_input_gradient(params, X1, X2)[1](G)
-
-    def covariance_and_parameter_gradients(self, params, X):
-        inv_bw, c = self._inv_bw(params), params["kernel_covariance_scale"][0]
-        profile = kernels.matern52_profile_and_derivative(kernels.squared_distances(X, X, inv_bw))
-
-        def gradients(W, a):
-            d_inv_bw, d_scale = kernels.matern52_parameter_gradients(X, inv_bw, c, W, profile)
-            return {"kernel_inv_bw": self._grouped(params, d_inv_bw), "kernel_covariance_scale": np.array([d_scale]),
-                    "mean_mean_value": np.array([np.sum(a)])}
-
-        return c * profile[0], gradients
-
-    def covariance_and_input_gradient(self, params, X1, X2):
-        inv_bw, c = self._inv_bw(params), params["kernel_covariance_scale"][0]
-        P, dP = kernels.matern52_profile_and_derivative(kernels.squared_distances(X1, X2, inv_bw))
-        return c * P, lambda G: kernels.matern52_input_gradient(X1, X2, inv_bw, c, G, dP)
-
 
 def matern52_model(dim: int, groups: np.ndarray | None = None) -> Matern52Model:
     """Matérn 5/2 ARD kernel over ``dim`` inputs with a constant mean (Rasmussen & Williams, 2006, eq. 4.17);
     ``groups``: see :class:`Matern52Model`."""
     return Matern52Model(dim, groups)
+
+
+def checked_model(factory, dim: int) -> GPModel:
+    """``factory(dim)`` (search option ``gp_model``: a GPModel subclass or a function of the input
+    dimension), checked to be a GPModel with a ``noise_variance`` parameter."""
+    model = factory(dim)
+    if not isinstance(model, GPModel) or "noise_variance" not in {p.name for p in model.parameters}:
+        raise ValueError(f"The search option 'gp_model' must be called with the input dimension ({dim}) to give "
+                         f"a GPModel with a 'noise_variance' parameter, such as a KernelModel subclass "
+                         f"(docs/schedulers.md). {factory!r} gave {model!r}.")
+    return model

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import autograd.numpy as anp
 import numpy as np
 
+from syne_tune.gp.autodiff import fused
 from syne_tune.gp.linalg import cho_solve, cholesky_with_jitter, inverse_lower
 from syne_tune.gp.model import GPModel
 
@@ -83,46 +85,54 @@ def extend_posterior(state: PosteriorState, X_new: np.ndarray, Y: np.ndarray,
     return PosteriorState(model, params, X, Y, L, L_inv, alpha, y_shift, y_scale)
 
 
-def predict(state: PosteriorState, Xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Normalized predictive mean (q, m) and variance (q,) (R&W eq. 2.25, 2.26)."""
-    mean, var, _ = _predict_parts(state, Xq)
-    return mean, var
-
-
-def _predict_parts(state: PosteriorState, Xq: np.ndarray, Kq: np.ndarray | None = None):
-    if Kq is None:
-        Kq = state.model.covariance(state.params, Xq, state.X)                 # (q, n)
-    V = Kq @ state.L_inv.T                                                       # L⁻¹ kq per row
-    mean = Kq @ state.alpha + state.model.mean(state.params, Xq)[:, None]
-    raw = state.model.diagonal(state.params, Xq) - np.sum(V * V, axis=1)
-    return mean, np.maximum(raw, MIN_VARIANCE), (V, raw > MIN_VARIANCE)
-
-
-def predict_mean_std(state: PosteriorState, Xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """De-normalized mean (q, m) and std (q,), in criterion units."""
-    mean, var = predict(state, Xq)
-    return state.y_shift + state.y_scale * mean, state.y_scale * np.sqrt(var)
-
-
-def predict_mean_std_vjp(state: PosteriorState, Xq: np.ndarray):
-    """As :func:`predict_mean_std`, plus ``vjp(g_mean (q, m), g_std (q,)) -> (q, d)``, the gradient of
-    Σ g_mean∘mean + Σ g_std∘std in ``Xq`` from the model's input gradients (model.py):
-        ∂mean/∂xq = ∂kq/∂xq α + ∂m/∂xq,  ∂var/∂xq = ∂k(xq, xq)/∂xq − 2 (L⁻ᵀ L⁻¹ kq)ᵀ ∂kq/∂xq,
-    with std' = var' / (2 std), and 0 where the variance is floored."""
+def predict(state: PosteriorState, Xq) -> tuple:
+    """Normalized predictive mean (q, m) and variance (q,) (R&W eq. 2.25, 2.26); traceable in ``Xq``
+    (autograd), the variance floored at ``MIN_VARIANCE`` (no gradient where floored)."""
     model, params = state.model, state.params
-    Kq, kq_input_gradient = model.covariance_and_input_gradient(params, Xq, state.X)
-    mean, var, (V, free) = _predict_parts(state, Xq, Kq)
-    std = np.sqrt(var)
+    Kq = model.covariance(params, Xq, state.X)                                  # (q, n)
+    V = anp.dot(Kq, state.L_inv.T)                                               # L⁻¹ kq per row
+    mean = anp.dot(Kq, state.alpha) + model.mean(params, Xq)[:, None]
+    var = model.diagonal(params, Xq) - anp.sum(V * V, axis=1)
+    return mean, anp.maximum(var, MIN_VARIANCE)
 
-    def vjp(g_mean: np.ndarray, g_std: np.ndarray) -> np.ndarray:
-        g_mean = state.y_scale * g_mean
-        g_var = np.where(free, state.y_scale * g_std / (2.0 * std), 0.0)
-        G = g_mean @ state.alpha.T - 2.0 * g_var[:, None] * (V @ state.L_inv)   # weights on kq: (q, n)
-        return (kq_input_gradient(G)
-                + model.diagonal_input_gradient(params, Xq, g_var)
-                + model.mean_input_gradient(params, Xq, g_mean.sum(axis=1)))
 
-    return state.y_shift + state.y_scale * mean, state.y_scale * std, vjp
+def predict_mean_std(state: PosteriorState, Xq) -> tuple:
+    """De-normalized mean (q, m) and std (q,), in criterion units; traceable in ``Xq``: autograd gives
+    the acquisition its gradient in the query inputs. The model's values at ``Xq`` are traced; the
+    rest is one primitive, :func:`_mean_std` (equal to :func:`predict` by tests/gp/test_posterior.py)."""
+    model, params = state.model, state.params
+    Kq = model.covariance(params, Xq, state.X)
+    return _mean_std(Kq, model.diagonal(params, Xq), model.mean(params, Xq), state)
+
+
+def _mean_std_value(Kq, diagonal, mean_q, state: PosteriorState):
+    """(y_shift + y_scale·mean (q, m), y_scale·std (q,)) from k(Xq, X), k(xq, xq) and m(Xq) (R&W eq. 2.25-2.26)."""
+    V = anp.dot(Kq, state.L_inv.T)
+    mean = anp.dot(Kq, state.alpha) + mean_q[:, None]
+    var = anp.maximum(diagonal - anp.sum(V * V, axis=1), MIN_VARIANCE)
+    return state.y_shift + state.y_scale * mean, state.y_scale * anp.sqrt(var)
+
+
+def _mean_std_forward(Kq, diagonal, mean_q, state, saved):
+    V = Kq @ state.L_inv.T
+    raw = diagonal - np.sum(V * V, axis=1)
+    saved.update(V=V, raw=raw)
+    std = np.sqrt(np.maximum(raw, MIN_VARIANCE))
+    return state.y_shift + state.y_scale * (Kq @ state.alpha + mean_q[:, None]), state.y_scale * std
+
+
+def _mean_std_gradients(traced, g, ans, Kq, diagonal, mean_q, state, saved):
+    """∂/∂Kq (q, n), ∂/∂diagonal (q,), ∂/∂mean_q (q,) of Σ g_mean∘mean + Σ g_std∘std:
+        ∂mean/∂Kq = α,  ∂var/∂Kq = −2 L⁻ᵀ L⁻¹ kq,  ∂var/∂diagonal = 1,
+        std' = var'/(2 std), 0 where floored."""
+    g_mean, g_std = g
+    V, raw = saved["V"], saved["raw"]
+    g_mean = state.y_scale * g_mean
+    g_var = np.where(raw > MIN_VARIANCE, 0.5 * g_std * state.y_scale ** 2 / ans[1], 0.0)
+    return {0: g_mean @ state.alpha.T - 2.0 * g_var[:, None] * (V @ state.L_inv), 1: g_var, 2: g_mean.sum(axis=1)}
+
+
+_mean_std = fused(_mean_std_value, _mean_std_gradients, argnums=(0, 1, 2), forward=_mean_std_forward)
 
 
 def sample_joint(state: PosteriorState, Xq: np.ndarray, num_samples: int, random_state: np.random.RandomState,

@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 from scipy.optimize import check_grad
 
-from syne_tune.gp.acquisition import expected_improvement, expected_improvement_and_gradients, thompson_indep_scores
+from autograd import grad
+
+from syne_tune.gp.acquisition import expected_improvement, log_expected_improvement, thompson_indep_scores
 from syne_tune.gp.acquisition_optimizer import choose_next, local_optimize_batch
 from syne_tune.gp.model import matern52_model
-from syne_tune.gp.posterior import compute_posterior, predict_mean_std, predict_mean_std_vjp
+from syne_tune.gp.posterior import compute_posterior, predict_mean_std
 
 
 def test_ei_zero_far_above_incumbent_and_positive_with_large_variance():
@@ -55,18 +57,14 @@ def test_ei_gradient_in_inputs_matches_finite_differences():
     best = np.array([-1.0])
     f = lambda x: float(expected_improvement(*predict_mean_std(state, x[None, :]), best)[0])
 
-    def g(x):
-        mean, std, vjp = predict_mean_std_vjp(state, x[None, :])
-        _, d_mean, d_std = expected_improvement_and_gradients(mean, std, best)
-        return vjp(d_mean, d_std)[0]
-
+    g = grad(lambda x: expected_improvement(*predict_mean_std(state, x[None, :]), best)[0])
     assert check_grad(f, g, np.array([0.6, 0.4]), epsilon=1e-7) < 1e-5
 
 
 def test_local_optimization_improves_ei_within_bounds():
     state = _state()
     best = np.array([-1.0])
-    predict = lambda Xq: predict_mean_std_vjp(state, Xq)
+    predict = lambda Xq: predict_mean_std(state, Xq)
     bounds = np.array([[0.0, 1.0], [0.0, 0.5]])
     x0 = np.array([0.5, 0.3])
     x = local_optimize_batch(x0[None, :], predict, best, bounds)[0][0]
@@ -77,7 +75,7 @@ def test_local_optimization_improves_ei_within_bounds():
 
 def test_choose_next_never_returns_excluded():
     state = _state()
-    predict = lambda Xq: predict_mean_std_vjp(state, Xq)
+    predict = lambda Xq: predict_mean_std(state, Xq)
     candidates = np.random.RandomState(0).rand(10, 2)
     excluded = lambda x: x[0] > 0.3  # everything with x0 > 0.3 is taken
     choice = choose_next(candidates, predict, np.array([-1.0]), np.array([[0.0, 1.0]] * 2),
@@ -90,31 +88,26 @@ def test_choose_next_never_returns_excluded():
     assert none is None
 
 
+@pytest.mark.parametrize("function", [expected_improvement, log_expected_improvement])
 @pytest.mark.parametrize("argnum", [0, 1])
-def test_ei_vjp_in_mean_and_std_matches_finite_differences(argnum):
+def test_acquisition_gradient_in_mean_and_std_matches_finite_differences(function, argnum):
     rs = np.random.RandomState(argnum)
     mean, std, best = rs.randn(4, 3), np.exp(rs.randn(4)), rs.randn(3)
     weights = rs.randn(4)
 
     def f(v):
         args = [mean, std]
-        args[argnum] = v.reshape(args[argnum].shape)
-        return np.dot(weights, expected_improvement(args[0], args[1], best, 0.05))
-
-    def g(v):
-        args = [mean, std]
-        args[argnum] = v.reshape(args[argnum].shape)
-        grads = expected_improvement_and_gradients(args[0], args[1], best, 0.05)[1 + argnum]
-        return (weights[:, None] * grads if argnum == 0 else weights * grads).ravel()
+        args[argnum] = np.reshape(v, args[argnum].shape)
+        return np.dot(weights, function(args[0], args[1], best, 0.05))
 
     v0 = [mean, std][argnum].ravel()
-    assert check_grad(f, g, v0, epsilon=1e-7) < 1e-6
+    assert check_grad(f, grad(f), v0, epsilon=1e-7) < 1e-6
 
 
 def test_batch_local_optimization_improves_every_start_within_bounds():
     state = _state()
     best = np.array([-1.0])
-    predict = lambda Xq: predict_mean_std_vjp(state, Xq)
+    predict = lambda Xq: predict_mean_std(state, Xq)
     bounds = np.array([[0.0, 1.0], [0.0, 0.6]])
     X0 = np.random.RandomState(3).rand(4, 2) * [1.0, 0.6]
     X, ei = local_optimize_batch(X0, predict, best, bounds)
@@ -128,7 +121,7 @@ def test_batch_local_optimization_improves_every_start_within_bounds():
 def test_choose_next_with_several_starts_takes_the_largest_local_ei():
     state = _state()
     best = np.array([-1.0])
-    predict = lambda Xq: predict_mean_std_vjp(state, Xq)
+    predict = lambda Xq: predict_mean_std(state, Xq)
     bounds = np.array([[0.0, 1.0]] * 2)
     candidates = np.random.RandomState(1).rand(30, 2)
     kwargs = dict(scoring="acq_func", skip_local_optimization=False, is_excluded=lambda x: False)
@@ -138,26 +131,19 @@ def test_choose_next_with_several_starts_takes_the_largest_local_ei():
     assert many.how == "local" and many.ei >= one.ei - 1e-12
 
 
-def test_log_ei_equals_log_of_ei_and_its_gradients_match_finite_differences():
-    from syne_tune.gp.acquisition import log_expected_improvement_and_gradients
-
+def test_log_ei_equals_log_of_ei():
     rs = np.random.RandomState(3)
     mean, std, best = 2.0 * rs.randn(5, 3), np.exp(rs.randn(5)), rs.randn(3)
-    value, d_mean, d_std = log_expected_improvement_and_gradients(mean, std, best, 0.05)
-    np.testing.assert_allclose(value, np.log(expected_improvement(mean, std, best, 0.05)), rtol=1e-10)
-    weights = rs.randn(5)
-    f_mean = lambda v: np.dot(weights, log_expected_improvement_and_gradients(v.reshape(5, 3), std, best, 0.05)[0])
-    f_std = lambda v: np.dot(weights, log_expected_improvement_and_gradients(mean, v, best, 0.05)[0])
-    assert check_grad(f_mean, lambda v: (weights[:, None] * d_mean).ravel(), mean.ravel(), epsilon=1e-7) < 1e-5
-    assert check_grad(f_std, lambda v: weights * d_std, std, epsilon=1e-7) < 1e-5
+    np.testing.assert_allclose(log_expected_improvement(mean, std, best, 0.05),
+                               np.log(expected_improvement(mean, std, best, 0.05)), rtol=1e-10)
 
 
 def test_log_ei_stays_finite_with_a_gradient_where_ei_underflows():
-    from syne_tune.gp.acquisition import log_expected_improvement_and_gradients
-
     mean, std, best = np.array([[40.0], [400.0]]), np.array([1.0, 1.0]), np.array([0.0])
     assert np.all(expected_improvement(mean, std, best) == 0.0)
-    value, d_mean, d_std = log_expected_improvement_and_gradients(mean, std, best)
+    value = log_expected_improvement(mean, std, best)
+    d_mean = np.stack([grad(lambda m: log_expected_improvement(m, std, best)[i])(mean)[i] for i in range(2)])
+    d_std = np.array([grad(lambda s: log_expected_improvement(mean, s, best)[i])(std)[i] for i in range(2)])
     assert np.all(np.isfinite(value)) and value[1] < value[0]
     assert np.all(d_mean < 0) and np.all(np.isfinite(d_mean)) and np.all(d_std > 0)
     np.testing.assert_allclose(d_mean[:, 0], [-40.0, -400.0], rtol=0.01)     # d log h/du ≈ −u far out

@@ -86,14 +86,13 @@ def test_choice_skips_excluded_configs_and_gives_up_when_all_are(max_enumerate):
     assert choose_next_discrete(discrete, candidates, predict, np.array([0.0]), is_excluded=lambda x: True) is None
 
 
-def test_enumeration_gives_way_to_local_search_when_the_gp_has_many_rows(monkeypatch):
-    monkeypatch.setattr("syne_tune.gp.discrete_search.MAX_ENUMERATE_WORK", 256 * 10)
+def test_enumeration_gives_way_to_local_search_when_the_gp_has_many_rows():
     encoding = ConfigEncoding(NAS_LIKE)
     discrete = discrete_space(encoding)
     predict = _additive_predict(np.random.RandomState(3).randn(encoding.dim))
     candidates = encoding.sample(20, np.random.RandomState(4))
     hows = [choose_next_discrete(discrete, candidates, predict, np.array([0.0]), is_excluded=lambda x: False,
-                                 num_rows=rows).how for rows in (10, 11)]
+                                 num_rows=rows, max_enumerate_work=256 * 10).how for rows in (10, 11)]
     assert hows == ["enumerated", "local search"]
 
 

@@ -3,7 +3,6 @@ import dill
 import pytest
 from scripted_tuner import play
 
-from syne_tune.backend.trial_status import Trial
 from syne_tune.config_space import choice, randint, uniform
 from syne_tune.optimizer.scheduler import SchedulerDecision
 from syne_tune.optimizer.schedulers.ask_tell_scheduler import AskTellScheduler

@@ -16,7 +16,7 @@ from collections import Counter
 
 import numpy as np
 
-from syne_tune.gp.model import GPModel
+from syne_tune.gp.model import GPModel, checked_model
 from syne_tune.gp.resource_kernels import resource_kernel_model
 from syne_tune.optimizer.schedulers.searchers.gp_searcher import GPFIFOSearcher
 from syne_tune.optimizer.schedulers.searchers.search_options import MultiFidelityGPSearchOptions
@@ -71,6 +71,10 @@ class GPMultiFidelitySearcher(GPFIFOSearcher):
         self._r_acq = 1
 
     def _make_model(self) -> GPModel:
+        """Search option ``gp_model`` called with the input dimension (config columns + 1 resource column)
+        if given, else the resource kernel named by ``gp_resource_kernel``."""
+        if self.options.gp_model is not None:
+            return checked_model(self.options.gp_model, self.encoding.dim + 1)
         return resource_kernel_model(self.options.gp_resource_kernel, self.encoding.dim + 1)
 
     # --- hooks of GPFIFOSearcher: key (trial_id, r), input [encoded config, u(r)] ---------------------

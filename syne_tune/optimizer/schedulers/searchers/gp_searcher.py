@@ -24,16 +24,15 @@ from typing import Hashable
 import numpy as np
 
 from syne_tune._validation import check_choice
-from syne_tune.gp.acquisition import XI
 from syne_tune.gp.acquisition_optimizer import Choice, choose_next, most_uncertain
 from syne_tune.gp.copula import gaussian_copula
-from syne_tune.gp.discrete_search import MAX_ENUMERATE_WORK, choose_next_discrete, discrete_space
+from syne_tune.gp.discrete_search import choose_next_discrete, discrete_space
 from syne_tune.gp.encoding import ConfigEncoding
 from syne_tune.gp.fantasize import fantasize
 from syne_tune.gp.fit import fit_hyperparameters
-from syne_tune.gp.model import GPModel, matern52_model
+from syne_tune.gp.model import GPModel, checked_model, matern52_model
 from syne_tune.gp.posterior import (
-    PosteriorState, compute_posterior, extend_posterior, predict_mean_std, predict_mean_std_vjp,
+    PosteriorState, compute_posterior, extend_posterior, predict_mean_std,
 )
 from syne_tune.optimizer.schedulers.searchers.search_options import (
     GPSearchOptions, parse_map_reward, parse_search_options,
@@ -104,7 +103,7 @@ class GPFIFOSearcher(BaseSearcher):
         if mode == "min" and options.map_reward is not None:
             logger.warning("map_reward=%r is ignored for mode='min'.", options.map_reward)
         self.encoding = ConfigEncoding(config_space)
-        self._discrete = discrete_space(self.encoding) if options.discrete_search else None
+        self._discrete = discrete_space(self.encoding, options.max_enumerate) if options.discrete_search else None
         self.model: GPModel = self._make_model()
         # Second seed draw: the GP's own RandomState (restarts, fantasies), as the original library derives it.
         self._gp_random_state = np.random.RandomState(self.random_state.randint(0, 2 ** 31))
@@ -121,7 +120,10 @@ class GPFIFOSearcher(BaseSearcher):
         self._warned_non_finite = False
 
     def _make_model(self) -> GPModel:
-        """The surrogate over model inputs; subclasses may return another GPModel."""
+        """The surrogate over model inputs: search option ``gp_model`` called with the input dimension
+        if given, else Matérn 5/2 (subclasses: their default)."""
+        if self.options.gp_model is not None:
+            return checked_model(self.options.gp_model, self.encoding.dim)
         return matern52_model(self.encoding.dim, self.encoding.length_scale_groups
                               if self.options.shared_one_hot_length_scale else None)
 
@@ -259,14 +261,15 @@ class GPFIFOSearcher(BaseSearcher):
 
         if self._discrete is not None:
             choice = choose_next_discrete(self._discrete, candidates, lambda Xq: predict_mean_std(normalized, Xq),
-                                          best, is_excluded=is_excluded, xi=XI / state.y_scale, extra_starts=incumbent,
-                                          num_rows=state.X.shape[0])
+                                          best, is_excluded=is_excluded, xi=self.options.ei_xi / state.y_scale,
+                                          extra_starts=incumbent, num_rows=state.X.shape[0],
+                                          max_enumerate_work=self.options.max_enumerate_work)
         else:
             choice = choose_next(
-                candidates, lambda Xq: predict_mean_std_vjp(normalized, Xq), best, bounds,
+                candidates, lambda Xq: predict_mean_std(normalized, Xq), best, bounds,
                 scoring=self.options.initial_scoring, skip_local_optimization=self.options.skip_local_optimization,
                 is_excluded=is_excluded, random_state=self.random_state,
-                xi=XI / state.y_scale, num_local_starts=self.options.num_local_starts, extra_starts=incumbent)
+                xi=self.options.ei_xi / state.y_scale, num_local_starts=self.options.num_local_starts, extra_starts=incumbent)
         explore, flat_ei = self.options.explore_when_flat, self.options.flat_ei
         flat = explore and choice is not None and flat_ei > 0 and choice.log_ei < np.log(flat_ei)
         reason = (f"EI is flat (max EI {np.exp(choice.log_ei):.3g} < {flat_ei:g} std of the targets)" if flat
@@ -294,7 +297,7 @@ class GPFIFOSearcher(BaseSearcher):
         discrete_search.py), else ``num_init_candidates`` uniform random ones (with the resource
         pinned to ``u_acq``); None if all of them are excluded."""
         space, rows = self._discrete, state.X.shape[0]
-        if space is not None and space.enumerable and space.size * rows <= MAX_ENUMERATE_WORK:
+        if space is not None and space.enumerable and space.size * rows <= self.options.max_enumerate_work:
             X = space.X_all
         else:
             X = self.encoding.sample(self.options.num_init_candidates, self.random_state)

@@ -88,6 +88,17 @@ class GPSearchOptions(RandomSearchOptions):
     # What the model sees of an observation whose metric was NaN or ±inf: 'impute' (worse than the
     # worst finite one) or 'drop' (nothing); docs/benchmarks-bayesopt.md.
     non_finite: str = "impute"
+    # ξ of expected improvement, in units of the criterion (the original library's 0.01).
+    ei_xi: float = 0.01
+    # Finite spaces with at most this many configs are enumerated, and every config is scored while
+    # configs x GP rows <= max_enumerate_work; otherwise a local search (syne_tune/gp/discrete_search.py).
+    max_enumerate: int = 20_000
+    max_enumerate_work: int = 2_000_000
+    # The GP model: None for the built-in one (Matérn 5/2; MOBSTER: gp_resource_kernel), or a callable
+    # of the input dimension returning a GPModel, e.g. a KernelModel subclass with its parameters and
+    # covariance only (gradients from autograd; docs/schedulers.md "A kernel of your own"). With
+    # MOBSTER the inputs are the config columns plus the resource column (last).
+    gp_model: Any = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,10 @@ _RULES: dict[str, tuple[type, Any]] = {
     "explore_when_flat": (bool, None),
     "flat_ei": (float, (0.0, math.inf)),
     "non_finite": (str, ("impute", "drop")),
+    "ei_xi": (float, (0.0, math.inf)),
+    "max_enumerate": (int, 0),
+    "max_enumerate_work": (int, 0),
+    "gp_model": (callable, None),
     "resource_acq": (str, ("bohb", "first", "final")),
     "model": (str, ("gp_multitask",)),
     "num_min_data_points": (int, 1),
@@ -206,7 +221,7 @@ _RULES: dict[str, tuple[type, Any]] = {
 BUILTIN_OPTIONS_CLASSES: tuple[type, ...] = (RandomSearchOptions, GPSearchOptions, MultiFidelityGPSearchOptions,
                                               KDESearchOptions, GridSearchOptions, RegularizedEvolutionOptions)
 # Options for which None is a valid value (besides their rule).
-_NULLABLE = ("map_reward", "max_size_data_for_model", "num_min_data_points", "min_bandwidth", "num_samples")
+_NULLABLE = ("map_reward", "gp_model", "max_size_data_for_model", "num_min_data_points", "min_bandwidth", "num_samples")
 
 _MAP_REWARD = re.compile(r"^(?:(?P<a>[-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)_)?minus_x$")
 
@@ -256,6 +271,9 @@ def parse_search_options(options_class: type, search_options: dict | None, searc
             raise bad_argument(owner, name, bounds + (" or None" if name in _NULLABLE else ""), value)
         if kind is dict:
             _check_num_samples(owner, name, value)
+        if kind is callable and not callable(value):
+            raise bad_argument(owner, name, "None or a callable of the input dimension returning a GPModel "
+                               "(e.g. a KernelModel subclass)", value)
         if kind is bool and not isinstance(value, bool):
             raise bad_argument(owner, name, "True or False", value)
         if kind is str:

@@ -308,10 +308,9 @@ def _finite_objective(config):
 
 
 @pytest.mark.parametrize("max_enumerate", [None, 0])
-def test_finite_space_never_repeats_a_config_and_is_searched_discretely(monkeypatch, max_enumerate):
-    if max_enumerate is not None:
-        monkeypatch.setattr("syne_tune.gp.discrete_search.MAX_ENUMERATE", max_enumerate)
-    searcher = GPFIFOSearcher(FINITE, metric="loss", random_seed=0, **FAST)
+def test_finite_space_never_repeats_a_config_and_is_searched_discretely(max_enumerate):
+    options = FAST if max_enumerate is None else dict(FAST, max_enumerate=max_enumerate)
+    searcher = GPFIFOSearcher(FINITE, metric="loss", random_seed=0, **options)
     assert searcher._discrete is not None
     seen, decisions, trial = set(), [], 0
     while True:

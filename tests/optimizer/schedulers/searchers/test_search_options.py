@@ -111,7 +111,8 @@ def test_hyperband_bayesopt_accepts_original_gp_keys():
 SETTINGS = {"max_size_top_fraction": 0.25, "refit_growth": 0.05, "num_local_starts": 5,
             "shared_one_hot_length_scale": True, "discrete_search": True, "copula_targets": "finite",
             "local_candidate_fraction": 0.75, "local_candidate_std": 0.05, "explore_when_flat": True,
-            "flat_ei": 1e-10, "non_finite": "impute"}
+            "flat_ei": 1e-10, "non_finite": "impute", "ei_xi": 0.01, "max_enumerate": 20_000,
+            "max_enumerate_work": 2_000_000, "gp_model": None}
 
 
 def test_gp_settings_default_to_the_values_the_measurements_were_made_with():
@@ -128,6 +129,7 @@ def test_gp_settings_default_to_the_values_the_measurements_were_made_with():
     ("shared_one_hot_length_scale", 1), ("discrete_search", "no"), ("copula_targets", "sometimes"),
     ("local_candidate_fraction", -0.5), ("local_candidate_std", -1.0), ("explore_when_flat", None),
     ("flat_ei", -1e-10), ("non_finite", "ignore"), ("refit_growth_below_init_length", -1.0),
+    ("ei_xi", -0.01), ("max_enumerate", -1), ("max_enumerate_work", 1.5), ("gp_model", "matern52"),
 ])
 def test_gp_settings_are_validated_with_an_error_naming_the_option_and_the_searcher(name, value):
     with pytest.raises(ValueError, match=f"'{name}' argument of search_options of searcher 'bayesopt'"):
@@ -141,13 +143,15 @@ def test_mobster_refuses_discrete_search():
 
 
 def test_gp_settings_reach_both_gp_searchers_through_the_schedulers():
-    settings = {"refit_growth": 0.1, "copula_targets": "never", "non_finite": "drop", "num_local_starts": 2}
+    settings = {"refit_growth": 0.1, "copula_targets": "never", "non_finite": "drop", "num_local_starts": 2,
+                "ei_xi": 0.02, "max_enumerate": 100, "max_enumerate_work": 1000}
     fifo = FIFOScheduler(SPACE, searcher="bayesopt", search_options=settings, metric="loss", random_seed=0)
     mobster = HyperbandScheduler(SPACE, searcher="bayesopt", metric="loss", resource_attr="epoch", max_t=9,
                                  search_options=dict(settings, refit_growth_below_init_length=0.3), random_seed=0)
     for scheduler in (fifo, mobster):
         assert {name: getattr(scheduler.searcher.options, name) for name in settings} == settings
         assert scheduler.metadata()["search_options"]["refit_growth"] == 0.1
+        assert scheduler.metadata()["search_options"]["ei_xi"] == 0.02
     assert mobster.searcher.options.refit_growth_below_init_length == 0.3
 
 
