@@ -125,7 +125,7 @@ def run(backend_name: str, n_trials: int, n_workers: int, sleep: float, sleep_ti
     return time.perf_counter() - start_wall, time.process_time() - start_cpu
 
 
-class _TimedStop:
+class TimedStop:
     """A StoppingCriterion that remembers when it first held."""
 
     def __init__(self, seconds: float):
@@ -144,7 +144,7 @@ def run_flood(seconds: float, n_workers: int) -> None:
     """Trials that report as fast as they can: what the tuner keeps up with, and how fast it stops."""
     space = {"x": uniform(0, 1), "seconds": 10 * seconds + 60}
     scheduler = FIFOScheduler(space, metric="loss", random_seed=0)
-    stop = _TimedStop(seconds)
+    stop = TimedStop(seconds)
     tuner = Tuner(LocalBackend(str(FLOOD_SCRIPT)), scheduler, stop, n_workers=n_workers, sleep_time=1.0,
                   print_update_interval=3600, progress="off")
     start_cpu = time.process_time()

@@ -36,20 +36,11 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-N_WORKERS = 4
-MAX_T = 27
-NOISE = 0.05
-HARTMANN6_MIN = -3.32237
-_A = np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
-               [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]])
-_P = 1e-4 * np.array([[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
-                      [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]])
-_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+from benchmarking.scripts.run_mobster_vs_original import (  # noqa: E402 (the same benchmark, defined once)
+    HARTMANN6_MIN, MAX_T, N_WORKERS, NOISE, hartmann6, regret_trace,
+)
+
 NAMES = [f"x{i}" for i in range(6)]
-
-
-def hartmann6(x: np.ndarray) -> float:
-    return float(-np.sum(_ALPHA * np.exp(-np.sum(_A * (x - _P) ** 2, axis=1))))
 
 
 def make_blackbox(max_t: int = MAX_T, seconds_per_epoch: float = 1.0):
@@ -67,19 +58,6 @@ def make_blackbox(max_t: int = MAX_T, seconds_per_epoch: float = 1.0):
     return from_function({n: uniform(0.0, 1.0) for n in NAMES}, evaluate, fidelity_space={"epoch": randint(1, max_t)},
                          objectives_names=["loss", "elapsed_time"], fidelity_values=list(range(1, max_t + 1)),
                          num_seeds=1000)
-
-
-def regret_trace(results: list) -> list[tuple[float, float]]:
-    """(simulated seconds, regret) whenever the incumbent's regret changed (module docstring)."""
-    best_at, configs, trace = {}, {}, []
-    for now, trial_id, epoch, loss, x in results:
-        configs.setdefault(trial_id, x)
-        if epoch not in best_at or loss < best_at[epoch][0]:
-            best_at[epoch] = (loss, trial_id)
-        regret = hartmann6(np.array(configs[best_at[max(best_at)][1]])) - HARTMANN6_MIN
-        if not trace or trace[-1][1] != regret:
-            trace.append((now, regret))
-    return trace
 
 
 def oracle_trace(results: list) -> list[tuple[float, float]]:

@@ -23,16 +23,21 @@ import importlib.util
 import logging
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from syne_tune import StoppingCriterion, Tuner
-from syne_tune.backend import LocalBackend
-from syne_tune.config_space import uniform
-from syne_tune.constants import SYNE_TUNE_FOLDER_ENV
-from syne_tune.optimizer.schedulers import FIFOScheduler
-from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback
+if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from benchmarking.scripts.run_backend_throughput import TimedStop  # noqa: E402
+from syne_tune import StoppingCriterion, Tuner  # noqa: E402
+from syne_tune.backend import LocalBackend  # noqa: E402
+from syne_tune.config_space import uniform  # noqa: E402
+from syne_tune.constants import SYNE_TUNE_FOLDER_ENV  # noqa: E402
+from syne_tune.optimizer.schedulers import FIFOScheduler  # noqa: E402
+from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback  # noqa: E402
 
 TRIVIAL = Path(__file__).resolve().parents[1] / "training_scripts" / "trivial"
 SETTINGS = {"none": None, "tensorboard": "tensorboardX", "mlflow": "mlflow", "mlflow-file": "mlflow", "wandb": "wandb"}
@@ -69,21 +74,6 @@ class Completions(TunerCallback):
     def steady(self, skip: int) -> float:
         times = self.times[skip - 1:]
         return (len(times) - 1) / (times[-1] - times[0])
-
-
-class TimedStop:
-    """A StoppingCriterion that remembers when it first held."""
-
-    def __init__(self, seconds: float):
-        self.criterion = StoppingCriterion(max_wallclock_time=seconds)
-        self.held_at: float | None = None
-
-    def __call__(self, status) -> bool:
-        if self.criterion(status):
-            if self.held_at is None:
-                self.held_at = time.perf_counter()
-            return True
-        return False
 
 
 def throughput(setting: str, n_trials: int, n_workers: int, folder: Path) -> tuple[float, float]:

@@ -11,7 +11,6 @@ import math
 
 import numpy as np
 
-from syne_tune.gp.encoding import ConfigEncoding
 
 MIN_PARENTS = 3  # rand/1 needs three distinct parents
 
@@ -52,6 +51,8 @@ class UnitEncoding:
     """
 
     def __init__(self, config_space: dict):
+        from syne_tune.gp.encoding import ConfigEncoding  # scipy: loaded when DEHB/BORE are built, not imported
+
         self.encoding = ConfigEncoding(config_space)
         self.columns = self.encoding.columns
         self.dim = len(self.columns)
