@@ -37,7 +37,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importab
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarking.scripts.run_mobster_vs_original import (  # noqa: E402 (the same benchmark, defined once)
-    HARTMANN6_MIN, MAX_T, N_WORKERS, NOISE, hartmann6, regret_trace,
+    HARTMANN6_MIN, MAX_T, N_WORKERS, NOISE, hartmann6, regret_at, regret_trace,
 )
 
 NAMES = [f"x{i}" for i in range(6)]
@@ -70,15 +70,6 @@ def oracle_trace(results: list) -> list[tuple[float, float]]:
             best = regret
             trace.append((now, regret))
     return trace
-
-
-def regret_at(trace: list[tuple[float, float]], t: float) -> float:
-    value = float("inf")
-    for time_, regret in trace:
-        if time_ > t:
-            break
-        value = regret
-    return value
 
 
 def run_once(method: str, seed: int, max_time: float) -> dict:

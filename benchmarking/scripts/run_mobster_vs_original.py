@@ -215,7 +215,7 @@ def _spawn(library: str, seed: int, args, profile: str | None = None) -> dict:
     return json.loads(lines[-1][len("RESULT "):])
 
 
-def _regret_at(trace, t: float) -> float:
+def regret_at(trace, t: float) -> float:
     value = float("inf")
     for time_, regret in trace:
         if time_ > t:
@@ -233,7 +233,7 @@ def table(runs: dict[str, list[dict]], max_time: float) -> list[str]:
         if not outputs:
             continue
         cpu = [o["cpu"] for o in outputs]
-        regrets = np.median([[_regret_at(o["trace"], t) for t in grid] for o in outputs], axis=0)
+        regrets = np.median([[regret_at(o["trace"], t) for t in grid] for o in outputs], axis=0)
         lines.append(f"| {library} | {outputs[0]['version']} | {np.median(cpu):.2f} | {min(cpu):.2f}-{max(cpu):.2f} | "
                      f"{np.median([o['results'] for o in outputs]):.0f} | "
                      f"{np.median([o['trials'] for o in outputs]):.0f} | "
