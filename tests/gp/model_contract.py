@@ -7,6 +7,7 @@ equal central differences of the model's values.
 """
 from __future__ import annotations
 
+import autograd.numpy as anp  # traced values: autograd's numpy (plain numpy's sum fails on them before numpy 2)
 import numpy as np
 import pytest
 import scipy.optimize
@@ -46,7 +47,7 @@ class ModelContract:
 
         def f(t):
             params = unpack(model, t)
-            return np.sum(W * model.covariance(params, X, X)) + np.dot(a, model.mean(params, X))
+            return anp.sum(W * model.covariance(params, X, X)) + anp.dot(a, model.mean(params, X))
 
         np.testing.assert_allclose(grad(f)(theta), numeric_gradient(f, theta), rtol=1e-5, atol=1e-6)
 
@@ -55,9 +56,9 @@ class ModelContract:
         rs = np.random.RandomState(2)
         X1, X2, params = inputs(rs, 5), inputs(rs, 9), unpack(model, random_params(model, rs))
         G, g = rs.randn(5, 9), rs.randn(5)
-        for which, f in (("covariance", lambda Z: np.sum(G * model.covariance(params, Z, X2))),
-                         ("diagonal", lambda Z: np.dot(g, model.diagonal(params, Z))),
-                         ("mean", lambda Z: np.dot(g, model.mean(params, Z)))):
+        for which, f in (("covariance", lambda Z: anp.sum(G * model.covariance(params, Z, X2))),
+                         ("diagonal", lambda Z: anp.dot(g, model.diagonal(params, Z))),
+                         ("mean", lambda Z: anp.dot(g, model.mean(params, Z)))):
             np.testing.assert_allclose(grad(f)(X1), numeric_gradient(f, X1), rtol=1e-5, atol=1e-6, err_msg=which)
 
     def test_gram_matrices_are_positive_definite_and_match_the_diagonal(self, model):
@@ -92,6 +93,6 @@ class ModelContract:
         Xq = inputs(rs, 4)
 
         def f(Z):
-            return np.sum(log_expected_improvement(*predict_mean_std(state, Z), best, 0.01))
+            return anp.sum(log_expected_improvement(*predict_mean_std(state, Z), best, 0.01))
 
         np.testing.assert_allclose(grad(f)(Xq), numeric_gradient(f, Xq), rtol=1e-5, atol=1e-6)

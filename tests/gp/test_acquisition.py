@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import autograd.numpy as anp  # traced values: autograd's numpy
 import numpy as np
 import pytest
 from scipy.optimize import check_grad
@@ -98,7 +99,7 @@ def test_acquisition_gradient_in_mean_and_std_matches_finite_differences(functio
     def f(v):
         args = [mean, std]
         args[argnum] = np.reshape(v, args[argnum].shape)
-        return np.dot(weights, function(args[0], args[1], best, 0.05))
+        return anp.dot(weights, function(args[0], args[1], best, 0.05))
 
     v0 = [mean, std][argnum].ravel()
     assert check_grad(f, grad(f), v0, epsilon=1e-7) < 1e-6

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import autograd.numpy as anp  # traced values: autograd's numpy (plain numpy's sum fails on them before numpy 2)
 import numpy as np
 import pytest
 
@@ -56,9 +57,9 @@ def test_gradients_of_squared_distances_match_finite_differences_also_for_near_d
     X1 = rs.rand(5, 3)
     X2 = np.vstack([rs.rand(3, 3), X1[1:2] + 1e-9])
     inv_bw, G = np.exp(rs.randn(3)), rs.randn(5, 4)
-    f = lambda b: np.sum(G * squared_distances(X1, X2, b))
+    f = lambda b: anp.sum(G * squared_distances(X1, X2, b))
     np.testing.assert_allclose(grad(f)(inv_bw), _numeric(f, inv_bw), rtol=1e-6)
-    f = lambda Z: np.sum(G * squared_distances(Z, X2, inv_bw))
+    f = lambda Z: anp.sum(G * squared_distances(Z, X2, inv_bw))
     np.testing.assert_allclose(grad(f)(X1), _numeric(f, X1), rtol=1e-6, atol=1e-8)
 
 

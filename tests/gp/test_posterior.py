@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import autograd.numpy as anp  # traced values: autograd's numpy (plain numpy's sum fails on them before numpy 2)
 import numpy as np
 
 from syne_tune.gp.fantasize import fantasize
@@ -74,7 +75,7 @@ def test_mean_and_std_gradients_in_the_inputs_match_finite_differences():
 
     def f(flat):
         mean, std = predict_mean_std(state, np.reshape(flat, Xq.shape))
-        return np.sum(g_mean * mean) + np.dot(g_std, std)
+        return anp.sum(g_mean * mean) + anp.dot(g_std, std)
 
     np.testing.assert_allclose(grad(f)(Xq.ravel()), approx_fprime(Xq.ravel(), f, 1e-7), rtol=1e-4, atol=1e-5)
 
