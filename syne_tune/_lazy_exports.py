@@ -17,3 +17,9 @@ def lazy_getattr(package: str, exports: dict[str, str]):
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     return __getattr__
+
+
+def load_attribute(path: str):
+    """The object named by ``path``, ``"module:name"``, importing its module now."""
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)

@@ -23,9 +23,8 @@ PLOTS = {
 
 def plot_function(kind: str):
     """The plotting function of ``kind`` (a key of ``PLOTS``)."""
-    import importlib
+    from syne_tune._lazy_exports import load_attribute
 
     if kind not in PLOTS:
         raise ValueError(f"Unknown plot kind {kind!r}; known: {', '.join(PLOTS)}.")
-    module, function = PLOTS[kind].split(":")
-    return getattr(importlib.import_module(module), function)
+    return load_attribute(PLOTS[kind])

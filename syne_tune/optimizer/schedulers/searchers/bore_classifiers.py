@@ -16,6 +16,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
+from syne_tune._lazy_exports import load_attribute
 from syne_tune._validation import bad_argument
 
 # name -> ("module:Class", pip package) of the classifiers behind the ``bore`` extra
@@ -126,14 +127,12 @@ class _ExtraClassifier:
 
 def _load_extra(name: str) -> type:
     path, package = EXTRA_CLASSIFIERS[name]
-    module_name, class_name = path.split(":")
     try:
-        module = importlib.import_module(module_name)
+        return load_attribute(path)
     except ImportError as error:
         raise ImportError(
             f"BORE's classifier='{name}' needs {package}, which is not installed. Install the extra: "
             f"pip install 'syne-tune[bore]' (or use classifier='numpy_mlp', which needs nothing more).") from error
-    return getattr(module, class_name)
 
 
 def check_classifier(owner: str, name: str) -> None:

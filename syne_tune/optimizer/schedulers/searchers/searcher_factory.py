@@ -1,8 +1,7 @@
 """Searcher names -> classes (random, random_encoded, grid, rea, bayesopt, kde, bore), imported lazily so that optional dependencies stay optional."""
 from __future__ import annotations
 
-import importlib
-
+from syne_tune._lazy_exports import load_attribute
 from syne_tune._validation import bad_argument
 from syne_tune.optimizer.schedulers.searchers.searcher import BaseSearcher
 
@@ -26,14 +25,12 @@ _RESOURCE_AWARE = ("bayesopt", "kde", "bore")
 
 
 def _load(path: str, name: str) -> type:
-    module_name, class_name = path.split(":")
     try:
-        module = importlib.import_module(module_name)
+        return load_attribute(path)
     except ImportError as error:
         raise ImportError(
             f"searcher='{name}' needs {error.name}, a core dependency of syne-tune that is missing: "
             "reinstall syne-tune (pip install -e .) to get it.") from error
-    return getattr(module, class_name)
 
 
 def searcher_factory(searcher: str | BaseSearcher, *, owner: str, config_space: dict, metric: str, mode: str,
