@@ -22,7 +22,6 @@ from pathlib import Path
 from syne_tune import json_values
 from syne_tune._validation import bad_argument, check_bool, check_int, check_number
 from syne_tune.backend.trial_backend import TrialBackend
-from syne_tune.backend.trial_status import Trial
 from syne_tune.constants import ST_TUNER_START_TIMESTAMP
 from syne_tune.experiment_lock import ExperimentLock
 from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F401 (TuningInterrupted: public)
@@ -335,9 +334,6 @@ class Tuner:
         # A trial that hit the limit has more reports waiting: the loop must not sleep.
         self._more_reports = len(new_results) >= _MAX_REPORTS_PER_ROUND and max(
             Counter(trial_id for trial_id, _ in new_results).values()) >= _MAX_REPORTS_PER_ROUND
-        self._handle_results(statuses, new_results)
-
-    def _handle_results(self, statuses: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> None:
         self._after_results(self._rules.handle_results(statuses, new_results))
 
     def _after_results(self, trials_ended: bool) -> None:

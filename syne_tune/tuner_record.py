@@ -54,8 +54,8 @@ class TrialRecorder:
 
     def write_ahead(self, event: str, trial_id: int, **fields) -> None:
         """Journals an event and hands it to the OS before its effect (e.g. a process) exists."""
+        self.event(event, trial_id, **fields)
         if self.journal is not None:
-            self.journal.add_event(event, trial_id, **fields)
             self.journal.flush()
 
     def forget(self, trial_id: int) -> None:
