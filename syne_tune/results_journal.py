@@ -76,7 +76,7 @@ class ResultsJournal:
         self._file = open(self.path, "a", encoding="utf-8")
         self._pending: list[str] = []
         self._unsynced = False
-        self._last_sync = time.monotonic()
+        self._last_sync = self._last_write = time.monotonic()
         self.lines = count_lines(self.path)  # lines written so far, this run's and earlier ones
 
     def add_row(self, row: dict) -> None:
@@ -87,8 +87,13 @@ class ResultsJournal:
         (``fields``: :func:`row_fields`), so the report is not encoded again."""
         self._pending.append(f'{{"{ST_REPORT}":{printed},{fields},"{ST_TUNER_TIME}":{tuner_time!r}}}')
 
-    def add_event(self, event: str, trial_id: int, **fields) -> None:
+    def add_event(self, event: str, trial_id: int | None, **fields) -> None:
         self._pending.append(_encode({ST_EVENT: event, ST_TRIAL_ID: trial_id, **fields}))
+
+    def quiet(self) -> bool:
+        """True if nothing was written for a second (the fsync period): the tuner then journals
+        its time, so a resume counts the time spent to within a second (see TrialRecorder.clock)."""
+        return not self._pending and time.monotonic() - self._last_write >= _SYNC_SECONDS
 
     @property
     def unsynced(self) -> bool:
@@ -101,6 +106,7 @@ class ResultsJournal:
             self._file.write("\n".join(self._pending) + "\n")
             self.lines += len(self._pending)
             self._pending = []
+            self._last_write = time.monotonic()
             self._file.flush()
             self._unsynced = True
         if self._unsynced and (sync or time.monotonic() - self._last_sync >= _SYNC_SECONDS):

@@ -9,8 +9,8 @@ metric fails that trial only, and so does a trial that ends without reporting. A
 would fail every trial does stop it, with the fix in the error: a key the scheduler needs that
 none of the first trials reported (see :mod:`syne_tune.report_check`). Every report and trial
 event is appended to the experiment's journal as it happens (see
-:mod:`syne_tune.results_journal`), and ``tuner.dill`` is saved when trials start or end, so
-``Tuner.load(path).run()`` continues a killed experiment.
+:mod:`syne_tune.results_journal`), and ``tuner.dill`` is saved when the run begins, so
+``Tuner.load(path).run()`` continues a killed experiment by replaying the journal.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from syne_tune.tuner_metadata import experiment_metadata
 from syne_tune.tuner_record import TrialRecorder
 from syne_tune.tuner_replay import replay_journal, unreceived_reports
 from syne_tune.tuner_rules import TuningRules
-from syne_tune.tuner_snapshot import SnapshotSchedule, read_snapshot, snapshot_folder, write_snapshot
+from syne_tune.tuner_snapshot import SnapshotCount, read_snapshot, snapshot_folder, write_snapshot
 from syne_tune.tuning_status import TuningStatus
 
 logger = logging.getLogger(__name__)
@@ -53,8 +53,10 @@ class Tuner:
         n_workers: number of trials running at the same time.
         sleep_time: longest wait (seconds) while all workers are busy; the LocalBackend
             wakes the tuner earlier as soon as a trial reports or ends.
-        results_update_interval: longest time (seconds) between saves of ``tuner.dill``.
-            Reports reach ``journal.jsonl`` at once whatever this is.
+        results_update_interval: accepted for the original's launchers; nothing waits for it:
+            reports reach ``journal.jsonl`` at once (fsync'ed within a second), and
+            ``tuner.dill`` is written when ``run()`` begins and ends (the journal records
+            everything between, see :mod:`syne_tune.tuner_snapshot`).
         print_update_interval: seconds between progress lines in a log (and status tables at DEBUG).
         max_failures: the experiment stops once more trials than this failed.
         tuner_name: name of the experiment; a timestamp is appended.
@@ -117,7 +119,7 @@ class Tuner:
         self._tuner_time = 0.0  # as of the last save; the recorder keeps it while running
         self._recorder: TrialRecorder | None = None  # journals and tells the callbacks while run() runs
         self._journal_lines = 0  # journal lines the saved state accounts for
-        self.snapshots = SnapshotSchedule(self.results_update_interval)  # tuner.dill saves of a run, and their cost
+        self.snapshots = SnapshotCount()  # tuner.dill saves of a run, and their cost
         self._resuming = False
         self._folder_taken = False  # this tuner created its experiment folder
         self._lock: ExperimentLock | None = None  # held while run() runs
@@ -174,9 +176,9 @@ class Tuner:
             for callback in self.callbacks:
                 callback.on_loop_start()
             self._process_new_results()
-            self.journal.flush()
-            if self.snapshots.due():
-                self.snapshots.take(self._save_or_flush)
+            if self.journal.quiet():
+                self._recorder.clock()
+            self.journal.flush()  # fsync'ed at most once a second
             self.progress.on_loop_end()
             if self._report_error is not None:
                 break
@@ -227,7 +229,7 @@ class Tuner:
         self._recorder.tuner_time = self._tuner_time
         self._rules.recorder = self._recorder
         self._tell_backend_the_time_limit()
-        self.snapshots = SnapshotSchedule(self.results_update_interval)
+        self.snapshots = SnapshotCount()
         self._more_reports = False
         self._draining = False
         for callback in self.callbacks:
@@ -237,7 +239,8 @@ class Tuner:
         if self._resuming:
             # what running trials printed that never reached the journal (in the pipe when the launcher died)
             unread = unreceived_reports(self.trial_backend, self._rules.running, self.tuner_path / JOURNAL_NAME)
-            self._after_results(self._rules.handle_unread(unread))
+            self._rules.handle_unread(unread)
+            self._check_reports()
             if not self.stop_criterion(self.tuning_status):
                 self._rules.restart_running()
         self._resuming = False
@@ -269,7 +272,7 @@ class Tuner:
         even if an earlier one failed, so that as much as possible is saved."""
         steps = [self._stop_all_trials]
         if self.journal is not None:
-            steps += [self.tuning_status.mark_running_job_as_stopped, self._save_or_flush,
+            steps += [self.tuning_status.mark_running_job_as_stopped, lambda: self.snapshots.take(self._save_or_flush),
                       *(callback.on_tuning_end for callback in self.callbacks), self.journal.close,
                       lambda: self._log_summary(self.tuning_status)]
         for step in steps:
@@ -292,7 +295,8 @@ class Tuner:
         a PAUSE pauses it), so only trials the scheduler would have let continue are restarted."""
         unread = self.trial_backend.stop_all()
         if self._recorder is not None:
-            self._after_results(self._rules.handle_unread(unread))
+            self._rules.handle_unread(unread)
+            self._check_reports()
 
     # -- starting trials -----------------------------------------------------------------------------
     def _start_trials(self) -> bool:
@@ -323,7 +327,6 @@ class Tuner:
                 record.write_ahead("resume", trial_id, config=config)
                 rules.trial_resumed(self.trial_backend.resume_trial(trial_id, new_config=suggestion.config))
                 logger.info("trial %d resumes", trial_id)
-            self.snapshots.changed = True
         return True
 
     # -- handling reports ----------------------------------------------------------------------------
@@ -334,11 +337,10 @@ class Tuner:
         # A trial that hit the limit has more reports waiting: the loop must not sleep.
         self._more_reports = len(new_results) >= _MAX_REPORTS_PER_ROUND and max(
             Counter(trial_id for trial_id, _ in new_results).values()) >= _MAX_REPORTS_PER_ROUND
-        self._after_results(self._rules.handle_results(statuses, new_results))
+        self._rules.handle_results(statuses, new_results)
+        self._check_reports()
 
-    def _after_results(self, trials_ended: bool) -> None:
-        if trials_ended:
-            self.snapshots.changed = True  # tuner.dill is due
+    def _check_reports(self) -> None:
         check = self._rules.report_check
         if check is not None and check.complete:
             self._judge_reports()

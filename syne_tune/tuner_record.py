@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from syne_tune.backend.trial_process import PrintedReport
 from syne_tune.backend.trial_status import Trial
+from syne_tune.constants import ST_TUNER_TIME
 from syne_tune.results_journal import ResultsJournal, config_columns, results_row, row_fields
 from syne_tune.tuning_status import TuningStatus
 
@@ -51,6 +52,12 @@ class TrialRecorder:
         """Journals a trial event (``start``, ``resume``, ``restart``, ``end``); nothing in a replay."""
         if self.journal is not None:
             self.journal.add_event(event, trial_id, **fields)
+
+    def clock(self) -> None:
+        """Journals the tuner's time (a ``time`` event, no trial): a quiet journal still tells a
+        resume how long the killed run had lasted."""
+        if self.journal is not None:
+            self.journal.add_event("time", None, **{ST_TUNER_TIME: self.tuning_status.wallclock_time})
 
     def write_ahead(self, event: str, trial_id: int, **fields) -> None:
         """Journals an event and hands it to the OS before its effect (e.g. a process) exists."""

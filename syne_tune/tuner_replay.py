@@ -54,15 +54,21 @@ def replay_journal(rules: TuningRules, recorder: TrialRecorder, journal: Path, s
     ``recorder`` is the replay's (no journal): it keeps the tuning status and the tuner time."""
     backend = rules.backend
     rules.backend, rules.recorder, rules.quiet = _EndedProcesses(backend), recorder, True
+    schedulers = logging.getLogger("syne_tune.optimizer")  # what they log, the live run logged
+    level = schedulers.level
+    schedulers.setLevel(max(logging.WARNING, schedulers.getEffectiveLevel()))
     replayed = 0
     try:
         for record in read_journal(journal, start=start):
+            tuner_time = record.get(ST_TUNER_TIME)  # a report's, or a ``time`` event's
+            if isinstance(tuner_time, (int, float)):
+                recorder.tuner_time = max(recorder.tuner_time, tuner_time)
             trial_id = record.get(ST_TRIAL_ID)
             if not isinstance(trial_id, int):
                 continue
             replayed += 1
             event = record.get(ST_EVENT)
-            known = trial_id in backend.trial_ids
+            known = backend.knows(trial_id)
             if event == "start" and not known:
                 replay_suggestion(rules, trial_id, record, new_trial=True)
             elif not known:
@@ -78,6 +84,7 @@ def replay_journal(rules: TuningRules, recorder: TrialRecorder, journal: Path, s
                 _replay_report(rules, backend.trial(trial_id), record)
     finally:
         rules.backend, rules.recorder, rules.quiet = backend, None, False
+        schedulers.setLevel(level)
     return replayed
 
 
@@ -105,8 +112,6 @@ def unreceived_reports(backend, running: set[int], journal: Path) -> dict[int, l
 def _replay_report(rules: TuningRules, trial: Trial, row: dict) -> None:
     """A report, handled as the live loop handled it: by the rules for a running trial's report,
     or for a late one if the trial had ended by then."""
-    recorder = rules.recorder
-    recorder.tuner_time = max(recorder.tuner_time, row.get(ST_TUNER_TIME) or 0.0)
     result = report_of_row(row)
     if trial.trial_id in rules.running:
         rules.handle_results({trial.trial_id: (trial, Status.in_progress)}, [(trial.trial_id, result)])
@@ -128,12 +133,22 @@ def replay_suggestion(rules: TuningRules, trial_id: int, record: dict, new_trial
 
     Replayed in journal order, the scheduler is in the state it was in when it made that
     suggestion, so a scheduler whose randomness is seeded makes it again and knows the trial
-    as it did then; the trial restarts from its checkpoint like every running trial. If the
+    as it did then; the trial restarts from its checkpoint like every running trial. A
+    model-based searcher is handed the journaled config rather than searching again (see
+    ``BaseSearcher.replays_by_asking``): replaying a long run costs no model fit. If the
     scheduler now answers differently, its answer is withdrawn and the trial ends Stopped
     (the scheduler is told it failed, so it never resumes it).
     """
     backend, scheduler, config = rules.backend, rules.scheduler, record.get("config") or {}
-    suggestion = scheduler.suggest(trial_id if new_trial else backend.new_trial_id())
+    searcher = getattr(scheduler, "searcher", None)
+    handed = new_trial and not getattr(searcher, "replays_by_asking", True)
+    if handed:  # a model-based searcher is spared recomputing the suggestion
+        searcher.hand_journaled(_searcher_config(searcher, config))
+    try:
+        suggestion = scheduler.suggest(trial_id if new_trial else backend.new_trial_id())
+    finally:
+        if handed:
+            searcher.hand_journaled(None)  # unused if the scheduler did not ask its searcher
     if _same_suggestion(suggestion, trial_id, record, new_trial):
         backend.mark_running(trial_id, config)
         trial = backend.trial(trial_id)
@@ -151,6 +166,15 @@ def replay_suggestion(rules: TuningRules, trial_id: int, record: dict, new_trial
         # the scheduler knows the trial (from before the save, or just now under its id): never to resume it
         scheduler.on_trial_error(trial)
     rules.recorder.tuning_status.update({trial_id: (trial, Status.stopped)}, [])
+
+
+def _searcher_config(searcher, config: dict) -> dict | None:
+    """The journaled ``config`` as the searcher suggested it: its hyperparameters, cast by their
+    domains (the journal holds JSON values); None if one is missing."""
+    space = searcher.config_space
+    if any(name not in config for name in searcher.hyperparameter_keys):
+        return None
+    return {name: space[name].cast(config[name]) for name in searcher.hyperparameter_keys}
 
 
 def _withdraw(rules: TuningRules, suggestion, trial_id: int, new_trial: bool) -> None:

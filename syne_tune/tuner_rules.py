@@ -80,23 +80,21 @@ class TuningRules:
             self.recorder.tuning_status.trial_started(trial)
 
     # -- reports and ends ------------------------------------------------------------------------
-    def handle_unread(self, unread: dict[int, list[dict]]) -> bool:
+    def handle_unread(self, unread: dict[int, list[dict]]) -> None:
         """Handles reports of running trials read outside the loop (those printed before the final
         stop, or never journaled before a launcher died), in the order the backend delivers reports."""
         if not unread:
-            return False
+            return
         statuses = {trial_id: (self.backend.trial(trial_id), Status.in_progress) for trial_id in unread}
         reports = [(trial_id, report) for trial_id, trial_reports in unread.items() for report in trial_reports]
         reports.sort(key=lambda item: item[1].get(ST_WORKER_TIMESTAMP, 0.0))
-        return self.handle_results(statuses, reports)
+        self.handle_results(statuses, reports)
 
-    def handle_results(self, statuses: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> bool:
-        """Carries out the scheduler's decision on each report, then records the trials that ended;
-        True if some did."""
+    def handle_results(self, statuses: dict[int, tuple[Trial, str]], new_results: list[tuple[int, dict]]) -> None:
+        """Carries out the scheduler's decision on each report, then records the trials that ended."""
         recorder = self.recorder
         for callback in recorder.callbacks:
             callback.on_fetch_status_results(statuses, new_results)
-        trials_ended = False
         ended: dict[int, str] = {}  # trials that ended in this round, by the tuner's decision
         late: dict[int, list[dict]] = {}  # reports still queued when the tuner ended the trial
         check = self.report_check
@@ -126,9 +124,7 @@ class TuningRules:
                 status = self._on_trial_end(trial, status)
                 statuses[trial_id] = (trial, status)
             self.ended(trial_id, status)
-            trials_ended = True
         recorder.tuning_status.update(statuses, [])
-        return trials_ended
 
     def ended(self, trial_id: int, status: str) -> None:
         """Journals a trial's end and drops what only a running trial needs (a paused trial keeps

@@ -1,7 +1,10 @@
 """``tuner.dill``: the snapshot of a Tuner from which ``Tuner.load(path).run()`` continues.
 
-The journal is the record; the snapshot only spares a resume replaying all of it (see
-:mod:`syne_tune.tuner_replay`). Unpickling runs code: load only experiments you trust.
+It is written when ``run()`` begins and when it ends, never in between: a snapshot pickles the
+whole tuner, O(trials), while the journal, appended to as things happen, costs O(change). A
+resume replays the journal from the line the snapshot accounts for (see
+:mod:`syne_tune.tuner_replay`), so the cost of keeping an experiment resumable stays flat however
+long it runs. Unpickling runs code: load only experiments you trust.
 """
 from __future__ import annotations
 
@@ -13,42 +16,21 @@ from syne_tune.results_journal import JOURNAL_NAME
 from syne_tune.results_path import experiment_folder, results_root
 
 SNAPSHOT_NAME = "tuner.dill"
-_MIN_SECONDS = 1.0  # tuner.dill is saved at most this often when trials start or end
-# ... and at most once per this many times its last save took: a snapshot grows with the trials,
-# so saving once a second would make a long run O(trials²); this keeps saves under ~5% of the loop.
-_COST_FACTOR = 20
 
 
-class SnapshotSchedule:
-    """When ``tuner.dill`` is due: when trials started or ended (``changed``), or every ``interval``
-    seconds; never sooner than a second, nor than 20 times its last save took, after the last.
+class SnapshotCount:
+    """The ``tuner.dill`` saves of a run and the seconds they took (``Tuner.snapshots``)."""
 
-    The journal, appended to as things happen, is the record that costs O(change); the
-    snapshot only shortens the journal tail a resume replays."""
-
-    def __init__(self, interval: float):
-        self.interval = interval
-        self.changed = False
-        self.count = 0  # saves so far
-        self.seconds = 0.0  # time they took
-        self._last = time.perf_counter()
-        self._cost = 0.0  # seconds the last save took
-
-    def due(self) -> bool:
-        since = time.perf_counter() - self._last
-        if since < max(_MIN_SECONDS, _COST_FACTOR * self._cost):
-            return False
-        return self.changed or since >= self.interval
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
 
     def take(self, save) -> None:
-        """Calls ``save()`` and times it."""
+        """Calls ``save()`` and counts it."""
         start = time.perf_counter()
         save()
-        self._last = time.perf_counter()
-        self._cost = self._last - start
+        self.seconds += time.perf_counter() - start
         self.count += 1
-        self.seconds += self._cost
-        self.changed = False
 
 
 def write_snapshot(tuner, folder: Path) -> None:

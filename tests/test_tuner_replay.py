@@ -79,3 +79,38 @@ def test_a_replayed_journal_reaches_the_live_state(name):
     assert rules.backend.new_trial_id() == next_id
     live_next, replayed_next = live.scheduler.suggest(next_id), rules.scheduler.suggest(next_id)
     assert (live_next.config, live_next.checkpoint_trial_id) == (replayed_next.config, replayed_next.checkpoint_trial_id)
+
+
+class _CountingGP(FIFOScheduler):
+    """FIFO bayesopt whose searcher counts the suggestions it computes."""
+
+    def __init__(self):
+        super().__init__(SPACE, searcher="bayesopt", metric="error", mode="min", random_seed=2,
+                         search_options={"num_init_random": 3})
+        self.searcher.computed = 0
+        next_config = self.searcher._next_config
+
+        def counting(**kwargs):
+            self.searcher.computed += 1
+            return next_config(**kwargs)
+
+        self.searcher._next_config = counting
+
+
+def test_a_model_based_searcher_is_handed_the_journaled_configs_instead_of_searching_again():
+    live = Tuner(_backend(), _CountingGP(), StoppingCriterion(max_num_trials_started=12), n_workers=2,
+                 progress="off")
+    live.run()
+    assert live.scheduler.searcher.computed >= 10  # the live run searched
+
+    rules = TuningRules(_CountingGP(), _backend(), None)
+    replay_journal(rules, TrialRecorder(TuningStatus(["error"])), live.tuner_path / JOURNAL_NAME, start=0)
+
+    searcher = rules.scheduler.searcher
+    assert searcher.computed == 0  # every start was replayed from the journal, no GP was fitted
+    assert sorted(rules.backend.trial_ids) == sorted(live.trial_backend.trial_ids)
+    assert searcher.dataset_size() == live.scheduler.searcher.dataset_size()
+    assert searcher._proposed == live.scheduler.searcher._proposed  # no config can be suggested twice
+    suggestion = rules.scheduler.suggest(rules.backend.new_trial_id())  # and it searches on from there
+    assert searcher.computed == 1
+    assert searcher.match_string(suggestion.config) not in live.scheduler.searcher._proposed

@@ -8,11 +8,13 @@ from benchmarking.scripts.run_long_run_costs import main, run
 def test_prints_a_row_per_window(capsys):
     assert main(["--trials", "300", "--window", "100"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].split() == ["trials", "ms", "per", "trial", "ms", "per", "save", "%", "saving", "resident", "MB"]
-    rows = [line.split() for line in lines[2:]]
+    assert lines[1].split() == ["trials", "ms", "per", "trial", "resident", "MB", "heap", "MB"]
+    rows = [line.split() for line in lines[2:5]]
     started = [int(row[0]) for row in rows]  # each row once its window is full (starts come in batches)
     assert len(started) == 3 and started == sorted(started) and 100 <= started[0] < 200 and started[-1] == 300
-    assert all(float(value) >= 0 for row in rows for value in row[1:]) and all(float(row[1]) > 0 for row in rows)
+    assert all(float(value) >= 0 for row in rows for value in row[1:3]) and all(float(row[1]) > 0 for row in rows)
+    assert lines[5].startswith("The Tuner saved tuner.dill 2 times")  # when run() began and ended, never between
+    assert lines[6].startswith("Resume from the tuner.dill of the run's beginning") and "journal lines" in lines[6]
 
 
 def test_the_tuner_forgets_the_caches_of_ended_trials():
@@ -43,5 +45,6 @@ def test_the_tuner_forgets_the_caches_of_ended_trials():
 
 
 def test_run_on_real_processes_reports_windows():
-    rows = run(trials=12, window=6, backend="local")
+    rows, (saves, _), (_, lines), _ = run(trials=12, window=6, backend="local")
+    assert saves == 2 and lines > 24
     assert len(rows) == 2 and 6 <= rows[0][0] < 12 and rows[-1][0] == 12

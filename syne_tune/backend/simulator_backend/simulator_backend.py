@@ -190,7 +190,9 @@ class SimulatorBackend(TrialBackend):
         return late
 
     def _read_new_results(self, trial_id: int, limit: int | None = None) -> list[dict]:
-        run = self._runs[trial_id]
+        run = self._runs.get(trial_id)
+        if run is None:  # marked running by a resume, not restarted (yet)
+            return []
         if limit is None or len(run.unread) <= limit:
             reports, run.unread = run.unread, []
         else:
@@ -199,8 +201,11 @@ class SimulatorBackend(TrialBackend):
 
     def _read_status(self, trial_id: int) -> str:
         """InProgress while the run goes on or has unread reports (``stop_all`` then collects
-        them); ``wait`` does not advance the clock until the tuner has seen a run end."""
-        run = self._runs[trial_id]
+        them); ``wait`` does not advance the clock until the tuner has seen a run end. A trial a
+        resume marked running but did not restart (yet) has no run: in progress, as on LocalBackend."""
+        run = self._runs.get(trial_id)
+        if run is None:
+            return Status.in_progress
         if run.status == Status.in_progress or run.unread:
             return Status.in_progress
         self._ended_unseen.discard(trial_id)

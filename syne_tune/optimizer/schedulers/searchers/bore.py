@@ -93,6 +93,8 @@ class Bore(BaseSearcher):
     ``search_options``: see :class:`BoreOptions`. Non-finite metric values count as the worst.
     """
 
+    replays_by_asking = False  # a resume hands it the journaled configs (see BaseSearcher)
+
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, resource_attr: str | None = None,
                  max_t: int | None = None, **search_options):

@@ -88,6 +88,8 @@ class GPFIFOSearcher(BaseSearcher):
             every setting of the search is one of them, recorded in the experiment's metadata.json.
     """
 
+    replays_by_asking = False  # a resume hands it the journaled configs (see BaseSearcher)
+
     _OPTIONS_CLASS = GPSearchOptions
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,

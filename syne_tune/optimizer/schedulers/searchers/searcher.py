@@ -85,6 +85,10 @@ class BaseSearcher:
     """
 
     options = None  # a built-in searcher's parsed search_options (a frozen dataclass), see metadata()
+    # A resume replays the journal's suggestions (syne_tune.tuner_replay). Asked again, a searcher
+    # whose only state is its random generator reproduces them exactly; a model-based one would
+    # recompute every suggestion of the run, so it is handed the journaled config instead.
+    replays_by_asking = True
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
                  mode: str = "min", random_seed: int | None = None, debug_log: bool = False,
@@ -101,6 +105,7 @@ class BaseSearcher:
         self._space_size = config_space_size(config_space)
         self.debug_log = debug_log
         self.allow_duplicates = allow_duplicates
+        self._journaled: dict | None = None  # the config the next get_config returns (a resume's replay)
 
     def match_string(self, config: dict) -> str:
         return config_to_match_string(config, self.config_space, self.hyperparameter_keys)
@@ -122,7 +127,7 @@ class BaseSearcher:
 
     def get_config(self, **kwargs) -> dict | None:
         """Next config to evaluate, or None when no new config can be found."""
-        config = None
+        config = self._take_journaled()
         while self._initial_configs and config is None:
             candidate = self._initial_configs.pop(0)
             if not self.is_excluded(candidate):
@@ -141,6 +146,20 @@ class BaseSearcher:
 
     def _next_config(self, **kwargs) -> dict | None:
         raise NotImplementedError
+
+    def hand_journaled(self, config: dict | None) -> None:
+        """The next :meth:`get_config` returns ``config`` without searching (None: searches again).
+
+        A resume replaying a start from the journal does this for searchers that do not replay by
+        asking (``replays_by_asking``); the config is remembered like one the searcher found."""
+        self._journaled = config
+
+    def _take_journaled(self) -> dict | None:
+        config, self._journaled = getattr(self, "_journaled", None), None
+        if config is not None:  # one of points_to_evaluate is not suggested twice
+            key = self.match_string(config)
+            self._initial_configs = [c for c in self._initial_configs if self.match_string(c) != key]
+        return config
 
     def sample_random_config(self, max_retries: int = 100) -> dict | None:
         """A random config not excluded, or None after ``max_retries`` misses. In a finite space
