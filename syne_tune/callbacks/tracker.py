@@ -1,8 +1,9 @@
 """TrackerCallback: sends an experiment to a tracking tool (MLflow, TensorBoard, W&B) from another process.
 
-The Tuner's thread only appends each results row to a list (and, once per loop, the trials
-that ended); a child process (:mod:`syne_tune.callbacks.tracker_process`) gets them, in order
-and in batches, and hands them to the tool. A slow or failing tool therefore never slows or
+The Tuner's thread only appends each results row and each trial's end (the Tuner's
+``on_trial_end`` hook: nothing is polled) to a list, handed on at most every
+``_SEND_INTERVAL`` seconds; a child process (:mod:`syne_tune.callbacks.tracker_process`) gets
+them, in order and in batches, and hands them to the tool. A slow or failing tool therefore never slows or
 stops the experiment: a failing call logs a warning (the first time; later ones are counted
 and summarized at the end) and the child goes on with the next events. The tool's package is
 imported in the child, so it costs the Tuner no start-up time either.
@@ -31,6 +32,9 @@ from syne_tune.tuner_callback import TunerCallback
 logger = logging.getLogger(__name__)
 
 _ROW, _END, _CLOSE = "row", "end", "close"  # events: (_ROW, report number, row), (_END, trial id, status), ...
+# Seconds between two batches to the tracking process: each batch wakes its feeding thread and
+# costs a pickle and a write, so a loop that handles a few results each turn sends no batch of its own.
+_SEND_INTERVAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ class TrackerCallback(TunerCallback):
     def _reset(self) -> None:
         self._tuner = None
         self._events: list = []
+        self._rows_queued = 0  # row events in self._events
+        self._next_send = 0.0  # time.monotonic() from which on_loop_end sends a batch
         self._running: set[int] = set()  # trials with results whose end was not yet seen
         self._channel = None  # a TrackerChannel while tuning runs
         self._last_sent: dict[int, float] = {}  # trial id -> tuner time of its last row sent
@@ -153,31 +159,37 @@ class TrackerCallback(TunerCallback):
         self._send(event)
 
     def _send(self, event: tuple) -> None:
-        if self._channel is None or self._channel.pending + len(self._events) >= self.max_pending:
+        if self._channel is None or self._channel.pending + self._rows_queued >= self.max_pending:
             self._dropped += 1
             return
         self._events.append(event)
+        self._rows_queued += 1
+
+    def on_trial_end(self, trial_id: int, status: str) -> None:
+        if trial_id not in self._running:  # no result reached the tool: nothing to end there
+            return
+        self._running.discard(trial_id)
+        held = self._held.pop(trial_id, None)
+        if held is not None:
+            self._send(held)
+        self._last_sent.pop(trial_id, None)
+        self._events.append((_END, trial_id, status))
 
     def on_loop_end(self) -> None:
-        if self._running and self._tuner is not None:
-            seen = self._tuner.tuning_status.last_trial_status_seen
-            for trial_id in list(self._running):
-                status = seen.get(trial_id)
-                if status is not None and status != Status.in_progress:
-                    held = self._held.pop(trial_id, None)
-                    if held is not None:
-                        self._send(held)
-                    self._last_sent.pop(trial_id, None)
-                    self._events.append((_END, trial_id, status))
-                    self._running.discard(trial_id)
         if self._events and self._channel is not None:
-            self._channel.put(self._events, sum(1 for event in self._events if event[0] == _ROW))
-            self._events = []
+            now = time.monotonic()
+            if now >= self._next_send:
+                self._next_send = now + _SEND_INTERVAL
+                self._put()
+
+    def _put(self) -> None:
+        self._channel.put(self._events, self._rows_queued)
+        self._events = []
+        self._rows_queued = 0
 
     def on_tuning_end(self) -> None:
         if self._channel is None:
             return
-        self.on_loop_end()
         for trial_id in sorted(self._running):  # the Tuner marked them Stopped; a paused one stays Paused
             held = self._held.pop(trial_id, None)
             if held is not None:
@@ -190,8 +202,7 @@ class TrackerCallback(TunerCallback):
             config = {k[len(ST_CONFIG_PREFIX):]: v for k, v in row.items() if k.startswith(ST_CONFIG_PREFIX)}
             best = BestTrial(trial_id, self._metric, row[self._metric], config)
         self._events.append((_CLOSE, best))
-        self._channel.put(self._events, 0)
-        self._events = []
+        self._put()
         if not self._channel.close(self.flush_timeout):
             logger.warning("%s: the tracking tool did not take the last results within flush_timeout=%s s; "
                            "they are dropped (the experiment's own results are complete).",
