@@ -112,9 +112,10 @@ class TrackerCallback(TunerCallback):
         self._numbers: dict[int, int] = {}  # trial id -> results seen (the step when there is no resource)
         self._dropped = 0
         self._failures: dict[str, int] = {}
-        self._best: tuple | None = None  # (value, trial_id, row) of the best first metric so far
-        self._sign = 1.0
         self._metric: str | None = None
+        self._mode = "min"
+        # seconds of tuner time between two rows of a trial sent to the tool (0: every row)
+        self._min_gap = 0.0 if self.max_reports_per_second is None else 1.0 / self.max_reports_per_second
 
     # -- Tuner thread: cheap ----------------------------------------------------------------------
     def on_tuning_start(self, tuner) -> None:
@@ -128,8 +129,7 @@ class TrackerCallback(TunerCallback):
             info = ExperimentInfo(name=str(tuner.name), path=str(tuner.tuner_path), metric_names=names,
                                   metric_modes=modes, resource_attr=resources[0] if resources else None,
                                   start_timestamp=time.time() - float(tuner.tuning_status.wallclock_time))
-            self._metric = names[0]
-            self._sign = -1.0 if modes[0] == "max" else 1.0
+            self._metric, self._mode = names[0], modes[0]
             from syne_tune.callbacks.tracker_process import TrackerChannel
 
             self._channel = TrackerChannel(self, info, type(self).__name__)
@@ -141,15 +141,10 @@ class TrackerCallback(TunerCallback):
         self._running.add(trial_id)
         number = self._numbers[trial_id] = self._numbers.get(trial_id, 0) + 1
         event = (_ROW, number, row)
-        value = row.get(self._metric)
-        if type(value) in (float, int) and value - value == 0:  # finite numbers only
-            score = self._sign * value
-            if self._best is None or score < self._best[0]:
-                self._best = (score, trial_id, row)
-        if self.max_reports_per_second is not None:
+        if self._min_gap:
             now = row.get(ST_TUNER_TIME) or 0.0
             last = self._last_sent.get(trial_id)
-            if last is not None and now - last < 1.0 / self.max_reports_per_second:
+            if last is not None and now - last < self._min_gap:
                 self._held[trial_id] = event  # sent if it stays the trial's last row for a while, or at its end
                 return
             held = self._held.pop(trial_id, None)
@@ -196,12 +191,7 @@ class TrackerCallback(TunerCallback):
                 self._send(held)
             self._events.append((_END, trial_id, Status.stopped))
         self._running.clear()
-        best = None
-        if self._best is not None:
-            _, trial_id, row = self._best
-            config = {k[len(ST_CONFIG_PREFIX):]: v for k, v in row.items() if k.startswith(ST_CONFIG_PREFIX)}
-            best = BestTrial(trial_id, self._metric, row[self._metric], config)
-        self._events.append((_CLOSE, best))
+        self._events.append((_CLOSE, self._best_trial()))
         self._put()
         if not self._channel.close(self.flush_timeout):
             logger.warning("%s: the tracking tool did not take the last results within flush_timeout=%s s; "
@@ -212,6 +202,19 @@ class TrackerCallback(TunerCallback):
                            "max_pending=%d waiting); the experiment's own results are complete.",
                            type(self).__name__, self._dropped, self.max_pending)
         self._channel = None
+
+    def _best_trial(self) -> BestTrial | None:
+        """The experiment's best trial by the first metric, from the tuning status (finite values only)."""
+        try:
+            status = self._tuner.tuning_status
+            found = status.best_trial(self._metric, self._mode)
+            if found is None:
+                return None
+            trial_id, value = found
+            return BestTrial(trial_id, self._metric, value, dict(status.trial_configs.get(trial_id) or {}))
+        except Exception as error:  # noqa: BLE001 - a tracker never stops the experiment
+            self._warn("find the best trial", error)
+            return None
 
     # -- the tracking process ---------------------------------------------------------------------
     def _serve(self, info: ExperimentInfo, batches) -> None:
