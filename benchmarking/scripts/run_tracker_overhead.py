@@ -2,7 +2,9 @@
 
 Settings (alternating, ``--repeats`` rounds, so that a busy machine hits all alike):
 ``none`` (StoreResultsCallback only), ``tensorboard``, ``mlflow`` (a SQLite store, MLflow's
-default, in a temporary folder), ``mlflow-file`` (the file store) and ``wandb`` (offline).
+default, in a temporary folder), ``mlflow-file`` (the file store) and ``wandb`` (offline); and a
+control, ``mlflow-import-only``: no tracker, only a child process at the trackers' priority that
+imports mlflow, i.e. the CPU a tracker's start-up takes from the machine.
 
 - throughput: ``--trials`` trivial trials (one report each, LocalBackend, 4 workers); trials per
   second completed in steady state (after the first 8), as ``run_backend_throughput.py`` measures,
@@ -45,7 +47,8 @@ from syne_tune.optimizer.schedulers import FIFOScheduler  # noqa: E402
 from syne_tune.tuner_callback import StoreResultsCallback, TunerCallback  # noqa: E402
 
 TRIVIAL = Path(__file__).resolve().parents[1] / "training_scripts" / "trivial"
-SETTINGS = {"none": None, "tensorboard": "tensorboardX", "mlflow": "mlflow", "mlflow-file": "mlflow", "wandb": "wandb"}
+SETTINGS = {"none": None, "tensorboard": "tensorboardX", "mlflow": "mlflow", "mlflow-file": "mlflow", "wandb": "wandb",
+            "mlflow-import-only": "mlflow"}
 
 
 def make_tracker(setting: str, folder: Path):
@@ -66,7 +69,29 @@ def make_tracker(setting: str, folder: Path):
         from syne_tune.callbacks import WandbCallback
 
         return [WandbCallback(mode="offline", dir=str(folder), flush_timeout=300)]
+    if setting == "mlflow-import-only":
+        return [ImportOnly("mlflow")]
     return []
+
+
+class ImportOnly(TunerCallback):
+    """A control, no tracker: a child process at the trackers' priority that imports ``module`` and
+    ends. What the Tuner's process loses to it is the CPU contention of a tracker's start-up."""
+
+    def __init__(self, module: str):
+        self.module = module
+        self._process = None
+
+    def on_tuning_start(self, tuner) -> None:
+        import subprocess
+
+        from syne_tune.callbacks.tracker_process import _NICE
+
+        code = f"import os; os.nice({_NICE}); import {self.module}"
+        self._process = subprocess.Popen([sys.executable, "-c", code])
+
+    def on_tuning_end(self) -> None:
+        self._process.wait()
 
 
 class TrackerCpu:
