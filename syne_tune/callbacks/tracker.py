@@ -161,7 +161,7 @@ class TrackerCallback(TunerCallback):
         self._rows_queued += 1
 
     def on_trial_end(self, trial_id: int, status: str) -> None:
-        if trial_id not in self._running:  # no result reached the tool: nothing to end there
+        if trial_id not in self._running or self._channel is None:  # nothing of it reached the tool
             return
         self._running.discard(trial_id)
         held = self._held.pop(trial_id, None)
