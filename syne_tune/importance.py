@@ -119,7 +119,13 @@ def hyperparameter_importance(experiment, metric: str | None = None, mode: str |
 
     if not 0.0 < quantile < 1.0:
         raise ValueError(f"The 'quantile' argument of hyperparameter_importance must be in (0, 1). Got {quantile!r}.")
-    metric = metric or experiment.metric_names()[0]
+    names = experiment.metric_names()
+    metric = metric or names[0]
+    if mode is None and metric not in names:
+        raise ValueError(f"The 'metric' argument of hyperparameter_importance must be one of the metrics of experiment "
+                         f"{experiment.name}, {names}, or come with mode='min' or 'max'. Got {metric!r}.")
+    if mode not in (None, "min", "max"):
+        raise ValueError(f"The 'mode' argument of hyperparameter_importance must be 'min', 'max' or None. Got {mode!r}.")
     mode = mode or experiment_metric_modes(experiment, [metric])[0]
     table = trial_values(experiment, metric, rung)
     values = pd.to_numeric(table[metric], errors="coerce").to_numpy(float)

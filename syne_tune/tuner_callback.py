@@ -28,6 +28,11 @@ class TunerCallback:
 
     def on_trial_result(self, trial: Trial, status: str, result: dict, decision: str) -> None: ...
 
+    def on_trial_end(self, trial_id: int, status: str) -> None:
+        """Trial ``trial_id`` ended (Completed, Stopped, Failed) or was Paused, as the journal
+        records it; called once per end, after the trial's last results row. Trials still running
+        when tuning ends are marked Stopped without this call (see ``on_tuning_end``)."""
+
     def on_result_row(self, row: dict) -> None:
         """The results row of the report just handled (report, decision, status, trial id,
         ``config_*`` and ``st_tuner_time``), as stored in the journal. Do not modify it."""
@@ -66,6 +71,11 @@ class StoreResultsCallback(TunerCallback):
             for row in rows:
                 row.pop(ST_TUNER_TIME, None)
         return rows
+
+    def on_trial_end(self, trial_id: int, status: str) -> None:
+        """Trial ``trial_id`` ended (Completed, Stopped, Failed) or was Paused, as the journal
+        records it; called once per end, after the trial's last results row. Trials still running
+        when tuning ends are marked Stopped without this call (see ``on_tuning_end``)."""
 
     def on_result_row(self, row: dict) -> None:
         if not self.add_wallclock_time:

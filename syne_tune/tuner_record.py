@@ -49,9 +49,14 @@ class TrialRecorder:
         self.tuning_status.add_result(trial.trial_id, result)
 
     def event(self, event: str, trial_id: int, **fields) -> None:
-        """Journals a trial event (``start``, ``resume``, ``restart``, ``end``); nothing in a replay."""
-        if self.journal is not None:
-            self.journal.add_event(event, trial_id, **fields)
+        """Journals a trial event (``start``, ``resume``, ``restart``, ``end``) and tells the callbacks of
+        an end; nothing in a replay."""
+        if self.journal is None:
+            return
+        self.journal.add_event(event, trial_id, **fields)
+        if event == "end":
+            for callback in self.callbacks:
+                callback.on_trial_end(trial_id, fields.get("status"))
 
     def clock(self) -> None:
         """Journals the tuner's time (a ``time`` event, no trial): a quiet journal still tells a

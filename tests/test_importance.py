@@ -90,3 +90,47 @@ def test_numeric_categories_read_back_as_floats_still_count(_results_root):
                   "config_batch": batch, "config_x": x}).to_csv(folder / "results.csv.zip", index=False)
     table = load_experiment("numeric-choice").importance()
     assert table["hyperparameter"][0] == "batch" and table["importance"][0] > 0.8
+
+
+def _two_objective_experiment(root, n=200, seed=2):
+    """``loss`` (min) is decided by ``strong``, ``cost`` (max) by ``steps``; ``noise`` decides neither.
+    A few trials failed: no value of either (NaN), or an infinite cost."""
+    rng = np.random.RandomState(seed)
+    space = {"strong": uniform(0, 1), "steps": randint(1, 8), "noise": choice(["a", "b", "c"])}
+    strong, steps = rng.uniform(0, 1, n), rng.randint(1, 8, n)
+    loss = 10 * (strong - 0.7) ** 2 + 0.05 * rng.randn(n)
+    cost = steps + 0.1 * rng.randn(n)
+    loss[:4], cost[:4] = np.nan, [np.nan, np.nan, np.inf, -np.inf]
+    folder = root / "two-objectives"
+    folder.mkdir(parents=True)
+    (folder / "metadata.json").write_text(json.dumps({
+        "metric_names": ["loss", "cost"], "metric_mode": "min", "metric_modes": ["min", "max"],
+        "config_space": {k: to_dict(v) for k, v in space.items()}}))
+    pd.DataFrame({"trial_id": range(n), "loss": loss, "cost": cost, "st_tuner_time": np.arange(n, dtype=float),
+                  "config_strong": strong, "config_steps": steps,
+                  "config_noise": ["abc"[i] for i in rng.randint(3, size=n)]}).to_csv(folder / "results.csv.zip",
+                                                                                     index=False)
+    return load_experiment("two-objectives")
+
+
+def test_importance_per_objective_of_a_multi_objective_run(_results_root, capsys):
+    from syne_tune.cli import main
+
+    experiment = _two_objective_experiment(_results_root)
+    assert experiment.importance()["hyperparameter"][0] == "strong"  # the first objective by default
+    assert experiment.importance(metric="loss")["hyperparameter"][0] == "strong"
+    by_cost = experiment.importance(metric="cost").set_index("hyperparameter")["importance"]
+    assert by_cost.idxmax() == "steps" and by_cost["steps"] > 0.5  # maximized: the large steps are the top
+    assert main(["importance", "two-objectives", "--metric", "cost"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["hyperparameter", "importance"] and lines[1].split()[0] == "steps"
+    axes = experiment.plot_analysis("importance", metric="cost")
+    assert axes.get_title().endswith("importance for cost")
+    assert [t.get_text() for t in axes.get_yticklabels()][-1] == "steps"  # the top bar
+
+
+def test_importance_of_an_unknown_metric_names_the_known_ones(_results_root):
+    experiment = _two_objective_experiment(_results_root)
+    with pytest.raises(ValueError, match="must be one of the metrics.*Got .cots.") as error:
+        experiment.importance(metric="cots")
+    assert "cost" in str(error.value)

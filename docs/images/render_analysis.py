@@ -93,9 +93,11 @@ def dashboard_screenshots(name: str) -> None:
         browser.save_screenshot(str(HERE / "dashboard_list.png"))
         browser.set_window_size(1300, 1500)
         browser.get(url + "#/experiment/" + name)
-        WebDriverWait(browser, 60).until(
-            lambda d: len([i for i in d.find_elements(By.CSS_SELECTOR, "#plots img")
-                           if d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i)]) >= 4)
+        # every plot loaded (the page renders them one at a time on the server; a screenshot taken
+        # when some were done showed an empty panel)
+        WebDriverWait(browser, 120).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#plots figure") and all(
+            d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i)
+            for i in d.find_elements(By.CSS_SELECTOR, "#plots img")))
         browser.save_screenshot(str(HERE / "dashboard_experiment.png"))
         print("wrote dashboard_list.png, dashboard_experiment.png")
     finally:

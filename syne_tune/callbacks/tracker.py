@@ -1,8 +1,9 @@
 """TrackerCallback: sends an experiment to a tracking tool (MLflow, TensorBoard, W&B) from another process.
 
-The Tuner's thread only appends each results row to a list (and, once per loop, the trials
-that ended); a child process (:mod:`syne_tune.callbacks.tracker_process`) gets them, in order
-and in batches, and hands them to the tool. A slow or failing tool therefore never slows or
+The Tuner's thread only appends each results row and each trial's end (the Tuner's
+``on_trial_end`` hook: nothing is polled) to a list, handed on at most every
+``_SEND_INTERVAL`` seconds; a child process (:mod:`syne_tune.callbacks.tracker_process`) gets
+them, in order and in batches, and hands them to the tool. A slow or failing tool therefore never slows or
 stops the experiment: a failing call logs a warning (the first time; later ones are counted
 and summarized at the end) and the child goes on with the next events. The tool's package is
 imported in the child, so it costs the Tuner no start-up time either.
@@ -31,6 +32,9 @@ from syne_tune.tuner_callback import TunerCallback
 logger = logging.getLogger(__name__)
 
 _ROW, _END, _CLOSE = "row", "end", "close"  # events: (_ROW, report number, row), (_END, trial id, status), ...
+# Seconds between two batches to the tracking process: each batch wakes its feeding thread and
+# costs a pickle and a write, so a loop that handles a few results each turn sends no batch of its own.
+_SEND_INTERVAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ class TrackerCallback(TunerCallback):
     def _reset(self) -> None:
         self._tuner = None
         self._events: list = []
+        self._rows_queued = 0  # row events in self._events
+        self._next_send = 0.0  # time.monotonic() from which on_loop_end sends a batch
         self._running: set[int] = set()  # trials with results whose end was not yet seen
         self._channel = None  # a TrackerChannel while tuning runs
         self._last_sent: dict[int, float] = {}  # trial id -> tuner time of its last row sent
@@ -106,9 +112,10 @@ class TrackerCallback(TunerCallback):
         self._numbers: dict[int, int] = {}  # trial id -> results seen (the step when there is no resource)
         self._dropped = 0
         self._failures: dict[str, int] = {}
-        self._best: tuple | None = None  # (value, trial_id, row) of the best first metric so far
-        self._sign = 1.0
         self._metric: str | None = None
+        self._mode = "min"
+        # seconds of tuner time between two rows of a trial sent to the tool (0: every row)
+        self._min_gap = 0.0 if self.max_reports_per_second is None else 1.0 / self.max_reports_per_second
 
     # -- Tuner thread: cheap ----------------------------------------------------------------------
     def on_tuning_start(self, tuner) -> None:
@@ -122,8 +129,7 @@ class TrackerCallback(TunerCallback):
             info = ExperimentInfo(name=str(tuner.name), path=str(tuner.tuner_path), metric_names=names,
                                   metric_modes=modes, resource_attr=resources[0] if resources else None,
                                   start_timestamp=time.time() - float(tuner.tuning_status.wallclock_time))
-            self._metric = names[0]
-            self._sign = -1.0 if modes[0] == "max" else 1.0
+            self._metric, self._mode = names[0], modes[0]
             from syne_tune.callbacks.tracker_process import TrackerChannel
 
             self._channel = TrackerChannel(self, info, type(self).__name__)
@@ -135,15 +141,10 @@ class TrackerCallback(TunerCallback):
         self._running.add(trial_id)
         number = self._numbers[trial_id] = self._numbers.get(trial_id, 0) + 1
         event = (_ROW, number, row)
-        value = row.get(self._metric)
-        if type(value) in (float, int) and value - value == 0:  # finite numbers only
-            score = self._sign * value
-            if self._best is None or score < self._best[0]:
-                self._best = (score, trial_id, row)
-        if self.max_reports_per_second is not None:
+        if self._min_gap:
             now = row.get(ST_TUNER_TIME) or 0.0
             last = self._last_sent.get(trial_id)
-            if last is not None and now - last < 1.0 / self.max_reports_per_second:
+            if last is not None and now - last < self._min_gap:
                 self._held[trial_id] = event  # sent if it stays the trial's last row for a while, or at its end
                 return
             held = self._held.pop(trial_id, None)
@@ -153,45 +154,45 @@ class TrackerCallback(TunerCallback):
         self._send(event)
 
     def _send(self, event: tuple) -> None:
-        if self._channel is None or self._channel.pending + len(self._events) >= self.max_pending:
+        if self._channel is None or self._channel.pending + self._rows_queued >= self.max_pending:
             self._dropped += 1
             return
         self._events.append(event)
+        self._rows_queued += 1
+
+    def on_trial_end(self, trial_id: int, status: str) -> None:
+        if trial_id not in self._running or self._channel is None:  # nothing of it reached the tool
+            return
+        self._running.discard(trial_id)
+        held = self._held.pop(trial_id, None)
+        if held is not None:
+            self._send(held)
+        self._last_sent.pop(trial_id, None)
+        self._events.append((_END, trial_id, status))
 
     def on_loop_end(self) -> None:
-        if self._running and self._tuner is not None:
-            seen = self._tuner.tuning_status.last_trial_status_seen
-            for trial_id in list(self._running):
-                status = seen.get(trial_id)
-                if status is not None and status != Status.in_progress:
-                    held = self._held.pop(trial_id, None)
-                    if held is not None:
-                        self._send(held)
-                    self._last_sent.pop(trial_id, None)
-                    self._events.append((_END, trial_id, status))
-                    self._running.discard(trial_id)
         if self._events and self._channel is not None:
-            self._channel.put(self._events, sum(1 for event in self._events if event[0] == _ROW))
-            self._events = []
+            now = time.monotonic()
+            if now >= self._next_send:
+                self._next_send = now + _SEND_INTERVAL
+                self._put()
+
+    def _put(self) -> None:
+        self._channel.put(self._events, self._rows_queued)
+        self._events = []
+        self._rows_queued = 0
 
     def on_tuning_end(self) -> None:
         if self._channel is None:
             return
-        self.on_loop_end()
         for trial_id in sorted(self._running):  # the Tuner marked them Stopped; a paused one stays Paused
             held = self._held.pop(trial_id, None)
             if held is not None:
                 self._send(held)
             self._events.append((_END, trial_id, Status.stopped))
         self._running.clear()
-        best = None
-        if self._best is not None:
-            _, trial_id, row = self._best
-            config = {k[len(ST_CONFIG_PREFIX):]: v for k, v in row.items() if k.startswith(ST_CONFIG_PREFIX)}
-            best = BestTrial(trial_id, self._metric, row[self._metric], config)
-        self._events.append((_CLOSE, best))
-        self._channel.put(self._events, 0)
-        self._events = []
+        self._events.append((_CLOSE, self._best_trial()))
+        self._put()
         if not self._channel.close(self.flush_timeout):
             logger.warning("%s: the tracking tool did not take the last results within flush_timeout=%s s; "
                            "they are dropped (the experiment's own results are complete).",
@@ -201,6 +202,19 @@ class TrackerCallback(TunerCallback):
                            "max_pending=%d waiting); the experiment's own results are complete.",
                            type(self).__name__, self._dropped, self.max_pending)
         self._channel = None
+
+    def _best_trial(self) -> BestTrial | None:
+        """The experiment's best trial by the first metric, from the tuning status (finite values only)."""
+        try:
+            status = self._tuner.tuning_status
+            found = status.best_trial(self._metric, self._mode)
+            if found is None:
+                return None
+            trial_id, value = found
+            return BestTrial(trial_id, self._metric, value, dict(status.trial_configs.get(trial_id) or {}))
+        except Exception as error:  # noqa: BLE001 - a tracker never stops the experiment
+            self._warn("find the best trial", error)
+            return None
 
     # -- the tracking process ---------------------------------------------------------------------
     def _serve(self, info: ExperimentInfo, batches) -> None:

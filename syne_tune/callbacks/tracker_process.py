@@ -73,18 +73,17 @@ class TrackerChannel:
             stream.close()
         except OSError:
             pass
+        self._process.wait()  # blocks in waitpid: no polling while the tool takes the last batches
 
     def close(self, timeout: float) -> bool:
         """Sends what is queued, ends the child; False if it did not finish within ``timeout`` seconds."""
         self._queue.put(_CLOSE)
-        self._feeder.join(timeout)
-        try:
-            self._process.wait(max(0.1, timeout))
-            return not self._feeder.is_alive()
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-            return False
+        self._feeder.join(max(0.1, timeout))
+        if not self._feeder.is_alive():
+            return True
+        self._process.kill()
+        self._feeder.join()
+        return False
 
 
 def _batches(stream):

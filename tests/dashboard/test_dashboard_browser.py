@@ -34,10 +34,10 @@ TUNING = textwrap.dedent("""
     import sys
     from syne_tune import StoppingCriterion, Tuner
     from syne_tune.backend import LocalBackend
-    from syne_tune.config_space import uniform
+    from syne_tune.config_space import choice, uniform
     from syne_tune.optimizer.baselines import RandomSearch
 
-    space = {"x": uniform(0, 1), "epochs": 3, "sleep": 0.4}
+    space = {"x": uniform(0, 1), "text": choice(["a", "b"]), "epochs": 3, "sleep": 0.4}
     Tuner(LocalBackend(sys.argv[1]), RandomSearch(space, metric="loss", mode="min", random_seed=0),
           StoppingCriterion(max_num_trials_started=40), n_workers=2, sleep_time=0.2,
           tuner_name="live-run", progress="off").run()
@@ -65,6 +65,33 @@ def running_experiment(_results_root, tmp_path):
     process.terminate()
     process.wait(timeout=30)
     log.close()
+
+
+@pytest.fixture
+def finished_multi_objective(_results_root):
+    """A finished MOASHA run (simulated, so it takes a second) with a float, a log-scaled, a categorical
+    and an integer hyperparameter."""
+    from syne_tune import StoppingCriterion, Tuner
+    from syne_tune.blackbox_repository import UserBlackboxBackend
+    from syne_tune.blackbox_repository.blackbox import from_function
+    from syne_tune.config_space import choice, loguniform, randint, uniform
+    from syne_tune.optimizer.baselines import MOASHA
+
+    space = {"x": uniform(0, 1), "lr": loguniform(1e-4, 1e-1), "act": choice(["relu", "tanh"]),
+             "layers": randint(1, 4)}
+
+    def objectives(config, epoch, seed):
+        return {"error": (config["x"] - 0.3) ** 2 + 0.3 / epoch, "size": 10.0 * config["layers"] + config["x"],
+                "elapsed_time": 10.0 * epoch}
+
+    blackbox = from_function(space, objectives, fidelity_space={"epoch": randint(1, 9)},
+                             objectives_names=["error", "size", "elapsed_time"], fidelity_values=list(range(1, 10)))
+    tuner = Tuner(UserBlackboxBackend(blackbox, elapsed_time_attr="elapsed_time"),
+                  MOASHA(space, metric=["error", "size"], mode=["min", "min"], resource_attr="epoch", max_t=9,
+                         random_seed=0),
+                  StoppingCriterion(max_num_trials_started=30), n_workers=4, progress="off", tuner_name="mo-finished")
+    tuner.run()
+    return tuner.name
 
 
 @pytest.fixture
@@ -104,7 +131,50 @@ def _retry(action, attempts=30):
     return action()
 
 
-def test_dashboard_shows_a_running_experiment_growing(running_experiment, dashboard, browser, tmp_path):
+# Pixels of an image whose channels differ by more than 40: coloured marks, not the black, grey and
+# white of axes, text and background. The right 30 % (a colour bar) is left out.
+_COLOURED_PIXELS = """
+const image = arguments[0];
+if (!image.complete || !image.naturalWidth) return -1;
+const canvas = document.createElement("canvas");
+canvas.width = image.naturalWidth;
+canvas.height = image.naturalHeight;
+const context = canvas.getContext("2d");
+context.drawImage(image, 0, 0);
+const pixels = context.getImageData(0, 0, Math.floor(0.7 * canvas.width), canvas.height).data;
+let coloured = 0;
+for (let i = 0; i < pixels.length; i += 4) {
+  const r = pixels[i], g = pixels[i + 1], b = pixels[i + 2];
+  if (Math.max(r, g, b) - Math.min(r, g, b) > 40) coloured++;
+}
+return coloured;
+"""
+
+
+def _plots_drawn(browser, expected: set[str]) -> dict[str, int]:
+    """Waits until every analysis plot of the page has loaded or says why it is missing; returns the
+    coloured pixels of each loaded one, by kind. Fails naming the kinds that did not load."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def loaded(driver):
+        found = {}
+        for image in driver.find_elements(By.CSS_SELECTOR, "#plots img"):
+            count = driver.execute_script(_COLOURED_PIXELS, image)
+            if count < 0:
+                return False  # still loading
+            found[image.get_attribute("alt").removesuffix(" plot")] = count
+        return found if set(found) >= expected else False
+
+    try:
+        return _retry(lambda: WebDriverWait(browser, 90, poll_frequency=0.5).until(loaded))
+    except Exception:
+        missing = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#plots .missing")]
+        pytest.fail(f"plots {sorted(expected)} did not all load within 90 s; missing: {missing}")
+
+
+def test_dashboard_shows_a_running_experiment_growing(running_experiment, finished_multi_objective, dashboard,
+                                                       browser, tmp_path):
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -135,8 +205,16 @@ def test_dashboard_shows_a_running_experiment_growing(running_experiment, dashbo
 
     ids = _retry(lambda: trial_ids(browser))
     assert ids == sorted(ids, reverse=True) and len(ids) >= first
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#plots img[alt='slice plot']"))
+    drawn = _plots_drawn(browser, {"parallel", "slice", "contour", "edf"})  # a running single-objective run
+    assert all(drawn[kind] > 20 for kind in ("parallel", "slice", "contour", "edf")), drawn  # lines, points drawn
     screenshot = tmp_path / "dashboard.png"
     browser.save_screenshot(str(screenshot))
     assert screenshot.stat().st_size > 10000
+
+    browser.get(dashboard + "#/experiment/" + finished_multi_objective)  # a finished multi-objective run
+    wait.until(lambda d: _retry(lambda: d.find_element(By.ID, "status").text) == "finished")
+    kinds = {"parallel", "slice", "contour", "edf", "pareto", "importance"}
+    drawn = _plots_drawn(browser, kinds)
+    assert all(drawn[kind] > 20 for kind in kinds), drawn
+    browser.save_screenshot(str(tmp_path / "dashboard-multi-objective.png"))
     print(f"screenshots in {tmp_path}")

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from syne_tune import StoppingCriterion, Tuner
-from syne_tune.backend.simulator_backend import SimulatorBackend
+from syne_tune.backend.simulator_backend import SimulatorBackend, SimulatorConfig
 from syne_tune.config_space import choice, randint, uniform
 from syne_tune.optimizer.baselines import ASHA, KDE, PBT, BayesianOptimization, RandomSearch
 from syne_tune.optimizer.scheduler import SchedulerDecision
@@ -192,16 +192,26 @@ def test_save_and_from_file_continue_where_it_left_off(tmp_path):
 
 # -- ask/tell and a Tuner run make the same decisions ----------------------------------------------
 
-class _Epochs(SimulatorBackend):
-    """Trials report ``loss(config, epoch)`` each simulated second, from their checkpoint on."""
+def two_losses(config: dict, epoch: int) -> dict:
+    """Two objectives that conflict in x, both lower with more epochs."""
+    return {"a": config["x"] + 1.0 / epoch, "b": 2.0 - config["x"] + 0.1 * config["y"] + 1.0 / epoch}
 
-    def __init__(self):
+
+def one_loss(config: dict, epoch: int) -> dict:
+    return {"loss": loss(config, epoch)}
+
+
+class _Epochs(SimulatorBackend):
+    """Trials report ``metrics(config, epoch)`` each simulated second, from their checkpoint on."""
+
+    def __init__(self, metrics=one_loss):
         super().__init__("elapsed")
+        self.metrics = metrics
 
     def _evaluate(self, trial_id, config, checkpoint):
         start = checkpoint["epoch"] if checkpoint else 0
         last = config.get("epochs", 9)
-        return [{"epoch": e, "loss": loss(config, e), "elapsed": float(e - start)} for e in range(start + 1, last + 1)]
+        return [{"epoch": e, **self.metrics(config, e), "elapsed": float(e - start)} for e in range(start + 1, last + 1)]
 
 
 class _Log(TunerCallback):
@@ -212,7 +222,7 @@ class _Log(TunerCallback):
         self.rows.append((trial.trial_id, result["epoch"], round(trial.config["x"], 12), decision))
 
 
-def _ask_tell_rows(scheduler, num_starts: int) -> list[tuple]:
+def _ask_tell_rows(scheduler, num_starts: int, metrics=one_loss) -> list[tuple]:
     ask_tell = AskTellScheduler(scheduler)
     checkpoints: dict[int, int] = {}
     for _ in range(num_starts):
@@ -222,10 +232,45 @@ def _ask_tell_rows(scheduler, num_starts: int) -> list[tuple]:
         start = checkpoints.get(trial.checkpoint_trial_id, 0)
         for epoch in range(start + 1, trial.config.get("epochs", 9) + 1):
             checkpoints[trial.trial_id] = epoch
-            decision = ask_tell.tell(trial, {"epoch": epoch, "loss": loss(trial.config, epoch)},
+            decision = ask_tell.tell(trial, {"epoch": epoch, **metrics(trial.config, epoch)},
                                      done=epoch == trial.config.get("epochs", 9))
             if decision != C:
                 break
+    return [(row.trial_id, row.epoch, round(row.config_x, 12), row.st_decision)
+            for row in ask_tell.dataframe().itertuples()]
+
+
+def _ask_tell_rows_in_parallel(scheduler, num_starts: int, n_workers: int, metrics=one_loss) -> list[tuple]:
+    """As a Tuner with ``n_workers`` on the simulator (default delays of 0.05 s): a run starts 0.05 s
+    after it is asked for and reports its k-th epoch at start + k + 0.05; the reports due at the
+    same time are told together (in trial order), then free workers are filled; a clone starts from
+    the parent's last epoch told."""
+    delay = SimulatorConfig().delay_start
+    ask_tell = AskTellScheduler(scheduler)
+    checkpoints: dict[int, int] = {}
+    running: dict[int, list] = {}  # trial id -> [trial, next epoch, run start, epoch it started from]
+    now, asked = 0.0, 0
+    while True:
+        while len(running) < n_workers and asked < num_starts:
+            trial = ask_tell.ask()
+            if trial is None:
+                break
+            asked += 1
+            start = checkpoints.get(trial.checkpoint_trial_id, 0)
+            running[trial.trial_id] = [trial, start + 1, now + delay, start]
+        if not running:
+            break
+        due = {t: run + float(epoch - start) + delay for t, (_, epoch, run, start) in running.items()}
+        now = min(due.values())
+        for trial_id in sorted(t for t, when in due.items() if when == now):
+            trial, epoch, _, _ = running[trial_id]
+            last = trial.config.get("epochs", 9)
+            checkpoints[trial_id] = epoch
+            decision = ask_tell.tell(trial, {"epoch": epoch, **metrics(trial.config, epoch)}, done=epoch == last)
+            if decision != C or epoch == last:
+                del running[trial_id]
+            else:
+                running[trial_id][1] = epoch + 1
     return [(row.trial_id, row.epoch, round(row.config_x, 12), row.st_decision)
             for row in ask_tell.dataframe().itertuples()]
 
@@ -235,23 +280,41 @@ SCHEDULERS = {
     "asha-stopping": lambda: ASHA(SPACE, metric="loss", resource_attr="epoch", max_t=9, random_seed=5),
     "asha-promotion": lambda: ASHA(SPACE, metric="loss", resource_attr="epoch", max_t=9, type="promotion",
                                    max_resource_attr="epochs", random_seed=5),
+    "pbt": lambda: PBT(SPACE, metric="loss", resource_attr="epoch", max_t=9, population_size=3,
+                       perturbation_interval=2, random_seed=5),
+    "moasha": lambda: MOASHA(SPACE, metrics=["a", "b"], mode=["min", "min"], time_attr="epoch", max_t=9,
+                             grace_period=1, reduction_factor=3, random_seed=5),
 }
+METRICS = {"moasha": two_losses}
 
 
 @pytest.mark.parametrize("name", sorted(SCHEDULERS))
 def test_ask_tell_and_a_tuner_run_make_the_same_decisions(name, tmp_path):
     num_starts = 10
     log = _Log()
-    backend = _Epochs()
+    metrics = METRICS.get(name, one_loss)
+    backend = _Epochs(metrics)
+    n_workers = 3 if name == "pbt" else 1  # PBT compares trials that run at the same time
     tuner = Tuner(backend, SCHEDULERS[name](), StoppingCriterion(max_num_trials_started=num_starts - 1),
-                  n_workers=1, sleep_time=0, progress="off", callbacks=[log], tuner_name=f"ask-tell-{name}",
+                  n_workers=n_workers, sleep_time=0, progress="off", callbacks=[log], tuner_name=f"ask-tell-{name}",
                   wait_trial_completion_when_stopping=True)
     tuner.run()
-    expected = _ask_tell_rows(SCHEDULERS[name](), num_starts=len(_start_events(tuner)))
+    if n_workers == 1:
+        expected = _ask_tell_rows(SCHEDULERS[name](), num_starts=len(_start_events(tuner)), metrics=metrics)
+    else:
+        expected = _ask_tell_rows_in_parallel(SCHEDULERS[name](), len(_start_events(tuner)), n_workers, metrics)
     assert log.rows == expected
     assert len({row[0] for row in expected}) >= 4
+    decisions = {row[3] for row in expected}
     if name == "asha-promotion":
-        assert P in {row[3] for row in expected}
+        assert P in decisions
+    if name in ("pbt", "moasha", "asha-stopping"):
+        assert S in decisions  # the scheduler stopped some trial early: there was a decision to agree on
+    if name == "pbt":  # some trial started from another's checkpoint (an exploit), not at epoch 1
+        first_epochs = {}
+        for trial_id, epoch, _, _ in expected:
+            first_epochs.setdefault(trial_id, epoch)
+        assert any(epoch > 1 for epoch in first_epochs.values())
 
 
 def _start_events(tuner) -> list:
