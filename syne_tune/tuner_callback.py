@@ -72,11 +72,6 @@ class StoreResultsCallback(TunerCallback):
                 row.pop(ST_TUNER_TIME, None)
         return rows
 
-    def on_trial_end(self, trial_id: int, status: str) -> None:
-        """Trial ``trial_id`` ended (Completed, Stopped, Failed) or was Paused, as the journal
-        records it; called once per end, after the trial's last results row. Trials still running
-        when tuning ends are marked Stopped without this call (see ``on_tuning_end``)."""
-
     def on_result_row(self, row: dict) -> None:
         if not self.add_wallclock_time:
             row = {k: v for k, v in row.items() if k != ST_TUNER_TIME}
