@@ -117,6 +117,22 @@ def _mobster_variant(a: MethodArguments, kernel: str = "matern52-res-warp", type
     return MOBSTER(a.config_space, **a.multi_fidelity(type=type, search_options=options))
 
 
+def _hypertune(a: MethodArguments, all_brackets: bool = False):
+    """Hyper-Tune; ``brackets=1`` as the original library's default, or every bracket (HYPERTUNE-HB)."""
+    from syne_tune.optimizer.baselines import HyperTune
+    arguments = a.multi_fidelity(**a.bayesopt_options())
+    if all_brackets:
+        arguments["brackets"] = len(compute_rung_levels(arguments.get("grace_period", 1),
+                                                        arguments.get("reduction_factor", 3),
+                                                        arguments.get("max_t") or 81))
+    return HyperTune(a.config_space, **arguments)
+
+
+def _sync_mobster(a: MethodArguments):
+    from syne_tune.optimizer.baselines import SyncMOBSTER
+    return SyncMOBSTER(a.config_space, **a.multi_fidelity(**a.bayesopt_options()))
+
+
 def _sync_hyperband(a: MethodArguments, searcher: str = "random", **kwargs):
     from syne_tune.optimizer.baselines import SyncBOHB, SyncHyperband
     return (SyncBOHB if searcher == "kde" else SyncHyperband)(a.config_space, **a.multi_fidelity(**kwargs))
@@ -175,10 +191,13 @@ METHODS: dict[str, Method] = {
     **{f"MOBSTER-{kernel}": Method(partial(_mobster_variant, kernel=kernel), multi_fidelity=True)
        for kernel in MOBSTER_KERNELS},
     "MOBSTER-PROM": Method(partial(_mobster_variant, type="promotion"), multi_fidelity=True),
+    "HYPERTUNE": Method(_hypertune, multi_fidelity=True),
+    "HYPERTUNE-HB": Method(partial(_hypertune, all_brackets=True), multi_fidelity=True),
     "RS-SYNC": Method(_random_search, synchronous=True),
     "SYNC-HB": Method(_sync_hyperband, multi_fidelity=True),
     "SYNC-SH": Method(partial(_sync_hyperband, brackets=1), multi_fidelity=True),  # synchronous successive halving
     "SYNC-BOHB": Method(partial(_sync_hyperband, searcher="kde"), multi_fidelity=True),
+    "SYNC-MOBSTER": Method(_sync_mobster, multi_fidelity=True),
     "BOHB": Method(_bohb, multi_fidelity=True),
     "DEHB": Method(_dehb, multi_fidelity=True),
     "BORE": Method(_bore),

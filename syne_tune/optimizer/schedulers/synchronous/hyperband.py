@@ -34,6 +34,7 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
         grace_period, reduction_factor, brackets: as for HyperbandScheduler; the bracket sizes
             follow :func:`geometric_bracket_rungs`.
         searcher_data: 'rungs' (the searcher learns from results at rung levels) or 'all'.
+        max_resource_level: the original library's name of ``max_t`` for these schedulers.
 
     ``max_t`` (or a constant in ``config_space``) is required. With ``max_resource_attr`` each
     trial is told the level it must reach, so its script ends there; otherwise it is paused.
@@ -43,8 +44,13 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
 
     def __init__(self, config_space: dict, resource_attr: str = "epoch", grace_period: int = 1,
                  reduction_factor: float = 3, brackets: int | None = None, searcher_data: str = "rungs",
-                 **kwargs):
+                 max_resource_level: int | None = None, **kwargs):
         reject_unknown(_OWNER, [k for k in kwargs if k not in self._argument_names()], self._argument_names())
+        if max_resource_level is not None:  # the original library's name of max_t here
+            if kwargs.get("max_t") not in (None, max_resource_level):
+                raise ValueError(f"{_OWNER} got max_t={kwargs['max_t']!r} and max_resource_level="
+                                 f"{max_resource_level!r}, two names of the largest resource level. Pass one.")
+            kwargs["max_t"] = max_resource_level
         self.resource_attr = check_str(_OWNER, "resource_attr", resource_attr)
         grace_period = check_int(_OWNER, "grace_period", grace_period, minimum=1)
         reduction_factor = check_number(_OWNER, "reduction_factor", reduction_factor, minimum=2, finite=True)
