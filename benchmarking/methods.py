@@ -88,16 +88,20 @@ def _pasha(a: MethodArguments):
     return PASHA(a.config_space, **a.multi_fidelity())
 
 
+def _all_brackets(arguments: dict) -> int:
+    """As many Hyperband brackets as rung levels."""
+    from syne_tune.optimizer.schedulers.rung_levels import compute_rung_levels
+
+    return len(compute_rung_levels(arguments.get("grace_period", 1), arguments.get("reduction_factor", 3),
+                                   arguments.get("max_t") or 81))
+
+
 def _hyperband(a: MethodArguments, brackets: int | None = None):
     """Hyperband with ``brackets`` brackets (default: as many as rung levels)."""
     from syne_tune.optimizer.schedulers import HyperbandScheduler
-    from syne_tune.optimizer.schedulers.rung_levels import compute_rung_levels
 
     arguments = a.multi_fidelity(searcher="random", type="stopping")
-    if brackets is None:
-        brackets = len(compute_rung_levels(arguments.get("grace_period", 1), arguments.get("reduction_factor", 3),
-                                           arguments.get("max_t") or 81))
-    return HyperbandScheduler(a.config_space, brackets=brackets, **arguments)
+    return HyperbandScheduler(a.config_space, brackets=brackets or _all_brackets(arguments), **arguments)
 
 
 def _mobster(a: MethodArguments):
@@ -122,9 +126,7 @@ def _hypertune(a: MethodArguments, all_brackets: bool = False):
     from syne_tune.optimizer.baselines import HyperTune
     arguments = a.multi_fidelity(**a.bayesopt_options())
     if all_brackets:
-        arguments["brackets"] = len(compute_rung_levels(arguments.get("grace_period", 1),
-                                                        arguments.get("reduction_factor", 3),
-                                                        arguments.get("max_t") or 81))
+        arguments["brackets"] = _all_brackets(arguments)
     return HyperTune(a.config_space, **arguments)
 
 
