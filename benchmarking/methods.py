@@ -88,16 +88,20 @@ def _pasha(a: MethodArguments):
     return PASHA(a.config_space, **a.multi_fidelity())
 
 
+def _all_brackets(arguments: dict) -> int:
+    """As many Hyperband brackets as rung levels."""
+    from syne_tune.optimizer.schedulers.rung_levels import compute_rung_levels
+
+    return len(compute_rung_levels(arguments.get("grace_period", 1), arguments.get("reduction_factor", 3),
+                                   arguments.get("max_t") or 81))
+
+
 def _hyperband(a: MethodArguments, brackets: int | None = None):
     """Hyperband with ``brackets`` brackets (default: as many as rung levels)."""
     from syne_tune.optimizer.schedulers import HyperbandScheduler
-    from syne_tune.optimizer.schedulers.rung_levels import compute_rung_levels
 
     arguments = a.multi_fidelity(searcher="random", type="stopping")
-    if brackets is None:
-        brackets = len(compute_rung_levels(arguments.get("grace_period", 1), arguments.get("reduction_factor", 3),
-                                           arguments.get("max_t") or 81))
-    return HyperbandScheduler(a.config_space, brackets=brackets, **arguments)
+    return HyperbandScheduler(a.config_space, brackets=brackets or _all_brackets(arguments), **arguments)
 
 
 def _mobster(a: MethodArguments):
@@ -115,6 +119,20 @@ def _mobster_variant(a: MethodArguments, kernel: str = "matern52-res-warp", type
     from syne_tune.optimizer.baselines import MOBSTER
     options = {**MOBSTER_BENCHMARK_OPTIONS, "gp_resource_kernel": kernel}
     return MOBSTER(a.config_space, **a.multi_fidelity(type=type, search_options=options))
+
+
+def _hypertune(a: MethodArguments, all_brackets: bool = False):
+    """Hyper-Tune; ``brackets=1`` as the original library's default, or every bracket (HYPERTUNE-HB)."""
+    from syne_tune.optimizer.baselines import HyperTune
+    arguments = a.multi_fidelity(**a.bayesopt_options())
+    if all_brackets:
+        arguments["brackets"] = _all_brackets(arguments)
+    return HyperTune(a.config_space, **arguments)
+
+
+def _sync_mobster(a: MethodArguments):
+    from syne_tune.optimizer.baselines import SyncMOBSTER
+    return SyncMOBSTER(a.config_space, **a.multi_fidelity(**a.bayesopt_options()))
 
 
 def _sync_hyperband(a: MethodArguments, searcher: str = "random", **kwargs):
@@ -175,10 +193,13 @@ METHODS: dict[str, Method] = {
     **{f"MOBSTER-{kernel}": Method(partial(_mobster_variant, kernel=kernel), multi_fidelity=True)
        for kernel in MOBSTER_KERNELS},
     "MOBSTER-PROM": Method(partial(_mobster_variant, type="promotion"), multi_fidelity=True),
+    "HYPERTUNE": Method(_hypertune, multi_fidelity=True),
+    "HYPERTUNE-HB": Method(partial(_hypertune, all_brackets=True), multi_fidelity=True),
     "RS-SYNC": Method(_random_search, synchronous=True),
     "SYNC-HB": Method(_sync_hyperband, multi_fidelity=True),
     "SYNC-SH": Method(partial(_sync_hyperband, brackets=1), multi_fidelity=True),  # synchronous successive halving
     "SYNC-BOHB": Method(partial(_sync_hyperband, searcher="kde"), multi_fidelity=True),
+    "SYNC-MOBSTER": Method(_sync_mobster, multi_fidelity=True),
     "BOHB": Method(_bohb, multi_fidelity=True),
     "DEHB": Method(_dehb, multi_fidelity=True),
     "BORE": Method(_bore),

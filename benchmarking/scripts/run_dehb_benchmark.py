@@ -184,6 +184,7 @@ def main(argv=None) -> int:
     parser.add_argument("--dehb-python", help="interpreter of a virtual environment with the dehb package")
     parser.add_argument("--dehb-package-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--plot", help="path of a PNG: median regret (25-75%% band) over simulated time per method")
     args = parser.parse_args(argv)
     if args.dehb_package_worker:
         print("RESULT " + json.dumps(run_dehb_package(args.seed, args.max_time)))
@@ -215,7 +216,31 @@ def main(argv=None) -> int:
     print("Regret of the best config evaluated so far (any epoch, noise-free):")
     print()
     print("\n".join(table(runs, args.max_time, key="oracle")))
+    if args.plot:
+        plot(runs, args.max_time, Path(args.plot))
     return 0
+
+
+def plot(runs: dict[str, list[dict]], max_time: float, path: Path) -> None:
+    """Median regret of the incumbent (25-75% band) against simulated time, one line per method."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    times = np.linspace(1.0, max_time, 200)
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for method, outputs in runs.items():
+        values = np.array([[regret_at(o["trace"], t) for t in times] for o in outputs])
+        q25, q50, q75 = np.percentile(values, [25, 50, 75], axis=0)
+        (line,) = ax.plot(times, q50, label=method)
+        ax.fill_between(times, q25, q75, color=line.get_color(), alpha=0.15)
+    ax.set(yscale="log", xlabel="simulated time (s)", ylabel="regret of the incumbent",
+           title=f"Multi-fidelity Hartmann6, {N_WORKERS} workers, {len(next(iter(runs.values())))} seeds")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

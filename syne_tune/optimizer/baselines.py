@@ -121,6 +121,21 @@ class MOBSTER(HyperbandScheduler):
         super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="bayesopt", **kwargs)
 
 
+class HyperTune(HyperbandScheduler):
+    """Hyper-Tune (Li et al., VLDB 2022): MOBSTER with a GP ensemble over rung levels and bracket
+    weights from how well each level ranks the configs of the highest supported one;
+    HyperbandScheduler with ``searcher='hypertune'``.
+
+    Search options: those of MOBSTER, ``model`` ('gp_independent' (default): one GP per rung level
+    sharing bandwidths and noise; 'gp_multitask': MOBSTER's resource kernel) and
+    ``hypertune_distribution_num_samples`` (50). As in the original library, ``brackets`` defaults
+    to 1, so the bracket weighting acts only with ``brackets > 1``.
+    """
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="hypertune", **kwargs)
+
+
 class SyncHyperband(SynchronousHyperbandScheduler):
     """Synchronous Hyperband (Li et al., 2018): SynchronousHyperbandScheduler with random search."""
 
@@ -133,6 +148,17 @@ class SyncBOHB(SynchronousHyperbandScheduler):
 
     def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
         super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="kde", **kwargs)
+
+
+class SyncMOBSTER(SynchronousHyperbandScheduler):
+    """Synchronous Hyperband with MOBSTER's GP searcher: SynchronousHyperbandScheduler with
+    ``searcher='bayesopt'``. As in the original library the GP is independent per level (search
+    option ``model='gp_independent'``; ``'gp_multitask'`` for MOBSTER's resource kernel); the
+    searcher proposes the configs of new base-rung slots and learns from rung-level results.
+    """
+
+    def __init__(self, config_space: dict, metric: str, resource_attr: str, **kwargs):
+        super().__init__(config_space, metric=metric, resource_attr=resource_attr, searcher="bayesopt", **kwargs)
 
 
 class DEHB(DifferentialEvolutionHyperbandScheduler):
@@ -176,8 +202,10 @@ baselines_dict = {
     "ASHA": ASHA,
     "PASHA": PASHA,
     "MOBSTER": MOBSTER,
+    "HyperTune": HyperTune,
     "SyncHyperband": SyncHyperband,
     "SyncBOHB": SyncBOHB,
+    "SyncMOBSTER": SyncMOBSTER,
     "DEHB": DEHB,
     "BORE": BORE,
     "ASHABORE": ASHABORE,

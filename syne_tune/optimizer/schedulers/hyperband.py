@@ -26,6 +26,7 @@ from syne_tune.optimizer.schedulers.rung_levels import (
     bracket_probabilities, check_rung_levels, compute_rung_levels,
 )
 from syne_tune.optimizer.schedulers.rung_systems import RUNG_SYSTEMS, Promotion, RungSystemBase
+from syne_tune.optimizer.schedulers.searchers.hypertune.options import level_search_options
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +94,17 @@ class HyperbandScheduler(FIFOScheduler):
         self.register_pending_myopic = check_bool(owner, "register_pending_myopic", register_pending_myopic)
         self.rung_system_kwargs = _check_rung_system_kwargs(rung_system_kwargs)
         check_int(owner, "max_t", kwargs.get("max_t"), minimum=1, allow_none=True)
-        if kwargs.get("max_t") is None and infer_max_t(config_space, None, kwargs.get("max_resource_attr")) is None:
+        max_t = infer_max_t(config_space, kwargs.get("max_t"), kwargs.get("max_resource_attr"))
+        if max_t is None:
             raise ValueError(
                 "HyperbandScheduler needs 'max_t', the largest resource level. Pass max_t=..., or put a constant "
                 "'epochs', 'max_t' or 'max_epochs' (or the max_resource_attr key) into config_space.")
+        self.rung_levels = (compute_rung_levels(grace_period, reduction_factor, max_t) if rung_levels is None
+                            else check_rung_levels(rung_levels, max_t))
+        kwargs["search_options"] = level_search_options(
+            kwargs.get("searcher", "random"), kwargs.get("search_options"), self.rung_levels, max_t,
+            all_levels=self.searcher_data != "rungs", default_model="gp_multitask")
         super().__init__(config_space, **kwargs)  # builds the searcher; reads _multi_fidelity_arguments()
-        self.rung_levels = (compute_rung_levels(grace_period, reduction_factor, self.max_t) if rung_levels is None
-                            else check_rung_levels(rung_levels, self.max_t))
         self.grace_period, self.reduction_factor = grace_period, reduction_factor
         self.bracket_probabilities = bracket_probabilities(self.rung_levels, brackets)
         self._bracket_cdf = list(itertools.accumulate(self.bracket_probabilities))
@@ -139,14 +144,23 @@ class HyperbandScheduler(FIFOScheduler):
         config = self.searcher.get_config(trial_id=str(trial_id))
         if config is None:
             return None
-        bracket = bisect.bisect_right(self._bracket_cdf, self._bracket_random_state.uniform())
-        bracket = min(bracket, len(self._bracket_cdf) - 1)
+        bracket = self._draw_bracket()
         first_milestone = self.rung_levels[bracket]
         record = _TrialRecord(config=config, bracket=bracket, status=_RUNNING, next_milestone=first_milestone)
         self._trials[trial_id] = record
         self.rung_system(bracket).add_trial(trial_id, first_milestone)
         self._register_pending(trial_id, record, 0)
         return TrialSuggestion.start_suggestion(self._with_max_resource(config, first_milestone))
+
+    def _draw_bracket(self) -> int:
+        """The bracket of a new trial, drawn from ``bracket_probabilities``, or from the searcher's
+        ``bracket_distribution(bracket_probabilities)`` if it has one (Hyper-Tune's weighting)."""
+        distribution = getattr(self.searcher, "bracket_distribution", None)
+        if distribution is not None:
+            p = np.asarray(distribution(list(self.bracket_probabilities)), dtype=float)
+            return int(self._bracket_random_state.choice(p.size, p=p / p.sum()))
+        bracket = bisect.bisect_right(self._bracket_cdf, self._bracket_random_state.uniform())
+        return min(bracket, len(self._bracket_cdf) - 1)
 
     def _find_promotion(self) -> Promotion | None:
         """The paused trial to resume, from the highest rung over all rung systems."""

@@ -1,4 +1,4 @@
-"""Searcher names -> classes (random, random_encoded, grid, rea, bayesopt, kde, bore), imported lazily so that optional dependencies stay optional."""
+"""Searcher names -> classes (random, random_encoded, grid, rea, bayesopt, kde, bore, hypertune), imported lazily so that optional dependencies stay optional."""
 from __future__ import annotations
 
 from syne_tune._lazy_exports import load_attribute
@@ -19,9 +19,17 @@ SEARCHERS = {
     "bore": ("syne_tune.optimizer.schedulers.searchers.bore:Bore",) * 2,
     # Aging evolution ranks completed trials; a multi-fidelity scheduler reports partial ones.
     "rea": ("syne_tune.optimizer.schedulers.searchers.regularized_evolution:RegularizedEvolution", None),
+    # Hyper-Tune weights rung levels: multi-fidelity only.
+    "hypertune": (None, "syne_tune.optimizer.schedulers.searchers.hypertune.searcher:HyperTuneSearcher"),
+}
+# Why a searcher lacks a class for one kind of scheduler.
+_WHY_NOT = {
+    "rea": "it learns from completed trials only. Use it with FIFOScheduler (or the REA baseline).",
+    "hypertune": "it weights the rung levels of a multi-fidelity scheduler. Use it with HyperbandScheduler "
+                 "(or the HyperTune baseline).",
 }
 # Searchers that model the resource: a multi-fidelity scheduler passes them resource_attr and max_t.
-_RESOURCE_AWARE = ("bayesopt", "kde", "bore")
+_RESOURCE_AWARE = ("bayesopt", "kde", "bore", "hypertune")
 
 
 def _load(path: str, name: str) -> type:
@@ -50,8 +58,7 @@ def searcher_factory(searcher: str | BaseSearcher, *, owner: str, config_space: 
     multi_fidelity = resource_attr is not None
     path = SEARCHERS[searcher][int(multi_fidelity)]
     if path is None:
-        raise ValueError(f"{owner} cannot use searcher={searcher!r}: it learns from completed trials only. "
-                         "Use it with FIFOScheduler (or the REA baseline).")
+        raise ValueError(f"{owner} cannot use searcher={searcher!r}: {_WHY_NOT[searcher]}")
     cls = _load(path, searcher)
     kwargs = dict(config_space=config_space, metric=metric, mode=mode, points_to_evaluate=points_to_evaluate,
                   random_seed=random_seed, **(search_options or {}))

@@ -5,6 +5,7 @@ from syne_tune._lazy_exports import lazy_getattr
 
 _EXPORTS = {
     "SynchronousHyperbandScheduler": "syne_tune.optimizer.schedulers.synchronous.hyperband",
+    "SynchronousGeometricHyperbandScheduler": "syne_tune.optimizer.schedulers.synchronous.hyperband_impl",
     "DifferentialEvolutionHyperbandScheduler": "syne_tune.optimizer.schedulers.synchronous.dehb",
     "GeometricDifferentialEvolutionHyperbandScheduler": "syne_tune.optimizer.schedulers.synchronous.dehb",
     "geometric_bracket_rungs": "syne_tune.optimizer.schedulers.synchronous.bracket",

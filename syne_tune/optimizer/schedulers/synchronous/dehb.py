@@ -80,8 +80,12 @@ class DifferentialEvolutionHyperbandScheduler(SynchronousHyperbandScheduler):
     stands in when DE finds no new config. ``max_t`` (or a constant in ``config_space``) is required.
     """
 
-    def __init__(self, config_space: dict, mutation_factor: float = 0.5, crossover_probability: float = 0.5,
-                 support_pause_resume: bool = True, searcher="random_encoded", **kwargs):
+    def __init__(self, config_space: dict, mutation_factor: float | None = 0.5,
+                 crossover_probability: float | None = 0.5, support_pause_resume: bool = True,
+                 searcher="random_encoded", **kwargs):
+        # None: the default, as in the original library's signature
+        mutation_factor = 0.5 if mutation_factor is None else mutation_factor
+        crossover_probability = 0.5 if crossover_probability is None else crossover_probability
         for name, value in (("mutation_factor", mutation_factor), ("crossover_probability", crossover_probability)):
             if check_number(_OWNER, name, value, finite=True) < 0 or value > 1:
                 raise bad_argument(_OWNER, name, "a number in [0, 1]", value)

@@ -15,6 +15,7 @@ from syne_tune.backend.trial_status import Trial
 from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialSuggestion
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, infer_max_t
 from syne_tune.optimizer.schedulers.rung_levels import reported_resource
+from syne_tune.optimizer.schedulers.searchers.hypertune.options import level_search_options
 from syne_tune.optimizer.schedulers.synchronous.bracket import BracketManager, SlotInRung, geometric_bracket_rungs
 
 logger = logging.getLogger(__name__)
@@ -25,13 +26,15 @@ _OWNER = "SynchronousHyperbandScheduler"
 class SynchronousHyperbandScheduler(FIFOScheduler):
     """Synchronous Hyperband; ``brackets=1`` is synchronous successive halving.
 
-    Accepts all FIFOScheduler arguments (``searcher='random'`` or ``'kde'`` for BOHB), and:
+    Accepts all FIFOScheduler arguments (``searcher='random'``, ``'kde'`` for BOHB, ``'bayesopt'`` for
+    SyncMOBSTER: search option ``model`` 'gp_independent' (default) or 'gp_multitask'), and:
 
     Args:
         resource_attr: the resource in each report (a positive integer, e.g. epochs done).
         grace_period, reduction_factor, brackets: as for HyperbandScheduler; the bracket sizes
             follow :func:`geometric_bracket_rungs`.
         searcher_data: 'rungs' (the searcher learns from results at rung levels) or 'all'.
+        max_resource_level: the original library's name of ``max_t`` for these schedulers.
 
     ``max_t`` (or a constant in ``config_space``) is required. With ``max_resource_attr`` each
     trial is told the level it must reach, so its script ends there; otherwise it is paused.
@@ -41,23 +44,34 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
 
     def __init__(self, config_space: dict, resource_attr: str = "epoch", grace_period: int = 1,
                  reduction_factor: float = 3, brackets: int | None = None, searcher_data: str = "rungs",
-                 **kwargs):
+                 max_resource_level: int | None = None, **kwargs):
         reject_unknown(_OWNER, [k for k in kwargs if k not in self._argument_names()], self._argument_names())
+        if max_resource_level is not None:  # the original library's name of max_t here
+            if kwargs.get("max_t") not in (None, max_resource_level):
+                raise ValueError(f"{_OWNER} got max_t={kwargs['max_t']!r} and max_resource_level="
+                                 f"{max_resource_level!r}, two names of the largest resource level. Pass one.")
+            kwargs["max_t"] = max_resource_level
         self.resource_attr = check_str(_OWNER, "resource_attr", resource_attr)
         grace_period = check_int(_OWNER, "grace_period", grace_period, minimum=1)
         reduction_factor = check_number(_OWNER, "reduction_factor", reduction_factor, minimum=2, finite=True)
         brackets = check_int(_OWNER, "brackets", brackets, minimum=1, allow_none=True)
         self.searcher_data = check_choice(_OWNER, "searcher_data", searcher_data, ("rungs", "all"))
         check_int(_OWNER, "max_t", kwargs.get("max_t"), minimum=1, allow_none=True)
-        if kwargs.get("max_t") is None and infer_max_t(config_space, None, kwargs.get("max_resource_attr")) is None:
+        max_t = infer_max_t(config_space, kwargs.get("max_t"), kwargs.get("max_resource_attr"))
+        if max_t is None:
             raise ValueError(
                 f"{_OWNER} needs 'max_t', the largest resource level. Pass max_t=..., or put a constant 'epochs', "
                 "'max_t' or 'max_epochs' (or the max_resource_attr key) into config_space.")
-        super().__init__(config_space, **kwargs)
-        if grace_period > self.max_t:
-            raise ValueError(f"The 'grace_period' argument of {_OWNER} must be at most max_t = {self.max_t}. "
+        if grace_period > max_t:
+            raise ValueError(f"The 'grace_period' argument of {_OWNER} must be at most max_t = {max_t}. "
                              f"Got {grace_period}. Lower grace_period or raise max_t.")
-        self.bracket_rungs = geometric_bracket_rungs(grace_period, reduction_factor, self.max_t, brackets)
+        self.bracket_rungs = geometric_bracket_rungs(grace_period, reduction_factor, max_t, brackets)
+        levels = sorted({level for rungs in self.bracket_rungs for _, level in rungs})
+        # searcher='bayesopt' (SyncMOBSTER): independent GPs per level by default, as the original library
+        kwargs["search_options"] = level_search_options(
+            kwargs.get("searcher", "random"), kwargs.get("search_options"), levels, max_t,
+            all_levels=self.searcher_data != "rungs", default_model="gp_independent")
+        super().__init__(config_space, **kwargs)
         self.manager = BracketManager(self.bracket_rungs)
         self._sign = 1.0 if self.mode == "min" else -1.0
         self._jobs: dict[int, tuple[int, SlotInRung]] = {}  # trial -> (bracket id, slot) it runs for
