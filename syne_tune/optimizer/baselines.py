@@ -168,6 +168,26 @@ class PBT(PopulationBasedTraining):
         super().__init__(config_space, metric=metric, resource_attr=resource_attr, **kwargs)
 
 
+class ZeroShotTransfer(FIFOScheduler):
+    """Zero-shot transfer (Wistuba et al., 2015): FIFOScheduler with the searcher
+    :class:`~syne_tune.optimizer.schedulers.transfer_learning.zero_shot.ZeroShotTransfer`, which
+    proposes the configs that did well across earlier tasks; a passed ``points_to_evaluate`` is
+    ignored, as in the original. Accepts all FIFOScheduler arguments.
+    """
+
+    def __init__(self, config_space: dict, transfer_learning_evaluations: dict, metric: str, mode: str = "min",
+                 sort_transfer_learning_evaluations: bool = True, use_surrogates: bool = False,
+                 random_seed: int | None = None, **kwargs):
+        from syne_tune.optimizer.schedulers.transfer_learning.zero_shot import ZeroShotTransfer as Searcher
+
+        kwargs.pop("points_to_evaluate", None)
+        searcher = Searcher(config_space, metric, transfer_learning_evaluations, mode=mode,
+                            sort_transfer_learning_evaluations=sort_transfer_learning_evaluations,
+                            use_surrogates=use_surrogates, random_seed=random_seed,
+                            **(kwargs.pop("search_options", None) or {}))
+        super().__init__(config_space, searcher=searcher, metric=metric, mode=mode, random_seed=random_seed, **kwargs)
+
+
 baselines_dict = {
     "Random Search": RandomSearch,
     "Bayesian Optimization": BayesianOptimization,
@@ -185,4 +205,5 @@ baselines_dict = {
     "KDE": KDE,
     "PBT": PBT,
     "MOASHA": MOASHA,
+    "ZeroShotTransfer": ZeroShotTransfer,
 }
