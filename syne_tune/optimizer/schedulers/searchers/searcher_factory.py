@@ -1,4 +1,4 @@
-"""Searcher names -> classes (random, random_encoded, grid, rea, bayesopt, kde, bore), imported lazily so that optional dependencies stay optional."""
+"""Searcher names -> classes (random, random_encoded, grid, rea, bayesopt, bayesopt_constrained, kde, bore), imported lazily so that optional dependencies stay optional."""
 from __future__ import annotations
 
 from syne_tune._lazy_exports import load_attribute
@@ -14,6 +14,8 @@ SEARCHERS = {
         "syne_tune.optimizer.schedulers.searchers.gp_searcher:GPFIFOSearcher",
         "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher:GPMultiFidelitySearcher",
     ),
+    "bayesopt_constrained": (
+        "syne_tune.optimizer.schedulers.searchers.constrained_gp_searcher:ConstrainedGPFIFOSearcher", None),
     "kde": ("syne_tune.optimizer.schedulers.searchers.kde_searcher:KernelDensityEstimator",) * 2,
     "grid": ("syne_tune.optimizer.schedulers.searchers.grid_searcher:GridSearcher",) * 2,
     "bore": ("syne_tune.optimizer.schedulers.searchers.bore:Bore",) * 2,
@@ -51,7 +53,7 @@ def searcher_factory(searcher: str | BaseSearcher, *, owner: str, config_space: 
     path = SEARCHERS[searcher][int(multi_fidelity)]
     if path is None:
         raise ValueError(f"{owner} cannot use searcher={searcher!r}: it learns from completed trials only. "
-                         "Use it with FIFOScheduler (or the REA baseline).")
+                         "Use it with FIFOScheduler (or its baseline).")
     cls = _load(path, searcher)
     kwargs = dict(config_space=config_space, metric=metric, mode=mode, points_to_evaluate=points_to_evaluate,
                   random_seed=random_seed, **(search_options or {}))
