@@ -177,6 +177,3 @@ class IndependentGPSearcher(BaseSearcher):
             near = np.clip(picks + 0.1 * self.random_state.normal(size=picks.shape), bounds[:, 0], bounds[:, 1])
             candidates = np.vstack([candidates, self.encoding.snap(near)])
         return candidates
-
-    def metadata(self) -> dict:
-        return super().metadata()

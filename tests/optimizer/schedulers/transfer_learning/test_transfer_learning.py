@@ -31,6 +31,19 @@ def _task(optimum: float, kind: str, num_seeds: int = 1) -> TransferLearningTask
 TASKS = {"t2": _task(2, "z"), "t5": _task(5, "b"), "t6": _task(6, "a")}   # each optimum: loss 0
 
 
+def test_task_evaluations_check_their_shape_and_rank_configs_by_mean_over_seeds_best_over_fidelities():
+    configs = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="objectives_evaluations.*num_evals=3"):
+        TransferLearningTaskEvaluations(SPACE, configs, ["loss"], np.zeros((2, 1, 1, 1)))
+    with pytest.raises(ValueError, match="'bogus'"):
+        TransferLearningTaskEvaluations(SPACE, configs.assign(bogus=1), ["loss"], np.zeros((3, 1, 1, 1)))
+    # (evals, seeds=2, fidelities=2): config 1 has the best mean (over seeds) at its best fidelity
+    values = np.array([[[3.0, 2.0], [3.0, 2.0]], [[9.0, 0.0], [9.0, 2.0]], [[1.5, 1.5], [1.5, 1.5]]])[..., None]
+    task = TransferLearningTaskEvaluations(SPACE, configs, ["loss"], values)
+    assert [c["x"] for c in task.top_k_hyperparameter_configurations(2, "min", "loss")] == [2.0, 3.0]
+    assert [c["x"] for c in task.top_k_hyperparameter_configurations(1, "max", "loss")] == [2.0]
+
+
 def test_bounding_box_is_the_box_of_the_best_configs_of_each_task():
     made = []
 
