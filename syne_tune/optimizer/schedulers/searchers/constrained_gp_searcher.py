@@ -55,6 +55,14 @@ class ConstrainedGPFIFOSearcher(IndependentGPSearcher):
         values = np.array([self._sign * float(result[self.metric])] + [float(result[n]) for n in self.constraint_attrs])
         return np.where(np.isfinite(values), values, np.nan)
 
+    def _copula_output(self, j: int) -> bool:
+        """The metric (output 0) through a Gaussian copula in finite spaces, as searcher='bayesopt'
+        (search option ``copula_targets``); constraints keep their units (the threshold is 0)."""
+        copula = self.options.copula_targets
+        if j != 0 or not self.options.normalize_targets or copula == "never":
+            return False
+        return copula == "always" or self._discrete is not None
+
     def _feasible_rows(self, Y: np.ndarray) -> np.ndarray:
         return np.all(Y[:, 1:] <= 0, axis=1) & np.isfinite(Y[:, 0])
 
@@ -77,7 +85,7 @@ class ConstrainedGPFIFOSearcher(IndependentGPSearcher):
         best = self._incumbent(models, Y)                                   # (S,) or None
         if best is None:
             return probability.mean(axis=1)
-        xi = EI_XI / target.scale
+        xi = EI_XI / target.scale if not self._copula_output(0) else EI_XI   # copula: normal-quantile units
         ei = np.column_stack([expected_improvement(mean[:, s:s + 1], std, best[s:s + 1], xi) for s in range(columns)])
         return (ei * probability).mean(axis=1)
 

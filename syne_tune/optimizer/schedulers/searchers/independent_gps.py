@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from syne_tune._validation import check_choice
+from syne_tune.gp.copula import gaussian_copula
+from syne_tune.gp.discrete_search import discrete_space, neighbours
 from syne_tune.gp.encoding import ConfigEncoding
 from syne_tune.gp.fantasize import fantasize
 from syne_tune.gp.fit import fit_hyperparameters
@@ -58,9 +60,10 @@ class IndependentGPSearcher(BaseSearcher):
 
     Search options: those of ``searcher='bayesopt'`` (:class:`GPSearchOptions`); used here are
     ``num_init_random``, ``num_init_candidates``, ``num_fantasy_samples``, ``no_fantasizing``,
-    ``opt_nstarts``, ``opt_maxiter``, ``refit_growth``, ``allow_duplicates`` and ``debug_log``.
-    Candidates are ``num_init_candidates`` random configs plus as many around the configs of
-    :meth:`_anchors`; the best-scoring one that is not excluded is proposed.
+    ``opt_nstarts``, ``opt_maxiter``, ``refit_growth``, ``shared_one_hot_length_scale``,
+    ``discrete_search``, ``max_enumerate``, ``max_enumerate_work``, ``copula_targets`` (for outputs
+    that allow it), ``allow_duplicates`` and ``debug_log``. The best-scoring candidate
+    (:meth:`_candidates`) that is not excluded is proposed.
     """
 
     searcher_name = "independent GPs"
@@ -74,6 +77,7 @@ class IndependentGPSearcher(BaseSearcher):
         self.options = options
         self._log_decisions = options.debug_log
         self.encoding = ConfigEncoding(config_space)
+        self._discrete = discrete_space(self.encoding, options.max_enumerate) if options.discrete_search else None
         self._gp_random_state = np.random.RandomState(self.random_state.randint(0, 2 ** 31))
         self._observed: dict[str, tuple[np.ndarray, np.ndarray]] = {}    # trial id -> (x (d,), y (k,))
         self._pending: dict[str, np.ndarray] = {}
@@ -94,6 +98,11 @@ class IndependentGPSearcher(BaseSearcher):
     def _anchors(self, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
         """Observed inputs (a, d) around which candidates are also drawn (default: none)."""
         return X[:0]
+
+    def _copula_output(self, j: int) -> bool:
+        """True: output j is seen through a Gaussian copula (ranks -> normal quantiles) instead of
+        mean/std normalization. Default: never (a threshold or a hypervolume needs the units)."""
+        return False
 
     # --- data -----------------------------------------------------------------------------------
 
@@ -147,8 +156,11 @@ class IndependentGPSearcher(BaseSearcher):
         """Output j's posterior on its finite rows (hyperparameters refitted once the data grew by
         ``refit_growth``), with fantasies at the pending inputs unless ``no_fantasizing``."""
         rows = np.flatnonzero(np.isfinite(y))
-        shift, scale = normalization(y[rows])
-        y_normalized = (y[rows] - shift) / scale
+        if self._copula_output(j):
+            shift, scale, y_normalized = 0.0, 1.0, gaussian_copula(y[rows])
+        else:
+            shift, scale = normalization(y[rows])
+            y_normalized = (y[rows] - shift) / scale
         model = matern52_model(self.encoding.dim, self.encoding.length_scale_groups
                                if self.options.shared_one_hot_length_scale else None)
         last = self._fit_size.get(j, -1)
@@ -167,13 +179,24 @@ class IndependentGPSearcher(BaseSearcher):
         return OutputModel(state, rows, shift, scale, Y_pending)
 
     def _candidates(self, anchors: np.ndarray) -> np.ndarray:
-        """``num_init_candidates`` random encoded configs, plus as many drawn around ``anchors``
-        (N(anchor, 0.1²) per encoded coordinate, clipped and snapped to configs): (c, d)."""
+        """Encoded candidates (c, d). In a finite space small enough to score whole (search options
+        ``max_enumerate``, ``max_enumerate_work``, as ``discrete_search`` of 'bayesopt'): every config.
+        Otherwise ``num_init_candidates`` random configs plus the neighbours of ``anchors``: in a finite
+        space every config differing in one hyperparameter, else N(anchor, 0.1²) per encoded
+        coordinate, clipped and snapped (``num_init_candidates`` of them)."""
+        space = self._discrete
+        if space is not None and space.enumerable and \
+                space.size * max(1, len(self._observed)) <= self.options.max_enumerate_work:
+            return space.X_all
         num = self.options.num_init_candidates
         candidates = self.encoding.sample(num, self.random_state)
-        if len(anchors):
+        if not len(anchors):
+            return candidates
+        if space is not None:
+            near = neighbours(space, anchors).reshape(-1, self.encoding.dim)
+        else:
             picks = anchors[self.random_state.randint(0, len(anchors), size=num)]
             bounds = self.encoding.bounds
-            near = np.clip(picks + 0.1 * self.random_state.normal(size=picks.shape), bounds[:, 0], bounds[:, 1])
-            candidates = np.vstack([candidates, self.encoding.snap(near)])
-        return candidates
+            near = self.encoding.snap(np.clip(picks + 0.1 * self.random_state.normal(size=picks.shape),
+                                              bounds[:, 0], bounds[:, 1]))
+        return np.vstack([candidates, near])
