@@ -47,6 +47,15 @@ class EHVISearcher(IndependentGPSearcher):
         self.metrics, self.modes = metrics, modes
         self._signs = np.array([1.0 if m == "min" else -1.0 for m in modes])
 
+    def _copula_output(self, j: int) -> bool:
+        """Every objective through a Gaussian copula in finite spaces, as searcher='bayesopt' (search
+        option ``copula_targets``): ranks are what the Pareto front depends on, and skewed objectives
+        (accuracies with a tail of failed networks) no longer squash the GP's scale."""
+        copula = self.options.copula_targets
+        if not self.options.normalize_targets or copula == "never":
+            return False
+        return copula == "always" or self._discrete is not None
+
     def _outputs(self, result: dict) -> np.ndarray:
         missing = [m for m in self.metrics if m not in result]
         if missing:
@@ -60,8 +69,8 @@ class EHVISearcher(IndependentGPSearcher):
         return X[finite][pareto_mask(Y[finite])] if finite.any() else X[:0]
 
     def _acquisition(self, models: list[OutputModel], X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-        finite = np.all(np.isfinite(Y), axis=1)
-        Z = np.column_stack([m.normalize(Y[finite, j]) for j, m in enumerate(models)])      # (n', k)
+        Z = np.column_stack([m.observed(len(Y)) for m in models])
+        Z = Z[np.all(np.isfinite(Z), axis=1)]                                             # (n', k) model units
         worst, best = Z.max(axis=0), Z.min(axis=0)
         reference = worst + REFERENCE_MARGIN * np.maximum(worst - best, 1e-9)
         predictions = [m.predict(X) for m in models]

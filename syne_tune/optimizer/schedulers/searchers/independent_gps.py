@@ -52,7 +52,14 @@ class OutputModel:
         return predict_mean_std(self.state, X)
 
     def normalize(self, y):
+        """Raw values in the model's units (mean/std normalization only; not for a copula output)."""
         return (np.asarray(y, dtype=float) - self.shift) / self.scale
+
+    def observed(self, n: int) -> np.ndarray:
+        """(n,) the model's targets at the n observed rows (NaN at rows it left out)."""
+        values = np.full(n, np.nan)
+        values[self.rows] = self.state.Y[:len(self.rows), 0]
+        return values
 
 
 class IndependentGPSearcher(BaseSearcher):
