@@ -36,6 +36,25 @@ def test_searcher_looks_for_feasibility_first():
     assert min(proposals) <= 0.3        # and reaches it
 
 
+def test_several_constraints_multiply_their_probabilities_of_feasibility():
+    """Feasible band 0.3 <= x <= 0.45 (two constraints); the metric alone would pull towards x = 1."""
+    searcher = ConstrainedGPFIFOSearcher({"x": uniform(0.0, 1.0)}, "f", points_to_evaluate=[], random_seed=1,
+                                         constraint_attr=["upper", "lower"], num_init_random=0)
+
+    def result(x):
+        return {"f": -x, "upper": x - 0.45, "lower": 0.3 - x}
+
+    for i, x in enumerate([0.0, 0.1, 0.2, 0.6, 0.8, 1.0]):      # none feasible
+        searcher.on_trial_result(str(i), {"x": x}, result(x), update=True)
+    proposals = []
+    for i in range(6, 12):
+        config = searcher.get_config(trial_id=str(i))
+        proposals.append(config["x"])
+        searcher.on_trial_result(str(i), config, result(config["x"]), update=True)
+    assert all(0.3 <= x <= 0.45 for x in proposals[:2])    # P(feasible) of both constraints leads into the band
+    assert max(x for x in proposals if 0.3 <= x <= 0.45) > 0.44   # and EI to its best end (f = -x)
+
+
 def test_constraint_attr_is_required_and_named_in_errors():
     with pytest.raises(ValueError, match="constraint_attr"):
         ConstrainedGPFIFOSearcher(SPACE, "f")
