@@ -22,13 +22,18 @@ def warm_start(scheduler_or_searcher, observations) -> int:
     """Feeds ``observations`` (a list of (config, result) pairs, or an earlier experiment as for
     :func:`observations_from_experiment`) to the searcher of ``scheduler_or_searcher`` (a scheduler
     with a ``searcher``, or a searcher). Configs outside the searcher's space are skipped; the others
-    count as evaluated (not proposed again). Call it before tuning. Returns how many were fed."""
+    count as evaluated (not proposed again). Call it before tuning. Returns how many were fed.
+
+    A multi-fidelity searcher (MOBSTER) needs the resource in each result: pass (config, result)
+    pairs that hold it; an experiment gives each trial's last report without it."""
     searcher = getattr(scheduler_or_searcher, "searcher", scheduler_or_searcher)
     if not hasattr(searcher, "on_trial_result"):
         raise bad_argument("warm_start", "scheduler_or_searcher", "a scheduler with a searcher, or a searcher",
                            scheduler_or_searcher)
     if not isinstance(observations, list):
-        observations = observations_from_experiment(observations, [searcher.metric])
+        # what the searcher models: its metric(s) and, for constrained BO, the constraint values
+        names = list(getattr(searcher, "metrics", [searcher.metric])) + list(getattr(searcher, "constraint_attrs", []))
+        observations = observations_from_experiment(observations, names)
     space = searcher.config_space
     fed = 0
     for index, (config, result) in enumerate(observations):

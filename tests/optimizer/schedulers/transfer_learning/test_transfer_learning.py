@@ -173,3 +173,19 @@ def test_warm_start_feeds_an_earlier_experiment_to_the_gp_searcher():
     from_table = evaluations_from_blackbox(blackbox, ["loss"], configurations=[
         {"x": 1.0, "n": 2, "kind": "a"}, {"x": 5.0, "n": 5, "kind": "b"}])
     assert from_table.objective_values("loss")[:, 0, 0].tolist() == [8.0, 0.0]
+
+
+def test_warm_start_gives_constrained_bo_its_constraint_values_too():
+    space = {"x": uniform(0.0, 1.0)}
+    blackbox = from_function(space, lambda config, fidelity, seed: {"f": -config["x"], "c": config["x"] - 0.5,
+                                                                    "time": 1.0}, objectives_names=["f", "c", "time"])
+    tuner = Tuner(UserBlackboxBackend(blackbox, elapsed_time_attr="time"), RandomSearch(space, metric="f", random_seed=0),
+                  StoppingCriterion(max_num_trials_finished=5), n_workers=1, progress="off", sleep_time=0)
+    tuner.run()
+    from syne_tune.optimizer.baselines import ConstrainedBayesianOptimization
+
+    scheduler = ConstrainedBayesianOptimization(space, metric="f", constraint_attr="c", random_seed=0,
+                                                points_to_evaluate=[])
+    fed = warm_start(scheduler, tuner.name)
+    assert fed >= 5 and scheduler.searcher.dataset_size() == fed
+    assert scheduler.suggest(0).config["x"] <= 0.6      # a model decision: towards the feasible side's best end
