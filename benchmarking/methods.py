@@ -54,6 +54,9 @@ class Method:
     multi_fidelity: bool = False
     synchronous: bool = False
     multi_objective: bool = False  # runs on benchmarks with a list of metrics (and only there)
+    # what the benchmark must give besides a config space and one metric: keys of MethodArguments.extra,
+    # or "metrics" (a list of at least two)
+    requires: tuple[str, ...] = ()
 
 
 def _random_search(a: MethodArguments):
@@ -178,6 +181,39 @@ def _moasha(a: MethodArguments):
     return MOASHA(a.config_space, **a.multi_fidelity())
 
 
+def _constrained_bo(a: MethodArguments):
+    """Constrained BO; the benchmark names its constraint in ``extra['constraint_attr']``."""
+    from syne_tune.optimizer.baselines import ConstrainedBayesianOptimization
+    return ConstrainedBayesianOptimization(a.config_space, constraint_attr=a.extra["constraint_attr"],
+                                           **a.fifo(search_options={"num_init_random": a.n_workers + 2,
+                                                                    "debug_log": False}))
+
+
+def _ehvi(a: MethodArguments):
+    from syne_tune.optimizer.baselines import EHVI
+    return EHVI(a.config_space, **a.fifo(search_options={"num_init_random": a.n_workers + 2, "debug_log": False}))
+
+
+def _bounding_box_scheduler(config_space: dict, mode: str, metric: str, base: str = "RS", random_seed: int = 0,
+                            n_workers: int = 4):
+    """The scheduler BoundingBox builds on its shrunk space (a module-level function: picklable)."""
+    arguments = MethodArguments(config_space, metric, mode, random_seed, n_workers=n_workers)
+    return METHODS[base].make(arguments)
+
+
+def _bounding_box(a: MethodArguments, base: str = "RS"):
+    """BoundingBox around ``base``; the benchmark passes ``extra['transfer_learning_evaluations']``."""
+    from syne_tune.optimizer.schedulers.transfer_learning import BoundingBox
+    return BoundingBox(partial(_bounding_box_scheduler, base=base, random_seed=a.random_seed, n_workers=a.n_workers),
+                       a.config_space, a.metric, a.extra["transfer_learning_evaluations"], mode=a.mode)
+
+
+def _zero_shot(a: MethodArguments):
+    """ZeroShotTransfer; the benchmark passes ``extra['transfer_learning_evaluations']``."""
+    from syne_tune.optimizer.baselines import ZeroShotTransfer
+    return ZeroShotTransfer(a.config_space, a.extra["transfer_learning_evaluations"], **a.fifo())
+
+
 METHODS: dict[str, Method] = {
     "RS": Method(_random_search),
     "BO": Method(_bayesian_optimization),
@@ -209,6 +245,12 @@ METHODS: dict[str, Method] = {
     "PBT": Method(_pbt, multi_fidelity=True),
     "MO-RS": Method(_random_search, multi_objective=True),  # random search reporting a list of metrics
     "MOASHA": Method(_moasha, multi_fidelity=True, multi_objective=True),
+    # docs/constraints-multiobjective-transfer.md (benchmarking/scripts/run_constraints_mo_transfer.py)
+    "CBO": Method(_constrained_bo, requires=("constraint_attr",)),
+    "EHVI": Method(_ehvi, multi_objective=True, requires=("metrics",)),
+    "BOUNDING-BOX": Method(_bounding_box, requires=("transfer_learning_evaluations",)),
+    "BOUNDING-BOX-BO": Method(partial(_bounding_box, base="BO"), requires=("transfer_learning_evaluations",)),
+    "ZERO-SHOT": Method(_zero_shot, requires=("transfer_learning_evaluations",)),
 }
 
 

@@ -6,9 +6,12 @@ smallest is best in mode "min" and the largest in mode "max". The tuner's summar
 (``TuningStatus.best_trial``), ``ExperimentResult.best_config()``, ``trials()``, the plots, the
 ``syne-tune`` command and the comparison runner all decide through these functions.
 
-``rankable`` and ``rankable_values`` are the only places that say which values may be best: a
-feasibility filter (for constrained tuning) belongs there. The scalar functions use the standard
-library only (the tuner calls them); numpy and pandas load with the first function on a frame.
+``rankable`` and ``rankable_values`` are the only places that say which values may be best.
+Constrained tuning adds one rule on top (:func:`is_feasible`, :func:`feasible_values`): when the
+experiment's metadata names constraint attributes (``constraint_attr``, as the original's
+ConstrainedBayesianOptimization), a report counts only if every constraint value is a finite
+number <= 0; other reports are never best. The scalar functions use the standard library only
+(the tuner calls them); numpy and pandas load with the first function on a frame.
 """
 from __future__ import annotations
 
@@ -30,6 +33,37 @@ def rankable(value) -> bool:
     if kind is float or kind is int:  # fast path first: called for every reported value
         return value - value == 0  # False for NaN and +-inf
     return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+CONSTRAINT_KEY = "constraint_attr"
+
+
+def constraint_names(metadata: dict) -> list[str]:
+    """The constraint attributes of an experiment, from its metadata (or a scheduler's
+    ``metadata()``): ``constraint_attr`` is one name or a list of names; none without it."""
+    names = metadata.get(CONSTRAINT_KEY) if isinstance(metadata, dict) else None
+    if names is None:
+        return []
+    return [names] if isinstance(names, str) else list(names)
+
+
+def is_feasible(result: dict, constraints: list[str]) -> bool:
+    """True if every constraint value of ``result`` is a finite number <= 0 (a missing one is not)."""
+    return all(rankable(result.get(name)) and result[name] <= 0 for name in constraints)
+
+
+def feasible_values(frame: pd.DataFrame, metric: str, constraints: list[str]) -> pd.Series:
+    """``frame[metric]`` with NaN (never best) in every row that is not feasible (:func:`is_feasible`)."""
+    values = frame[metric]
+    if not constraints:
+        return values
+    import numpy as np
+
+    feasible = np.ones(len(frame), dtype=bool)
+    for name in constraints:
+        column = rankable_values(frame[name]) if name in frame else None
+        feasible &= False if column is None else (column <= 0).to_numpy()
+    return rankable_values(values).where(feasible)
 
 
 def rankable_values(values) -> pd.Series:

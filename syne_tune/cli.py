@@ -311,7 +311,7 @@ def _best(experiment) -> str:
         metric = experiment._metric()
     except (ValueError, KeyError):
         return "-"
-    best = best_value(experiment.results[metric], experiment.metric_mode())
+    best = best_value(experiment.metric_values(metric), experiment.metric_mode())
     return "-" if best is None else f"{metric} {best:.6g} ({experiment.metric_mode()})"
 
 

@@ -36,11 +36,12 @@ def pyplot():
 
 def best_so_far(experiment) -> tuple[np.ndarray, np.ndarray]:
     """(tuner time in seconds, best value of the first metric reported up to then), from the first
-    report that can be best on. Non-finite values are skipped (``syne_tune.best``): a report of
-    -inf in mode "min" leaves the best so far as it was."""
+    report that can be best on. Non-finite values (and infeasible reports of a constrained
+    experiment) are skipped (``syne_tune.best``): a report of -inf in mode "min" leaves the best
+    so far as it was."""
     metric = experiment._metric()
     frame = experiment.results.sort_values(ST_TUNER_TIME, kind="stable")
-    best = running_best(frame[metric], experiment.metric_mode())
+    best = running_best(experiment.metric_values(metric).loc[frame.index], experiment.metric_mode())
     shown = ~np.isnan(best)
     return frame[ST_TUNER_TIME].to_numpy(float)[shown], best[shown]
 

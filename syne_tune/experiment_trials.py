@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from syne_tune.backend.trial_status import Status
-from syne_tune.best import best_per_group
+from syne_tune.best import best_per_group, feasible_values
 from syne_tune.constants import (
     ST_CONFIG_PREFIX, ST_DECISION, ST_STATUS, ST_TRIAL_ID, ST_TUNER_TIME, ST_WORKER_TIME,
 )
@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 
 def trials_table(results: pd.DataFrame, metric: str, mode: str, resource_attr: str | None = None,
-                 final_status: dict[int, str] | None = None, configs: dict[int, dict] | None = None) -> pd.DataFrame:
+                 final_status: dict[int, str] | None = None, configs: dict[int, dict] | None = None,
+                 constraints: list[str] | None = None) -> pd.DataFrame:
     """Summarizes reports per trial: one row per trial that started (with a report, or in
     ``configs``); sorted by trial id.
 
@@ -33,6 +34,9 @@ def trials_table(results: pd.DataFrame, metric: str, mode: str, resource_attr: s
     highest ``resource_attr`` reported; only with ``resource_attr``), ``reports``, ``wall_time``
     (seconds from the trial's first start to its last report, time paused included), ``worker_time`` (seconds
     the training script ran, summed over pause/resume), then the ``config_*`` columns.
+
+    With ``constraints`` (constrained tuning), ``best_<metric>`` is over feasible reports only
+    (``syne_tune.best.feasible_values``) and a ``feasible`` column says whether the trial had one.
 
     Args:
         final_status: {trial id: status} as the tuner last saw it; overrides the inferred status.
@@ -49,7 +53,10 @@ def trials_table(results: pd.DataFrame, metric: str, mode: str, resource_attr: s
         table = pd.DataFrame(index=groups.size().index)
         table["status"] = _status_from_reports(groups)
         if metric in frame:
-            table[f"best_{metric}"] = best_per_group(frame[metric], frame[ST_TRIAL_ID], mode)
+            values = feasible_values(frame, metric, constraints or [])
+            table[f"best_{metric}"] = best_per_group(values, frame[ST_TRIAL_ID], mode)
+            if constraints:
+                table["feasible"] = values.notna().groupby(frame[ST_TRIAL_ID]).any()
             table[f"last_{metric}"] = groups[metric].last()
         if resource_attr is not None and resource_attr in frame:
             table["resource"] = groups[resource_attr].max()

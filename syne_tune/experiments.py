@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from syne_tune.best import best_label
+from syne_tune.best import best_label, constraint_names, feasible_values
 from syne_tune.constants import ST_TRIAL_ID, ST_TUNER_CREATION_TIMESTAMP
 from syne_tune.results_journal import JOURNAL_NAME, journal_rows, rows_frame
 from syne_tune.results_path import experiment_folder, experiment_path, results_root
@@ -80,15 +80,28 @@ class ExperimentResult:
             raise ValueError(f"Experiment {self.name} has no reported values of '{metric}' yet.")
         return metric
 
+    def constraint_attrs(self) -> list[str]:
+        """The constraint attributes of a constrained experiment (feasible where every value is <= 0),
+        from its metadata; [] otherwise."""
+        return constraint_names(self.metadata)
+
+    def metric_values(self, metric: str | None = None):
+        """The reported values of ``metric`` (default: the first), NaN where a report cannot be best:
+        in a constrained experiment, every infeasible report (``syne_tune.best.feasible_values``)."""
+        metric = metric or self._metric()
+        return feasible_values(self.results, metric, self.constraint_attrs())
+
     def best_config(self) -> dict:
         """The row of the best value of the first metric: trial_id, metrics and config_* entries.
 
-        NaN, infinite and non-numeric values never count as best (``syne_tune.best``).
+        NaN, infinite and non-numeric values never count as best (``syne_tune.best``); in a
+        constrained experiment, neither do infeasible reports.
         """
         metric = self._metric()
-        label = best_label(self.results[metric], self.metric_mode())
+        label = best_label(self.metric_values(metric), self.metric_mode())
         if label is None:
-            raise ValueError(f"Experiment {self.name} has no finite value of '{metric}' yet.")
+            feasible = " feasible" if self.constraint_attrs() else ""
+            raise ValueError(f"Experiment {self.name} has no{feasible} finite value of '{metric}' yet.")
         return {k: _builtin(v) for k, v in self.results.loc[label].items() if not k.startswith("st_")}
 
     def trial_count(self) -> TrialCount:
@@ -116,7 +129,7 @@ class ExperimentResult:
         final_status, configs = tuner_record(self.folder, self.tuner)
         return trials_table(self.results, self.metric_names()[0], self.metric_mode(),
                             resource_attr=resource_attr or self.metadata.get("resource_attr"),
-                            final_status=final_status, configs=configs)
+                            final_status=final_status, configs=configs, constraints=self.constraint_attrs())
 
     def pareto_front(self, metrics: list[str] | None = None, modes: list[str] | None = None,
                      last_report_only: bool = False) -> pd.DataFrame:

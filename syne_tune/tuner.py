@@ -22,6 +22,7 @@ from pathlib import Path
 from syne_tune import json_values
 from syne_tune._validation import bad_argument, check_bool, check_int, check_number
 from syne_tune.backend.trial_backend import TrialBackend
+from syne_tune.best import constraint_names
 from syne_tune.constants import ST_TUNER_START_TIMESTAMP
 from syne_tune.experiment_lock import ExperimentLock
 from syne_tune.interruptions import Interruptions, TuningInterrupted  # noqa: F401 (TuningInterrupted: public)
@@ -224,7 +225,8 @@ class Tuner:
         if self._resuming:
             self._replay_journal()
         else:
-            self.tuning_status = TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time)
+            self.tuning_status = TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time,
+                                              constraint_attrs=constraint_names(self.metadata))
         self._recorder = TrialRecorder(self.tuning_status, self.journal, self.callbacks)
         self._recorder.tuner_time = self._tuner_time
         self._rules.recorder = self._recorder
@@ -429,7 +431,8 @@ class Tuner:
 
     def _replay_journal(self) -> None:
         """Brings the loaded state up to the journal's end: what happened after the last save."""
-        status = self.tuning_status or TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time)
+        status = self.tuning_status or TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time,
+                                                    constraint_attrs=constraint_names(self.metadata))
         self.tuning_status = status
         status.continue_from(getattr(self, "_elapsed", 0.0))
         recorder = TrialRecorder(status)

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from syne_tune.backend.trial_status import Status, Trial
-from syne_tune.best import best_item, rankable
+from syne_tune.best import best_item, is_feasible, rankable
 from syne_tune.constants import ST_WORKER_COST, ST_WORKER_TIME
 from syne_tune.trial_count import TrialCount
 
@@ -74,8 +74,15 @@ class TuningStatus:
     default, the simulated clock of a SimulatorBackend in simulated experiments.
     """
 
-    def __init__(self, metric_names: list[str], clock: Callable[[], float] = time.perf_counter):
+    constraint_attrs: tuple[str, ...] = ()       # class defaults: statuses pickled before constraints existed
+    feasible_trial_statistics: dict = {}
+
+    def __init__(self, metric_names: list[str], clock: Callable[[], float] = time.perf_counter,
+                 constraint_attrs: list[str] | tuple[str, ...] = ()):
         self.metric_names = metric_names
+        # constrained tuning (syne_tune.best.is_feasible): only feasible reports can be best
+        self.constraint_attrs = tuple(constraint_attrs)
+        self.feasible_trial_statistics: dict[int, MetricsStatistics] = defaultdict(MetricsStatistics)
         self.clock = clock
         self.start_time = clock()
         self.overall_metric_statistics = MetricsStatistics()
@@ -100,18 +107,22 @@ class TuningStatus:
     def add_result(self, trial_id: int, result: dict) -> None:
         self.overall_metric_statistics.add(result)
         self.trial_metric_statistics[trial_id].add(result)
+        if self.constraint_attrs and is_feasible(result, self.constraint_attrs):
+            self.feasible_trial_statistics[trial_id].add(result)
 
     def best_trial(self, metric: str, mode: str) -> tuple[int, float] | None:
         """(trial id, value) of the best value of ``metric`` reported so far (``syne_tune.best``:
-        finite values only), or None."""
+        finite values only; with ``constraint_attrs``, feasible reports only), or None."""
         return best_item(self.best_per_trial(metric, mode), mode)
 
     def best_per_trial(self, metric: str, mode: str) -> list[tuple[int, float]]:
         """(trial id, its best value of ``metric``) of every trial that reported one that can be best;
-        ``syne_tune.best.ranked_items`` orders them best first."""
+        ``syne_tune.best.ranked_items`` orders them best first. With ``constraint_attrs``: of its
+        feasible reports only."""
         use_max = mode == "max"
         pairs = []
-        for trial_id, stats in self.trial_metric_statistics.items():
+        statistics = self.feasible_trial_statistics if self.constraint_attrs else self.trial_metric_statistics
+        for trial_id, stats in statistics.items():
             value = (stats.max_metrics if use_max else stats.min_metrics).get(metric)
             if value is not None:
                 pairs.append((trial_id, value))

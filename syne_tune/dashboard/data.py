@@ -137,7 +137,7 @@ def _summary(experiment) -> dict:
     count = experiment.trial_count()
     best = None
     if metric in results:
-        label = best_label(results[metric], mode)
+        label = best_label(experiment.metric_values(metric), mode)
         if label is not None:
             row = results.loc[label]
             best = {"value": _json(row[metric]), "trial_id": _json(row.get(ST_TRIAL_ID)),

@@ -5,6 +5,8 @@ SynchronousHyperbandScheduler).
 """
 from __future__ import annotations
 
+import numpy as np
+
 from syne_tune.optimizer.schedulers.fifo import FIFOScheduler
 from syne_tune.optimizer.schedulers.hyperband import HyperbandScheduler
 from syne_tune.optimizer.schedulers.multiobjective.moasha import MOASHA
@@ -26,6 +28,39 @@ class BayesianOptimization(FIFOScheduler):
 
     def __init__(self, config_space: dict, metric: str, **kwargs):
         super().__init__(config_space, metric=metric, searcher="bayesopt", **kwargs)
+
+
+class ConstrainedBayesianOptimization(FIFOScheduler):
+    """Bayesian optimization under constraints (Gardner et al., 2014): FIFOScheduler with
+    ``searcher='bayesopt_constrained'``. ``constraint_attr`` names the reported constraint value
+    (feasible where <= 0), or lists several; every "best" view then ranks feasible trials only.
+    """
+
+    def __init__(self, config_space: dict, metric: str, constraint_attr: str | list[str], **kwargs):
+        options = dict(kwargs.pop("search_options", None) or {})
+        options["constraint_attr"] = constraint_attr
+        super().__init__(config_space, metric=metric, searcher="bayesopt_constrained", search_options=options,
+                         **kwargs)
+
+
+class EHVI(FIFOScheduler):
+    """Multi-objective Bayesian optimization by expected hypervolume improvement, one GP per
+    objective: FIFOScheduler with an :class:`~syne_tune.optimizer.schedulers.searchers.ehvi_searcher.EHVISearcher`.
+    ``metric`` lists the objectives, ``mode`` is one mode or one per metric; ``search_options`` as
+    for ``searcher='bayesopt'``. Accepts all FIFOScheduler arguments.
+    """
+
+    def __init__(self, config_space: dict, metric: list[str], mode: str | list[str] = "min",
+                 points_to_evaluate: list[dict] | None = None, random_seed: int | None = None, **kwargs):
+        import secrets
+
+        from syne_tune.optimizer.schedulers.searchers.ehvi_searcher import EHVISearcher
+
+        seed = secrets.randbits(32) if random_seed is None else random_seed
+        searcher = EHVISearcher(config_space, metric, points_to_evaluate=points_to_evaluate, mode=mode,
+                                random_seed=int(np.random.RandomState(seed).randint(0, 2 ** 31)),
+                                **(kwargs.pop("search_options", None) or {}))
+        super().__init__(config_space, searcher=searcher, metric=metric, mode=mode, random_seed=seed, **kwargs)
 
 
 class GridSearch(FIFOScheduler):
@@ -194,6 +229,26 @@ class PBT(PopulationBasedTraining):
         super().__init__(config_space, metric=metric, resource_attr=resource_attr, **kwargs)
 
 
+class ZeroShotTransfer(FIFOScheduler):
+    """Zero-shot transfer (Wistuba et al., 2015): FIFOScheduler with the searcher
+    :class:`~syne_tune.optimizer.schedulers.transfer_learning.zero_shot.ZeroShotTransfer`, which
+    proposes the configs that did well across earlier tasks; a passed ``points_to_evaluate`` is
+    ignored, as in the original. Accepts all FIFOScheduler arguments.
+    """
+
+    def __init__(self, config_space: dict, transfer_learning_evaluations: dict, metric: str, mode: str = "min",
+                 sort_transfer_learning_evaluations: bool = True, use_surrogates: bool = False,
+                 random_seed: int | None = None, **kwargs):
+        from syne_tune.optimizer.schedulers.transfer_learning.zero_shot import ZeroShotTransfer as Searcher
+
+        kwargs.pop("points_to_evaluate", None)
+        searcher = Searcher(config_space, metric, transfer_learning_evaluations, mode=mode,
+                            sort_transfer_learning_evaluations=sort_transfer_learning_evaluations,
+                            use_surrogates=use_surrogates, random_seed=random_seed,
+                            **(kwargs.pop("search_options", None) or {}))
+        super().__init__(config_space, searcher=searcher, metric=metric, mode=mode, random_seed=random_seed, **kwargs)
+
+
 baselines_dict = {
     "Random Search": RandomSearch,
     "Bayesian Optimization": BayesianOptimization,
@@ -214,3 +269,5 @@ baselines_dict = {
     "PBT": PBT,
     "MOASHA": MOASHA,
 }
+# Not in baselines_dict (which builds each with config_space and one metric): ZeroShotTransfer needs
+# transfer_learning_evaluations, ConstrainedBayesianOptimization a constraint_attr, EHVI a list of metrics.

@@ -76,7 +76,9 @@ class FIFOScheduler(TrialScheduler):
         owner = type(self).__name__
         reject_unknown(owner, unknown, self._argument_names())
         self.metrics, self.modes = check_metrics(owner, metric, mode)
-        if len(self.metrics) > 1 and not (self.accepts_metric_list and searcher == "random"):
+        # multi-objective searchers: random search, or an instance modelling all metrics (EHVISearcher)
+        multi_objective = searcher == "random" or getattr(searcher, "multi_objective", False)
+        if len(self.metrics) > 1 and not (self.accepts_metric_list and multi_objective):
             raise ValueError(
                 f"The 'metric' argument of {owner} must be one name with searcher={searcher!r}. Got {metric!r}. "
                 "For several metrics use searcher='random' (multi-objective random search) or MOASHA.")

@@ -1,4 +1,5 @@
-"""Searcher names -> classes (random, random_encoded, grid, rea, bayesopt, kde, bore, hypertune), imported lazily so that optional dependencies stay optional."""
+"""Searcher names -> classes (random, random_encoded, grid, rea, bayesopt, bayesopt_constrained, kde, bore,
+hypertune), imported lazily so that optional dependencies stay optional."""
 from __future__ import annotations
 
 from syne_tune._lazy_exports import load_attribute
@@ -14,6 +15,8 @@ SEARCHERS = {
         "syne_tune.optimizer.schedulers.searchers.gp_searcher:GPFIFOSearcher",
         "syne_tune.optimizer.schedulers.searchers.gp_multifidelity_searcher:GPMultiFidelitySearcher",
     ),
+    "bayesopt_constrained": (
+        "syne_tune.optimizer.schedulers.searchers.constrained_gp_searcher:ConstrainedGPFIFOSearcher", None),
     "kde": ("syne_tune.optimizer.schedulers.searchers.kde_searcher:KernelDensityEstimator",) * 2,
     "grid": ("syne_tune.optimizer.schedulers.searchers.grid_searcher:GridSearcher",) * 2,
     "bore": ("syne_tune.optimizer.schedulers.searchers.bore:Bore",) * 2,
@@ -25,6 +28,8 @@ SEARCHERS = {
 # Why a searcher lacks a class for one kind of scheduler.
 _WHY_NOT = {
     "rea": "it learns from completed trials only. Use it with FIFOScheduler (or the REA baseline).",
+    "bayesopt_constrained": "its constraint model learns from completed trials only. Use it with FIFOScheduler "
+                            "(or the ConstrainedBayesianOptimization baseline).",
     "hypertune": "it weights the rung levels of a multi-fidelity scheduler. Use it with HyperbandScheduler "
                  "(or the HyperTune baseline).",
 }
