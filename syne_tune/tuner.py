@@ -225,8 +225,7 @@ class Tuner:
         if self._resuming:
             self._replay_journal()
         else:
-            self.tuning_status = TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time,
-                                              constraint_attrs=constraint_names(self.metadata))
+            self.tuning_status = self._new_tuning_status()
         self._recorder = TrialRecorder(self.tuning_status, self.journal, self.callbacks)
         self._recorder.tuner_time = self._tuner_time
         self._rules.recorder = self._recorder
@@ -247,6 +246,12 @@ class Tuner:
                 self._rules.restart_running()
         self._resuming = False
         self.snapshots.take(self._save_or_flush)  # from the first second on, a killed experiment can be continued
+
+    def _new_tuning_status(self) -> TuningStatus:
+        """Counts on the backend's clock; "best" views rank feasible reports only if the experiment
+        has constraints (``constraint_attr`` in its metadata)."""
+        return TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time,
+                            constraint_attrs=constraint_names(self.metadata))
 
     def _take_folder(self) -> None:
         """Makes this run the experiment folder's only owner: a new experiment's folder is created
@@ -431,8 +436,7 @@ class Tuner:
 
     def _replay_journal(self) -> None:
         """Brings the loaded state up to the journal's end: what happened after the last save."""
-        status = self.tuning_status or TuningStatus(self.scheduler.metric_names(), clock=self.trial_backend.time,
-                                                    constraint_attrs=constraint_names(self.metadata))
+        status = self.tuning_status or self._new_tuning_status()
         self.tuning_status = status
         status.continue_from(getattr(self, "_elapsed", 0.0))
         recorder = TrialRecorder(status)
