@@ -73,6 +73,8 @@ class IndependentGPSearcher(BaseSearcher):
     (:meth:`_candidates`) that is not excluded is proposed.
     """
 
+    replays_by_asking = False  # a resume hands it the journaled configs (see BaseSearcher)
+
     searcher_name = "independent GPs"
 
     def __init__(self, config_space: dict, metric: str, points_to_evaluate: list[dict] | None = None,
