@@ -397,6 +397,7 @@ class Tuner:
         state = dict(self.__dict__)
         for name in ("journal", "_lock", "_recorder"):  # an open file, a lock and callbacks belong to this run
             state[name] = None
+        state.pop("snapshots", None)  # counts this run's saves
         state["_tuner_time"] = self.tuner_time
         state["_elapsed"] = self.tuning_status.wallclock_time if self.tuning_status is not None else 0.0
         return state
@@ -412,6 +413,7 @@ class Tuner:
         state.setdefault("save_tuner", True)
         state.setdefault("_tuner_time", state.pop("tuner_time", 0.0))
         state.setdefault("_recorder", None)
+        state["snapshots"] = SnapshotCount()  # tuner.dill of earlier versions held a schedule
         if "_rules" not in state:  # the rules' state lived in the tuner
             rules = TuningRules(state["scheduler"], state["trial_backend"], state.pop("_report_check", None))
             rules.running = state.pop("_running", set())

@@ -33,6 +33,9 @@ class SnapshotCount:
         self.count += 1
 
 
+SnapshotSchedule = SnapshotCount  # the name tuner.dill files of earlier versions refer to
+
+
 def write_snapshot(tuner, folder: Path) -> None:
     """Pickles ``tuner`` into ``folder/tuner.dill``, atomically, with the standard library's C pickler
     where it can (several times faster than dill; functions defined in ``__main__`` travel by
