@@ -255,7 +255,19 @@ METHODS: dict[str, Method] = {
 
 
 def make_scheduler(name: str, arguments: MethodArguments) -> TrialScheduler:
-    """The scheduler of method ``name`` (a key of ``METHODS``)."""
+    """The scheduler of method ``name`` (a key of ``METHODS``); ValueError naming what the benchmark
+    lacks if the method requires more (``Method.requires``)."""
     if name not in METHODS:
         raise ValueError(f"Unknown method {name!r}. Choose from {list(METHODS)}.")
-    return METHODS[name].make(arguments)
+    method = METHODS[name]
+    missing = [need for need in method.requires if not _given(need, arguments)]
+    if missing:
+        raise ValueError(f"Method {name!r} needs a benchmark that gives {' and '.join(map(repr, missing))} "
+                         f"(see Method.requires in benchmarking/methods.py); this one does not.")
+    return method.make(arguments)
+
+
+def _given(need: str, arguments: MethodArguments) -> bool:
+    if need == "metrics":
+        return isinstance(arguments.metric, (list, tuple)) and len(arguments.metric) >= 2
+    return need in arguments.extra

@@ -27,7 +27,8 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarking`` importab
 
 from benchmarking.definitions import BENCHMARKS, benchmark_definition  # noqa: E402
 
-from benchmarking.methods import METHODS, MethodArguments  # noqa: E402  (the one method registry)
+from benchmarking import methods  # noqa: E402  (the one method registry)
+from benchmarking.methods import METHODS, MethodArguments  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,13 @@ class MethodResult:
 
 def make_scheduler(method: str, benchmark: dict, n_workers: int, random_seed: int):
     """The scheduler of ``method`` (from ``benchmarking/methods.py``), configured from the benchmark definition."""
-    if method not in METHODS:
-        raise ValueError(f"Unknown method {method!r}. Choose from {list(METHODS)}.")
     params = benchmark["default_params"]
     arguments = MethodArguments(
         config_space=benchmark["config_space"], metric=benchmark["metric"], mode=benchmark["mode"],
         random_seed=random_seed, resource_attr=benchmark["resource_attr"], max_t=int(params["max_resource_level"]),
         n_workers=n_workers,
         extra={"grace_period": int(params["grace_period"]), "reduction_factor": params["reduction_factor"]})
-    return METHODS[method].make(arguments)
+    return methods.make_scheduler(method, arguments)
 
 
 def run_method(method: str, benchmark_name: str, benchmark: dict, n_workers: int,
