@@ -65,13 +65,20 @@ def local_optimize_batch(X0: np.ndarray, predict: Callable, best: np.ndarray, bo
     k, d = X0.shape
     log_ei = LOG_EI if log_ei is None else log_ei
     acquisition = log_expected_improvement if log_ei else expected_improvement
-    # all k starts as one vectorized objective: one autograd trace per L-BFGS-B evaluation
-    value_and_gradient = value_and_grad(lambda flat: -anp.sum(acquisition(*predict(anp.reshape(flat, (k, d))),
-                                                                           best, xi)))
+    with_vjp = getattr(predict, "with_vjp", None)
+    if with_vjp is None:        # all k starts as one vectorized objective: one autograd trace per evaluation
+        value_and_gradient = value_and_grad(
+            lambda flat: -anp.sum(acquisition(*predict(anp.reshape(flat, (k, d))), best, xi)))
 
-    def fun(flat):
-        value, gradient = value_and_gradient(flat)
-        return float(value), np.asarray(gradient, dtype=float)
+        def fun(flat):
+            value, gradient = value_and_gradient(flat)
+            return float(value), np.asarray(gradient, dtype=float)
+    else:                       # the same objective and gradient, written out (no trace)
+        def fun(flat):
+            mean, std, vjp = with_vjp(np.reshape(flat, (k, d)))
+            value, acquisition_vjp = acquisition.value_and_vjp(mean, std, best, xi)
+            g = acquisition_vjp(-np.ones(k))
+            return -float(np.sum(value)), np.ravel(vjp(g[0], g[1]))
 
     options = {"maxiter": maxiter, **({"ftol": LOG_EI_FTOL} if log_ei else {})}
     result = scipy.optimize.minimize(fun, X0.ravel(), jac=True, method="L-BFGS-B",

@@ -102,10 +102,12 @@ def _matern52_gradients(traced, g, K, X1, X2, inv_bw, c, saved):
         np.fill_diagonal(H, 0.0)
     h1, h2, HX2 = H.sum(axis=1), H.sum(axis=0), np.dot(H, X2)
     w = inv_bw * inv_bw
-    grads[0] = 2.0 * w * (X1 * h1[:, None] - HX2)
+    if 0 in traced:
+        grads[0] = 2.0 * w * (X1 * h1[:, None] - HX2)
     if 1 in traced:
         grads[1] = 2.0 * w * (X2 * h2[:, None] - np.dot(H.T, X1))
-    grads[2] = 2.0 * inv_bw * (np.dot(h1, X1 * X1) + np.dot(h2, X2 * X2) - 2.0 * np.sum(X1 * HX2, axis=0))
+    if 2 in traced:
+        grads[2] = 2.0 * inv_bw * (np.dot(h1, X1 * X1) + np.dot(h2, X2 * X2) - 2.0 * np.sum(X1 * HX2, axis=0))
     return grads
 
 

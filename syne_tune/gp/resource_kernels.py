@@ -99,6 +99,37 @@ class WarpedMatern52Model(Matern52Model):
             return super().covariance(params, Z, Z)
         return super().covariance(params, self._warp(params, X1), self._warp_data(params, X2))
 
+    # Fast paths: the base class's vector-Jacobian products through the warp, written out.
+
+    def values_and_parameter_vjp(self, params, X):
+        a, b = params["warping_a"][0], params["warping_b"][0]
+        w, warp_vjp = kumaraswamy_warp.value_and_vjp(X[:, -1], a, b, traced=(1, 2))
+        Z = np.concatenate([X[:, :-1], w[:, None]], axis=1)
+        K, vjp = kernels.matern52.value_and_vjp(Z, Z, params["kernel_inv_bw"],
+                                                 params["kernel_covariance_scale"][0], traced=(0, 1, 2, 3))
+        mean = self.mean(params, X)
+
+        def parameter_vjp(gK, g_mean):
+            g = vjp(gK)
+            g_warp = warp_vjp(g[0][:, -1] + g[1][:, -1])
+            return dict(self._constant_mean_gradients(params, g_mean), kernel_inv_bw=g[2],
+                        kernel_covariance_scale=np.array([g[3]]), warping_a=np.array([g_warp[1]]),
+                        warping_b=np.array([g_warp[2]]))
+        return K, mean, parameter_vjp
+
+    def query_values_and_vjp(self, params, Xq, X):
+        a, b = params["warping_a"][0], params["warping_b"][0]
+        w, warp_vjp = kumaraswamy_warp.value_and_vjp(Xq[:, -1], a, b, traced=(0,))
+        Zq = np.concatenate([Xq[:, :-1], w[:, None]], axis=1)
+        Kq, vjp = kernels.matern52.value_and_vjp(Zq, self._warp_data(params, X), params["kernel_inv_bw"],
+                                                  params["kernel_covariance_scale"][0], traced=(0,))
+
+        def input_vjp(gK, g_diagonal, g_mean):
+            gZ = vjp(gK)[0]
+            gZ[:, -1] = warp_vjp(gZ[:, -1])[0]
+            return gZ
+        return Kq, self.diagonal(params, Xq), self.mean(params, Xq), input_vjp
+
     def __getstate__(self) -> dict:
         return dict(self.__dict__, _warped_data=())
 
