@@ -142,7 +142,8 @@ def test_models_with_fast_paths_equal_autograd_on_the_references(name, request):
             np.testing.assert_allclose(c[part], b[part], rtol=RTOL, atol=1e-10, err_msg=f"{which}, written out")
 
 
-@pytest.mark.parametrize("name", ["plain-matern52", "grouped-matern52", "matern52-res-warp"])
+@pytest.mark.parametrize("name", ["plain-matern52", "grouped-matern52", "matern52-res-warp", "exp-decay-sum",
+                                  "exp-decay-delta1", "exp-decay-combined"])
 def test_written_out_vector_jacobian_products_equal_the_autograd_default(name):
     """The models' own values_and_parameter_vjp / query_values_and_vjp equal GPModel's (autograd)."""
     model = build(name)
