@@ -62,9 +62,11 @@ def map_objective(model: GPModel, X: np.ndarray, y: np.ndarray):
     Y = np.asarray(y, dtype=float).reshape(X.shape[0], -1)
     positive = np.concatenate([np.full(s.size, s.positive) for s in model.parameters])
     priors = [(s.name, s.log_prior) for s in model.parameters if s.log_prior is not None]
+    slices = np.cumsum([0] + [s.size for s in model.parameters])
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        params = unpack(model, np.asarray(theta, dtype=float))
+        values = np.where(positive, np.exp(np.where(positive, theta, 0.0)), theta)
+        params = {s.name: values[start:end] for s, start, end in zip(model.parameters, slices[:-1], slices[1:])}
         K, mean, parameter_vjp = model.values_and_parameter_vjp(params, X)
         K = add_to_diagonal(K, params["noise_variance"][0])
         workspace: dict = {}
@@ -78,7 +80,6 @@ def map_objective(model: GPModel, X: np.ndarray, y: np.ndarray):
             value -= prior_value
             gradients[name] = gradients[name] - prior_gradient
         gradient = np.concatenate([np.broadcast_to(gradients[s.name], (s.size,)) for s in model.parameters])
-        values = np.concatenate([params[s.name] for s in model.parameters])
         return float(value), np.where(positive, gradient * values, gradient)     # chain rule through exp
 
     return objective
