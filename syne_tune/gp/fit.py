@@ -79,7 +79,7 @@ def map_objective(model: GPModel, X: np.ndarray, y: np.ndarray):
             prior_value, prior_gradient = prior.value_and_gradient(params[name])
             value -= prior_value
             gradients[name] = gradients[name] - prior_gradient
-        gradient = np.concatenate([np.broadcast_to(gradients[s.name], (s.size,)) for s in model.parameters])
+        gradient = np.concatenate([np.reshape(gradients[s.name], s.size) for s in model.parameters])
         return float(value), np.where(positive, gradient * values, gradient)     # chain rule through exp
 
     return objective
