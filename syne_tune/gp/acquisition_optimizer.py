@@ -1,7 +1,8 @@
 """Choose the next point: score random candidates, then refine the best few by L-BFGS-B on −EI.
 
 Notation: ``candidates: (c, d)`` encoded, ``bounds: (d, 2)``, ``predict(Xq (q, d)) -> (mean (q, m),
-std (q,))`` written with autograd.numpy (:func:`~syne_tune.gp.posterior.predict_mean_std`), ``best: (m,)``.
+std (q,))``: a :class:`~syne_tune.gp.posterior.Predictor` (its ``with_vjp`` gives the gradient without a
+trace) or any function written with autograd.numpy (then traced), ``best: (m,)``.
 As in the original library: rank candidates (Thompson or EI), optimize from the top one; if the result is
 excluded fall back to the candidate itself, then to the next ranked candidate. Here the top
 ``num_local_starts`` candidates (and optional extra starts such as the incumbent) are optimized in
