@@ -1,7 +1,8 @@
 """Choose the next point: score random candidates, then refine the best few by L-BFGS-B on −EI.
 
 Notation: ``candidates: (c, d)`` encoded, ``bounds: (d, 2)``, ``predict(Xq (q, d)) -> (mean (q, m),
-std (q,))`` written with autograd.numpy (:func:`~syne_tune.gp.posterior.predict_mean_std`), ``best: (m,)``.
+std (q,))``: a :class:`~syne_tune.gp.posterior.Predictor` (its ``with_vjp`` gives the gradient without a
+trace) or any function written with autograd.numpy (then traced), ``best: (m,)``.
 As in the original library: rank candidates (Thompson or EI), optimize from the top one; if the result is
 excluded fall back to the candidate itself, then to the next ranked candidate. Here the top
 ``num_local_starts`` candidates (and optional extra starts such as the incumbent) are optimized in
@@ -65,13 +66,20 @@ def local_optimize_batch(X0: np.ndarray, predict: Callable, best: np.ndarray, bo
     k, d = X0.shape
     log_ei = LOG_EI if log_ei is None else log_ei
     acquisition = log_expected_improvement if log_ei else expected_improvement
-    # all k starts as one vectorized objective: one autograd trace per L-BFGS-B evaluation
-    value_and_gradient = value_and_grad(lambda flat: -anp.sum(acquisition(*predict(anp.reshape(flat, (k, d))),
-                                                                           best, xi)))
+    with_vjp = getattr(predict, "with_vjp", None)
+    if with_vjp is None:        # all k starts as one vectorized objective: one autograd trace per evaluation
+        value_and_gradient = value_and_grad(
+            lambda flat: -anp.sum(acquisition(*predict(anp.reshape(flat, (k, d))), best, xi)))
 
-    def fun(flat):
-        value, gradient = value_and_gradient(flat)
-        return float(value), np.asarray(gradient, dtype=float)
+        def fun(flat):
+            value, gradient = value_and_gradient(flat)
+            return float(value), np.asarray(gradient, dtype=float)
+    else:                       # the same objective and gradient, written out (no trace)
+        def fun(flat):
+            mean, std, vjp = with_vjp(np.reshape(flat, (k, d)))
+            value, acquisition_vjp = acquisition.value_and_vjp(mean, std, best, xi)
+            g = acquisition_vjp(-np.ones(k))
+            return -float(np.sum(value)), np.ravel(vjp(g[0], g[1]))
 
     options = {"maxiter": maxiter, **({"ftol": LOG_EI_FTOL} if log_ei else {})}
     result = scipy.optimize.minimize(fun, X0.ravel(), jac=True, method="L-BFGS-B",

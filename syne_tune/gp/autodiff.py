@@ -19,7 +19,9 @@ def fused(value: Callable, gradients: Callable, argnums: Sequence[int], forward:
     ``gradients(traced, g, ans, *args, saved) -> {argnum: gradient}`` for at least the arguments in
     ``traced`` (a subset of ``argnums``), computed once per cotangent ``g``. ``forward(*args, saved)``
     (default: ``value``) computes the value and may store intermediate results in the dict ``saved``
-    (fresh per call) for ``gradients``. ``.reference`` is ``value``, for autograd to trace."""
+    (fresh per call) for ``gradients``. ``.reference`` is ``value``, for autograd to trace;
+    ``.value_and_vjp(*args, traced=argnums)`` gives the value and its vector-Jacobian product with no
+    trace at all (for objectives written out in numpy around a model's values, fit.py)."""
     compute = forward or (lambda *args, saved, **kwargs: value(*args, **kwargs))
     function = primitive(lambda *args, saved, **kwargs: compute(*args, saved=saved, **kwargs))
     allowed = set(argnums)
@@ -38,6 +40,13 @@ def fused(value: Callable, gradients: Callable, argnums: Sequence[int], forward:
     def call(*args, **kwargs):
         return function(*args, saved={}, **kwargs)
 
+    def value_and_vjp(*args, traced: Sequence[int] = argnums, **kwargs):
+        """``(value, vjp)`` without autograd: ``vjp(g) -> {argnum: gradient}`` for the arguments in ``traced``."""
+        saved = {}
+        ans = compute(*args, saved=saved, **kwargs)
+        return ans, lambda g: gradients(set(traced), g, ans, *args, saved=saved, **kwargs)
+
     call.reference = value
+    call.value_and_vjp = value_and_vjp
     call.__name__ = value.__name__
     return call

@@ -4,8 +4,9 @@ All hyperparameters live in one flat vector θ: log(value) for positive paramete
 itself otherwise, in the order of ``model.parameters`` (as the original library: restart 0 from the
 entry values, restart i > 0 from entry + N(0, 1) in θ-space, clipped; best restart wins).
 Optional ``warm_start`` (the previous optimum) replaces the random start of restart 1.
-Value and gradient come from autograd on :func:`~syne_tune.gp.likelihood.neg_log_posterior` (the
-model's values; the Cholesky part is one primitive), handed to ``scipy.optimize.minimize(jac=True)``.
+Value and gradient are those of autograd on :func:`~syne_tune.gp.likelihood.neg_log_posterior`, written
+out around the model's vector-Jacobian product (:func:`map_objective`), handed to
+``scipy.optimize.minimize(jac=True)``.
 """
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from dataclasses import dataclass
 import autograd.numpy as anp
 import numpy as np
 import scipy.optimize
-from autograd import value_and_grad
 
-from syne_tune.gp.likelihood import neg_log_posterior
+from syne_tune.gp.likelihood import add_to_diagonal, gaussian_nll, nll_gradient_in_K
 from syne_tune.gp.model import GPModel
 
 logger = logging.getLogger(__name__)
@@ -54,12 +54,33 @@ def theta_bounds(model: GPModel) -> list[tuple[float | None, float | None]]:
 
 
 def map_objective(model: GPModel, X: np.ndarray, y: np.ndarray):
-    """θ -> (MAP objective, gradient in θ): one autograd trace per evaluation (likelihood.py)."""
-    value_and_gradient = value_and_grad(lambda theta: neg_log_posterior(unpack(model, theta), model, X, y))
+    """θ -> (MAP objective, gradient in θ), equal to autograd on :func:`~syne_tune.gp.likelihood.neg_log_posterior`
+    (tests/gp/test_fast_paths.py) but written out around the model's values: the likelihood's and the
+    priors' gradients are explicit, only ``model.values_and_parameter_vjp`` is autograd (by default)
+    or a model's own fast path. autograd's fixed cost per traced operation otherwise dominates at a
+    hundred observations (docs/benchmarks-bayesopt.md)."""
+    Y = np.asarray(y, dtype=float).reshape(X.shape[0], -1)
+    positive = np.concatenate([np.full(s.size, s.positive) for s in model.parameters])
+    priors = [(s.name, s.log_prior) for s in model.parameters if s.log_prior is not None]
+    slices = np.cumsum([0] + [s.size for s in model.parameters])
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        value, gradient = value_and_gradient(np.asarray(theta, dtype=float))
-        return float(value), np.asarray(gradient, dtype=float)
+        values = np.where(positive, np.exp(np.where(positive, theta, 0.0)), theta)
+        params = {s.name: values[start:end] for s, start, end in zip(model.parameters, slices[:-1], slices[1:])}
+        K, mean, parameter_vjp = model.values_and_parameter_vjp(params, X)
+        K = add_to_diagonal(K, params["noise_variance"][0])
+        workspace: dict = {}
+        R = Y - mean[:, None]
+        value = gaussian_nll(K, R, workspace)
+        gK = nll_gradient_in_K(workspace, R.shape[1])
+        gradients = parameter_vjp(gK, -workspace["A"].sum(axis=1))
+        gradients["noise_variance"] = gradients["noise_variance"] + np.trace(gK)
+        for name, prior in priors:
+            prior_value, prior_gradient = prior.value_and_gradient(params[name])
+            value -= prior_value
+            gradients[name] = gradients[name] - prior_gradient
+        gradient = np.concatenate([np.reshape(gradients[s.name], s.size) for s in model.parameters])
+        return float(value), np.where(positive, gradient * values, gradient)     # chain rule through exp
 
     return objective
 

@@ -87,25 +87,32 @@ def _matern52_forward(X1, X2, inv_bw, c, saved):
     B = np.sqrt(5.0 * r2 + _EPS)
     E = np.exp(-B)
     P = (1.0 + B + (5.0 / 3.0) * r2) * E
-    saved.update(r2=r2, B=B, E=E, P=P)
+    D = _EPS / B                                          # P'(r²) = −(5/6)·D, D = (1 + B − ε/B)·E
+    np.subtract(B, D, out=D)
+    D += 1.0
+    D *= E
+    saved.update(P=P, D=D)
     return c * P
 
 
 def _matern52_gradients(traced, g, K, X1, X2, inv_bw, c, saved):
     """{argnum: Σ g∘∂K/∂argument} for K = matern52(X1, X2, inv_bw, c), with H = c·g∘P'(r²)."""
-    B, E, P = saved["B"], saved["E"], saved["P"]
+    P = saved["P"]
     grads = {3: np.sum(g * P)}
     if traced <= {3}:
         return grads
-    H = (c * (-5.0 / 6.0)) * g * (1.0 + B - _EPS / B) * E
+    H = (c * (-5.0 / 6.0)) * g
+    H *= saved["D"]
     if X1 is X2:            # the pairs (x_i, x_i) contribute exactly 0; their rounding noise would not
         np.fill_diagonal(H, 0.0)
     h1, h2, HX2 = H.sum(axis=1), H.sum(axis=0), np.dot(H, X2)
     w = inv_bw * inv_bw
-    grads[0] = 2.0 * w * (X1 * h1[:, None] - HX2)
+    if 0 in traced:
+        grads[0] = 2.0 * w * (X1 * h1[:, None] - HX2)
     if 1 in traced:
         grads[1] = 2.0 * w * (X2 * h2[:, None] - np.dot(H.T, X1))
-    grads[2] = 2.0 * inv_bw * (np.dot(h1, X1 * X1) + np.dot(h2, X2 * X2) - 2.0 * np.sum(X1 * HX2, axis=0))
+    if 2 in traced:
+        grads[2] = 2.0 * inv_bw * (np.dot(h1, X1 * X1) + np.dot(h2, X2 * X2) - 2.0 * np.sum(X1 * HX2, axis=0))
     return grads
 
 

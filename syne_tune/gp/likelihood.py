@@ -39,13 +39,19 @@ def _factorization(K, R, workspace):
     return L, cho_solve(L, R)
 
 
+def nll_gradient_in_K(workspace: dict, m: int) -> np.ndarray:
+    """∂nll/∂K = 0.5·(m K⁻¹ − A Aᵀ) from the forward pass's ``workspace`` (L, A)."""
+    L, A = workspace["L"], workspace["A"]
+    W = inverse_from_cholesky(L)
+    W *= 0.5 * m
+    W -= 0.5 * (A @ A.T)
+    return W
+
+
 def _vjp_K(ans, K, R, workspace=None):
     def vjp(g):
         L, A = _factorization(K, R, workspace)
-        W = inverse_from_cholesky(L)
-        W *= 0.5 * g * R.shape[1]
-        W -= (0.5 * g) * (A @ A.T)
-        return W
+        return g * nll_gradient_in_K({"L": L, "A": A}, R.shape[1])
     return vjp
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import autograd.numpy as anp
 import numpy as np
+from autograd import make_vjp
+from autograd.builtins import tuple as traced_tuple
 
 from syne_tune.gp import kernels, priors
 from syne_tune.gp.priors import LogPrior
@@ -98,6 +100,22 @@ class GPModel:
     def mean(self, params: dict, X):
         raise NotImplementedError(f"{type(self).__name__} must define mean(params, X).")
 
+    def values_and_parameter_vjp(self, params: dict, X: np.ndarray):
+        """``(K (n, n), mean (n,), vjp)`` at the training inputs, ``vjp(gK, g_mean) -> {name: gradient}``
+        the vector-Jacobian product in the parameters (what the MAP objective needs, fit.py).
+        Default: one autograd trace of :meth:`covariance` and :meth:`mean`; a model may write it out
+        (a fast path, tested equal to this)."""
+        vjp, (K, mean) = make_vjp(lambda p: traced_tuple((self.covariance(p, X, X), self.mean(p, X))))(params)
+        return K, mean, lambda gK, g_mean: vjp((gK, g_mean))
+
+    def query_values_and_vjp(self, params: dict, Xq: np.ndarray, X: np.ndarray):
+        """``(k(Xq, X) (q, n), diagonal (q,), mean (q,), vjp)``, ``vjp(gK, g_diagonal, g_mean) -> (q, d)``
+        the vector-Jacobian product in the query inputs (what the acquisition needs, posterior.py).
+        Default: one autograd trace; a model may write it out (a fast path, tested equal to this)."""
+        vjp, values = make_vjp(lambda Z: traced_tuple((self.covariance(params, Z, X), self.diagonal(params, Z),
+                                                      self.mean(params, Z))))(Xq)
+        return (*values, lambda gK, g_diagonal, g_mean: vjp((gK, g_diagonal, g_mean)))
+
 
 class KernelModel(GPModel):
     """A kernel with Gaussian noise and a constant mean: define ``kernel_parameters`` and
@@ -112,6 +130,10 @@ class KernelModel(GPModel):
 
     def mean(self, params, X):
         return params["mean_mean_value"][0] * anp.ones(X.shape[0])
+
+    def _constant_mean_gradients(self, params: dict, g_mean) -> dict:
+        """Gradients of Σ g_mean∘mean, plus zeros for the noise (added by the likelihood)."""
+        return {"noise_variance": np.zeros(1), "mean_mean_value": np.array([np.sum(g_mean)])}
 
 
 class Matern52Model(KernelModel):
@@ -134,8 +156,12 @@ class Matern52Model(KernelModel):
         size = dim if self.groups is None else int(self.groups.max()) + 1
         if size == dim:
             self.groups = None          # one column per group: plain ARD
+        # Upper bound 10 (length scale 0.1 of the unit box), not the original library's 100: with a
+        # handful of observations the MAP fit otherwise often ends at inverse bandwidths of 30-100,
+        # K ≈ c·I between the observations, and refits warm-started there stay (Hartmann6 sequential:
+        # 15 of 40 runs in the local minimum at 50 evaluations against 7; docs/benchmarks-bayesopt.md).
         self.kernel_parameters = (
-            Parameter("kernel_inv_bw", 1.0, 1e-4, 100.0, None, size=size, vector=True),
+            Parameter("kernel_inv_bw", 1.0, 1e-4, 10.0, None, size=size, vector=True),
             Parameter("kernel_covariance_scale", 1.0, 1e-3, 1e3, priors.log_normal(0.0, 1.0)),
         )
 
@@ -149,6 +175,32 @@ class Matern52Model(KernelModel):
 
     def diagonal(self, params, X):
         return kernels.matern52_diagonal(X, params["kernel_covariance_scale"][0])
+
+    # Fast paths (the measured hot spots of FIFO bayesopt and MOBSTER, docs/benchmarks-bayesopt.md):
+    # the vector-Jacobian products of the base class written out with the Matérn primitive's gradients.
+
+    def _per_group(self, gradient: np.ndarray) -> np.ndarray:
+        """Gradient per input column (dim,) -> per inverse bandwidth (size,)."""
+        if self.groups is None:
+            return gradient
+        return np.bincount(self.groups, weights=gradient, minlength=int(self.groups.max()) + 1)
+
+    def values_and_parameter_vjp(self, params, X):
+        K, vjp = kernels.matern52.value_and_vjp(X, X, self._inv_bw(params), params["kernel_covariance_scale"][0],
+                                                 traced=(2, 3))
+        mean = self.mean(params, X)
+
+        def parameter_vjp(gK, g_mean):
+            g = vjp(gK)
+            return dict(self._constant_mean_gradients(params, g_mean), kernel_inv_bw=self._per_group(g[2]),
+                        kernel_covariance_scale=np.array([g[3]]))
+        return K, mean, parameter_vjp
+
+    def query_values_and_vjp(self, params, Xq, X):
+        c = params["kernel_covariance_scale"][0]
+        Kq, vjp = kernels.matern52.value_and_vjp(Xq, X, self._inv_bw(params), c, traced=(0,))
+        return (Kq, self.diagonal(params, Xq), self.mean(params, Xq),
+                lambda gK, g_diagonal, g_mean: vjp(gK)[0])
 
 
 def matern52_model(dim: int, groups: np.ndarray | None = None) -> Matern52Model:

@@ -135,6 +135,32 @@ def _mean_std_gradients(traced, g, ans, Kq, diagonal, mean_q, state, saved):
 _mean_std = fused(_mean_std_value, _mean_std_gradients, argnums=(0, 1, 2), forward=_mean_std_forward)
 
 
+def mean_std_and_vjp(state: PosteriorState, Xq: np.ndarray):
+    """:func:`predict_mean_std` without a trace: ``(mean (q, m), std (q,), vjp)``, ``vjp(g_mean, g_std) -> (q, d)``
+    the gradient in ``Xq`` (the model's ``query_values_and_vjp``: autograd by default, or its fast path)."""
+    Kq, diagonal, mean_q, values_vjp = state.model.query_values_and_vjp(state.params, Xq, state.X)
+    (mean, std), vjp = _mean_std.value_and_vjp(Kq, diagonal, mean_q, state)
+
+    def input_vjp(g_mean, g_std):
+        g = vjp((g_mean, g_std))
+        return values_vjp(g[0], g[1], g[2])
+    return mean, std, input_vjp
+
+
+class Predictor:
+    """``predict_mean_std`` of one state as a function of ``Xq`` (traceable), whose ``with_vjp(Xq)`` is
+    :func:`mean_std_and_vjp` (what the acquisition optimizer uses, without tracing)."""
+
+    def __init__(self, state: PosteriorState):
+        self.state = state
+
+    def __call__(self, Xq):
+        return predict_mean_std(self.state, Xq)
+
+    def with_vjp(self, Xq: np.ndarray):
+        return mean_std_and_vjp(self.state, Xq)
+
+
 def sample_joint(state: PosteriorState, Xq: np.ndarray, num_samples: int, random_state: np.random.RandomState,
                  jitter: float = 1e-5) -> np.ndarray:
     """Joint samples of the normalized latent f at ``Xq: (q, d)``, from column 0: (q, num_samples).

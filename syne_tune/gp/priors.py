@@ -53,6 +53,11 @@ class LogPrior:
     def __call__(self, v):
         return _FUSED[self.kind](v, self.a, self.b)
 
+    def value_and_gradient(self, v: np.ndarray) -> tuple[float, np.ndarray]:
+        """(Σ log p(v), its gradient in v), no trace (the MAP objective, fit.py)."""
+        value, vjp = _FUSED[self.kind].value_and_vjp(v, self.a, self.b, traced=(0,))
+        return float(value), vjp(1.0)[0]
+
     @property
     def reference(self):
         """The density written with autograd.numpy, as a function of v (for the tests)."""

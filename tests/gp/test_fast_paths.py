@@ -1,17 +1,19 @@
 """Every fast path (a value defined once more as one primitive with its gradients written out,
 syne_tune/gp/autodiff.py) equals autograd on its reference to 1e-8 relative, alone and inside each
-built-in model's MAP objective and acquisition."""
+built-in model's MAP objective and acquisition, and as the fit and the acquisition optimizer
+compute them without a trace (written out around the models' vector-Jacobian products)."""
 from __future__ import annotations
 
 import autograd.numpy as anp
 import numpy as np
 import pytest
-from autograd import grad
+from autograd import grad, value_and_grad
 
 from syne_tune.gp import acquisition, kernels, posterior, priors, resource_kernels
-from syne_tune.gp.fit import unpack
+from syne_tune.gp.fit import map_objective, unpack
+from syne_tune.gp.model import GPModel
 from syne_tune.gp.likelihood import gaussian_nll, neg_log_posterior
-from syne_tune.gp.posterior import compute_posterior, predict_mean_std
+from syne_tune.gp.posterior import Predictor, compute_posterior, predict_mean_std
 from model_contract import inputs, random_params  # tests/gp/model_contract.py
 from test_model import MODELS, build  # tests/gp/test_model.py
 
@@ -103,22 +105,61 @@ def references(monkeypatch):
     monkeypatch.setattr(posterior, "_mean_std", posterior._mean_std.reference)
 
 
-def _gradients(model):
+def _problem(model):
     rs = np.random.RandomState(7)
     X, Y, theta = inputs(rs, 15), rs.randn(15, 2), random_params(model, rs)
-    map_gradient = grad(lambda t: neg_log_posterior(unpack(model, t), model, X, Y))(theta)
     state = compute_posterior(model, unpack(model, theta), X, Y, 0.3, 1.2)
+    return X, Y, theta, state, inputs(rs, 5), np.array([-1.0, 0.0])
+
+
+def _gradients(model):
+    """Autograd's (value, gradient) of the MAP objective in θ and of Σ log EI in the query inputs."""
+    X, Y, theta, state, Xq, best = _problem(model)
     ei = acquisition.log_expected_improvement
-    acquisition_gradient = grad(lambda Z: anp.sum(ei(*predict_mean_std(state, Z), np.array([-1.0, 0.0]), 0.01)))(
-        inputs(rs, 5))
-    return map_gradient, acquisition_gradient
+    return (value_and_grad(lambda t: neg_log_posterior(unpack(model, t), model, X, Y))(theta),
+            value_and_grad(lambda Z: anp.sum(ei(*predict_mean_std(state, Z), best, 0.01)))(Xq))
+
+
+def _written_out(model):
+    """The same two, as the fit and the acquisition optimizer compute them: no trace (fast paths)
+    for the built-in kernels, one trace of the model's values for the others."""
+    X, Y, theta, state, Xq, best = _problem(model)
+    mean, std, vjp = Predictor(state).with_vjp(Xq)
+    value, ei_vjp = acquisition.log_expected_improvement.value_and_vjp(mean, std, best, 0.01)
+    g = ei_vjp(np.ones(len(value)))
+    return map_objective(model, X, Y)(theta), (np.sum(value), vjp(g[0], g[1]))
 
 
 @pytest.mark.parametrize("name", MODELS)
 def test_models_with_fast_paths_equal_autograd_on_the_references(name, request):
     model = build(name)
-    fast = _gradients(model)
+    fast, written_out = _gradients(model), _written_out(model)
     request.getfixturevalue("references")
     slow = _gradients(model)
-    for which, a, b in zip(("MAP objective", "acquisition"), fast, slow):
-        np.testing.assert_allclose(a, b, rtol=RTOL, atol=1e-10, err_msg=which)
+    for which, a, b, c in zip(("MAP objective", "acquisition"), fast, slow, written_out):
+        for part in (0, 1):
+            np.testing.assert_allclose(a[part], b[part], rtol=RTOL, atol=1e-10, err_msg=which)
+            np.testing.assert_allclose(c[part], b[part], rtol=RTOL, atol=1e-10, err_msg=f"{which}, written out")
+
+
+@pytest.mark.parametrize("name", ["plain-matern52", "grouped-matern52", "matern52-res-warp", "exp-decay-sum",
+                                  "exp-decay-delta1", "exp-decay-combined"])
+def test_written_out_vector_jacobian_products_equal_the_autograd_default(name):
+    """The models' own values_and_parameter_vjp / query_values_and_vjp equal GPModel's (autograd)."""
+    model = build(name)
+    rs = np.random.RandomState(8)
+    X, Xq, params = inputs(rs, 11), inputs(rs, 4), unpack(model, random_params(model, rs))
+    gK, g_mean, gKq, g_diagonal, g_mean_q = rs.randn(11, 11), rs.randn(11), rs.randn(4, 11), rs.randn(4), rs.randn(4)
+    gK = gK + gK.T                                      # the likelihood's ∂/∂K is symmetric
+    own, default = model.values_and_parameter_vjp(params, X), GPModel.values_and_parameter_vjp(model, params, X)
+    np.testing.assert_allclose(own[0], default[0], rtol=1e-12)
+    np.testing.assert_allclose(own[1], default[1], rtol=1e-12)
+    mine, reference = own[2](gK, g_mean), default[2](gK, g_mean)
+    assert set(mine) == set(reference)
+    for key in reference:
+        np.testing.assert_allclose(mine[key], reference[key], rtol=RTOL, atol=1e-12, err_msg=key)
+    own, default = model.query_values_and_vjp(params, Xq, X), GPModel.query_values_and_vjp(model, params, Xq, X)
+    for a, b in zip(own[:3], default[:3]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    np.testing.assert_allclose(own[3](gKq, g_diagonal, g_mean_q), default[3](gKq, g_diagonal, g_mean_q),
+                               rtol=RTOL, atol=1e-12)

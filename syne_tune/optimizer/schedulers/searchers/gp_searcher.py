@@ -32,7 +32,7 @@ from syne_tune.gp.fantasize import fantasize
 from syne_tune.gp.fit import fit_hyperparameters
 from syne_tune.gp.model import GPModel, checked_model, matern52_model
 from syne_tune.gp.posterior import (
-    PosteriorState, compute_posterior, extend_posterior, predict_mean_std,
+    PosteriorState, Predictor, compute_posterior, extend_posterior, predict_mean_std,
 )
 from syne_tune.optimizer.schedulers.searchers.search_options import (
     GPSearchOptions, parse_map_reward, parse_search_options,
@@ -262,13 +262,13 @@ class GPFIFOSearcher(BaseSearcher):
             return self.is_excluded(self.encoding.decode(x[:d]))
 
         if self._discrete is not None:
-            choice = choose_next_discrete(self._discrete, candidates, lambda Xq: predict_mean_std(normalized, Xq),
+            choice = choose_next_discrete(self._discrete, candidates, Predictor(normalized),
                                           best, is_excluded=is_excluded, xi=self.options.ei_xi / state.y_scale,
                                           extra_starts=incumbent, num_rows=state.X.shape[0],
                                           max_enumerate_work=self.options.max_enumerate_work)
         else:
             choice = choose_next(
-                candidates, lambda Xq: predict_mean_std(normalized, Xq), best, bounds,
+                candidates, Predictor(normalized), best, bounds,
                 scoring=self.options.initial_scoring, skip_local_optimization=self.options.skip_local_optimization,
                 is_excluded=is_excluded, random_state=self.random_state,
                 xi=self.options.ei_xi / state.y_scale, num_local_starts=self.options.num_local_starts, extra_starts=incumbent)
