@@ -79,7 +79,8 @@ def test_reaches_the_feasible_optimum_and_never_reports_an_infeasible_trial_as_b
     assert results["f"].min() == 0.0                   # the infeasible unconstrained optimum was evaluated ...
     trial_id, value = tuner.best_trial()               # ... yet no view reports it
     best = experiment.best_config()
-    assert best["c"] <= 0 and best["trial_id"] == trial_id and best["f"] == value
+    # (pandas < 2 parses floats of results.csv.zip to within an ulp)
+    assert best["c"] <= 0 and best["trial_id"] == trial_id and best["f"] == pytest.approx(value, rel=1e-12)
     assert value == pytest.approx(0.18, abs=0.02)
     assert np.hypot(best["config_x1"] - 0.5, best["config_x2"] - 0.5) < 0.15
     assert (results["c"] <= 0).mean() > 0.4            # the search spends most of its time where it is feasible
