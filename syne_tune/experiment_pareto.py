@@ -18,15 +18,19 @@ logger = logging.getLogger(__name__)
 
 def experiment_metric_modes(experiment, metrics: list[str]) -> list[str]:
     """The mode of each metric: from the metadata ('metric_modes'), else from a tuner loaded with
-    ``load_tuner=True``, else the single 'metric_mode' when there is one metric. Nothing is
-    unpickled here."""
+    ``load_tuner=True``, else from 'metric_mode': a list of one mode per metric (the original
+    library's multi-objective metadata) or one mode for every metric. Nothing is unpickled here."""
     names = experiment.metric_names()
     modes = experiment.metadata.get("metric_modes")
     if modes is None:
         stored = getattr(getattr(experiment.tuner, "scheduler", None), "metric_modes", None)
         modes = stored() if callable(stored) else None
-    if modes is None and len(names) == 1:
-        modes = [experiment.metric_mode()]
+    if modes is None:
+        mode = experiment.metadata.get("metric_mode")
+        if isinstance(mode, str):
+            modes = [mode] * len(names)
+        elif isinstance(mode, list) and len(mode) == len(names):
+            modes = list(mode)
     if modes is None or not set(metrics) <= set(names):
         raise ValueError(f"The modes of {metrics} in experiment {experiment.name} are unknown (its metrics: {names}). "
                          "Pass modes=[...], one 'min' or 'max' per metric.")

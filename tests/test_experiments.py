@@ -1,6 +1,7 @@
+import pandas as pd
 import pytest
 
-from syne_tune.experiments import list_experiments, load_experiment
+from syne_tune.experiments import ExperimentResult, list_experiments, load_experiment
 from syne_tune.tuner_callback import StoreResultsCallback
 
 
@@ -111,10 +112,6 @@ def test_a_journal_shorter_than_the_results_table_never_hides_rows(stored_experi
 
 def test_experiment_result_built_as_the_original_did(_results_root, tmp_path):
     """ExperimentResult(name=, results=, metadata=, tuner=, path=): its folder is ``path``."""
-    import pandas as pd
-
-    from syne_tune.experiments import ExperimentResult
-
     elsewhere = tmp_path / "copied-run"
     elsewhere.mkdir()
     (elsewhere / "journal.jsonl").write_text(
@@ -138,3 +135,21 @@ def test_load_experiment_sets_the_path(_results_root):
     folder.mkdir(parents=True)
     (folder / "metadata.json").write_text('{"metric_names": ["loss"], "metric_mode": "min"}')
     assert load_experiment("some-run").path == folder
+
+
+def test_metric_modes_of_the_original_multi_objective_metadata():
+    """The original wrote 'metric_mode' as a list of one mode per metric (no 'metric_modes'), or one
+    mode for all; the Pareto front reads either."""
+    from syne_tune.experiment_pareto import experiment_metric_modes
+
+    results = pd.DataFrame({"trial_id": [0, 1, 2], "error": [0.1, 0.2, 0.3], "accuracy": [0.5, 0.9, 0.4]})
+    listed = ExperimentResult("original-mo", results, {"metric_names": ["error", "accuracy"],
+                                                        "metric_mode": ["min", "max"]})
+    assert experiment_metric_modes(listed, ["accuracy", "error"]) == ["max", "min"]
+    assert sorted(listed.pareto_front()["trial_id"]) == [0, 1]  # trial 2 is dominated by both
+    single = ExperimentResult("original-one-mode", results, {"metric_names": ["error", "accuracy"],
+                                                             "metric_mode": "min"})
+    assert experiment_metric_modes(single, ["error", "accuracy"]) == ["min", "min"]
+    wrong = ExperimentResult("bad", results, {"metric_names": ["error", "accuracy"], "metric_mode": ["min"]})
+    with pytest.raises(ValueError, match="unknown"):
+        experiment_metric_modes(wrong, ["error"])
