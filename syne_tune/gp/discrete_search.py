@@ -62,6 +62,11 @@ class DiscreteSpace:
     def __getstate__(self) -> dict:
         return dict(self.__dict__, _X_all=None)
 
+    def scorable(self, num_rows: int, max_work: int = MAX_ENUMERATE_WORK) -> bool:
+        """True if every config can be scored against a GP of ``num_rows`` rows: the space is
+        enumerable and ``size · num_rows`` is at most ``max_work`` (search option ``max_enumerate_work``)."""
+        return self.enumerable and self.size * num_rows <= max_work
+
 
 def discrete_space(encoding: ConfigEncoding, max_enumerate: int | None = None) -> DiscreteSpace | None:
     """The finite space of ``encoding``'s configs, or None if a hyperparameter is continuous or has
@@ -140,7 +145,7 @@ def choose_next_discrete(space: DiscreteSpace, candidates: np.ndarray, predict: 
     GP, fantasies included) is at most ``max_enumerate_work`` (search option). Otherwise local search from the
     ``NUM_STARTS`` best of ``candidates: (c, d)`` (random configs) and ``extra_starts: (e, d)``
     (e.g. the incumbent)."""
-    if space.enumerable and space.size * num_rows <= max_enumerate_work:
+    if space.scorable(num_rows, max_enumerate_work):
         X, how = space.X_all, "enumerated"
         score = log_ei(X, predict, best, xi)
     else:

@@ -299,7 +299,7 @@ class GPFIFOSearcher(BaseSearcher):
         discrete_search.py), else ``num_init_candidates`` uniform random ones (with the resource
         pinned to ``u_acq``); None if all of them are excluded."""
         space, rows = self._discrete, state.X.shape[0]
-        if space is not None and space.enumerable and space.size * rows <= self.options.max_enumerate_work:
+        if space is not None and space.scorable(rows, self.options.max_enumerate_work):
             X = space.X_all
         else:
             X = self.encoding.sample(self.options.num_init_candidates, self.random_state)

@@ -194,8 +194,7 @@ class IndependentGPSearcher(BaseSearcher):
         space every config differing in one hyperparameter, else N(anchor, 0.1²) per encoded
         coordinate, clipped and snapped (``num_init_candidates`` of them)."""
         space = self._discrete
-        if space is not None and space.enumerable and \
-                space.size * max(1, len(self._observed)) <= self.options.max_enumerate_work:
+        if space is not None and space.scorable(max(1, len(self._observed)), self.options.max_enumerate_work):
             return space.X_all
         num = self.options.num_init_candidates
         candidates = self.encoding.sample(num, self.random_state)
