@@ -32,6 +32,18 @@ def infer_max_t(config_space: dict, max_t: int | None, max_resource_attr: str | 
     return max_t
 
 
+def required_max_t(owner: str, config_space: dict, max_t, max_resource_attr: str | None) -> int:
+    """The largest resource level a multi-fidelity scheduler needs: ``max_t`` (an integer >= 1) or a
+    constant of ``config_space`` (:func:`infer_max_t`); ValueError naming ``owner`` if neither."""
+    check_int(owner, "max_t", max_t, minimum=1, allow_none=True)
+    inferred = infer_max_t(config_space, max_t, max_resource_attr)
+    if inferred is None:
+        raise ValueError(
+            f"{owner} needs 'max_t', the largest resource level. Pass max_t=..., or put a constant 'epochs', "
+            "'max_t' or 'max_epochs' (or the max_resource_attr key) into config_space.")
+    return inferred
+
+
 def check_metrics(owner: str, metric, mode) -> tuple[list[str], list[str]]:
     """``metric`` (a name or a list of names) and ``mode`` ('min'/'max' or one per metric) as two lists."""
     metrics = metric if isinstance(metric, (list, tuple)) else [metric]

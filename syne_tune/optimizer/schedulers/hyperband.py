@@ -21,7 +21,7 @@ from syne_tune.backend.trial_status import Trial
 from syne_tune.optimizer.scheduler import (
     RequiredAttribute, SchedulerDecision, TrialSuggestion, public_result,
 )
-from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, infer_max_t
+from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, required_max_t
 from syne_tune.optimizer.schedulers.rung_levels import (
     bracket_probabilities, check_rung_levels, compute_rung_levels,
 )
@@ -93,12 +93,7 @@ class HyperbandScheduler(FIFOScheduler):
         self.searcher_data = check_choice(owner, "searcher_data", searcher_data, SEARCHER_DATA)
         self.register_pending_myopic = check_bool(owner, "register_pending_myopic", register_pending_myopic)
         self.rung_system_kwargs = _check_rung_system_kwargs(rung_system_kwargs)
-        check_int(owner, "max_t", kwargs.get("max_t"), minimum=1, allow_none=True)
-        max_t = infer_max_t(config_space, kwargs.get("max_t"), kwargs.get("max_resource_attr"))
-        if max_t is None:
-            raise ValueError(
-                "HyperbandScheduler needs 'max_t', the largest resource level. Pass max_t=..., or put a constant "
-                "'epochs', 'max_t' or 'max_epochs' (or the max_resource_attr key) into config_space.")
+        max_t = required_max_t(owner, config_space, kwargs.get("max_t"), kwargs.get("max_resource_attr"))
         self.rung_levels = (compute_rung_levels(grace_period, reduction_factor, max_t) if rung_levels is None
                             else check_rung_levels(rung_levels, max_t))
         kwargs["search_options"] = level_search_options(

@@ -13,7 +13,7 @@ import math
 from syne_tune._validation import check_choice, check_int, check_number, check_str, reject_unknown
 from syne_tune.backend.trial_status import Trial
 from syne_tune.optimizer.scheduler import RequiredAttribute, SchedulerDecision, TrialSuggestion
-from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, infer_max_t
+from syne_tune.optimizer.schedulers.fifo import FIFOScheduler, required_max_t
 from syne_tune.optimizer.schedulers.rung_levels import reported_resource
 from syne_tune.optimizer.schedulers.searchers.hypertune.options import level_search_options
 from syne_tune.optimizer.schedulers.synchronous.bracket import BracketManager, SlotInRung, geometric_bracket_rungs
@@ -56,12 +56,7 @@ class SynchronousHyperbandScheduler(FIFOScheduler):
         reduction_factor = check_number(_OWNER, "reduction_factor", reduction_factor, minimum=2, finite=True)
         brackets = check_int(_OWNER, "brackets", brackets, minimum=1, allow_none=True)
         self.searcher_data = check_choice(_OWNER, "searcher_data", searcher_data, ("rungs", "all"))
-        check_int(_OWNER, "max_t", kwargs.get("max_t"), minimum=1, allow_none=True)
-        max_t = infer_max_t(config_space, kwargs.get("max_t"), kwargs.get("max_resource_attr"))
-        if max_t is None:
-            raise ValueError(
-                f"{_OWNER} needs 'max_t', the largest resource level. Pass max_t=..., or put a constant 'epochs', "
-                "'max_t' or 'max_epochs' (or the max_resource_attr key) into config_space.")
+        max_t = required_max_t(_OWNER, config_space, kwargs.get("max_t"), kwargs.get("max_resource_attr"))
         if grace_period > max_t:
             raise ValueError(f"The 'grace_period' argument of {_OWNER} must be at most max_t = {max_t}. "
                              f"Got {grace_period}. Lower grace_period or raise max_t.")
